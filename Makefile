@@ -1,0 +1,159 @@
+# pmipemu top-level Makefile.
+#
+#   make            build programs into build/bin/
+#   make deps       install the Debian packages we need (root)
+#   make run        deps + build + run the default topology, print a summary
+#   make test       deps + build + every test (unit, ASan/UBSan unit, scenario)
+#   make unit       unit tests only (no root needed)
+#   make bench      performance tables, with a baseline measured in the run
+#   make fuzz       libFuzzer harnesses (clang), a bounded run each
+#
+# Sources are found by directory: every emu/*.c, links/*.c, nodes/*/*.c is
+# part of a library; the file named as a program's main is left out of it.
+
+B       ?= build
+CC      ?= gcc
+SAN     ?=
+OPT     ?= -O2
+PKGS    := libxml-2.0 libpcap libnetfilter_queue json-c libmnl
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lev -lm
+CRIT_LIBS  := $(shell pkg-config --libs criterion 2>/dev/null)
+
+CFLAGS  ?= $(OPT) -g
+CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -MMD -MP \
+           -Iemu -Ilinks -Inodes -Inodes/pmip $(PKG_CFLAGS)
+ifneq ($(SAN),)
+CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS += -fsanitize=address,undefined
+endif
+
+# --- libraries ---------------------------------------------------------------
+# topo: the topology model (XML -> structs), shared by pmipemu and the daemons.
+TOPO_SRC  := $(wildcard emu/topo*.c) emu/units.c
+EMU_MAIN  := emu/pmipemu.c
+EMU_SRC   := $(filter-out $(TOPO_SRC) $(EMU_MAIN),$(wildcard emu/*.c))
+LINK_SRC  := $(wildcard links/*.c)
+PMIP_SRC  := $(wildcard nodes/pmip/*.c)
+LMA_SRC   := $(filter-out nodes/lma/lmad.c,$(wildcard nodes/lma/*.c))
+MAG_SRC   := $(filter-out nodes/mag/magd.c,$(wildcard nodes/mag/*.c))
+MN_SRC    := $(filter-out nodes/mn/mnd.c,$(wildcard nodes/mn/*.c))
+TG_SRC    := $(filter-out nodes/trafgen/trafgen.c,$(wildcard nodes/trafgen/*.c))
+
+obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
+
+LIBTOPO  := $(B)/lib/libtopo.a
+LIBEMU   := $(B)/lib/libemu.a
+LIBLINK  := $(B)/lib/liblink.a
+LIBPMIP  := $(B)/lib/libpmip.a
+LIBLMA   := $(B)/lib/liblma.a
+LIBMAG   := $(B)/lib/libmag.a
+LIBMN    := $(B)/lib/libmn.a
+LIBTG    := $(B)/lib/libtrafgen.a
+
+$(LIBTOPO): $(call obj,$(TOPO_SRC))
+$(LIBEMU):  $(call obj,$(EMU_SRC))
+$(LIBLINK): $(call obj,$(LINK_SRC))
+$(LIBPMIP): $(call obj,$(PMIP_SRC))
+$(LIBLMA):  $(call obj,$(LMA_SRC))
+$(LIBMAG):  $(call obj,$(MAG_SRC))
+$(LIBMN):   $(call obj,$(MN_SRC))
+$(LIBTG):   $(call obj,$(TG_SRC))
+
+$(B)/lib/%.a:
+	@mkdir -p $(@D)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(B)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+# --- programs ----------------------------------------------------------------
+PROGS := $(B)/bin/pmipemu $(B)/bin/lmad $(B)/bin/magd $(B)/bin/mnd $(B)/bin/trafgen
+
+all: $(PROGS)
+
+$(B)/bin/pmipemu: $(call obj,$(EMU_MAIN)) $(LIBEMU) $(LIBLINK) $(LIBTOPO) $(LIBTG) $(LIBPMIP)
+$(B)/bin/lmad:    $(call obj,nodes/lma/lmad.c) $(LIBLMA) $(LIBPMIP) $(LIBTOPO)
+$(B)/bin/magd:    $(call obj,nodes/mag/magd.c) $(LIBMAG) $(LIBPMIP) $(LIBTOPO)
+$(B)/bin/mnd:     $(call obj,nodes/mn/mnd.c) $(LIBMN) $(LIBPMIP) $(LIBTOPO)
+$(B)/bin/trafgen: $(call obj,nodes/trafgen/trafgen.c) $(LIBTG)
+
+$(B)/bin/%:
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+# --- unit tests --------------------------------------------------------------
+# tests/unit/<area>/test_*.c link the libraries of their area only, so that a
+# module being written in one area never breaks the tests of another.
+UNIT_LIBS_emu     := $(LIBEMU) $(LIBLINK) $(LIBTOPO) $(LIBTG) $(LIBPMIP)
+UNIT_LIBS_links   := $(LIBLINK)
+UNIT_LIBS_pmip    := $(LIBPMIP)
+UNIT_LIBS_lma     := $(LIBLMA) $(LIBPMIP) $(LIBTOPO)
+UNIT_LIBS_mag     := $(LIBMAG) $(LIBPMIP) $(LIBTOPO)
+UNIT_LIBS_mn      := $(LIBMN) $(LIBPMIP) $(LIBTOPO)
+UNIT_LIBS_trafgen := $(LIBTG)
+
+UNIT_SRC  := $(wildcard tests/unit/*/test_*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
+area = $(word 1,$(subst /, ,$(patsubst $(B)/tests/%,%,$(1))))
+
+.SECONDEXPANSION:
+$(UNIT_BINS): $(B)/tests/%: $(B)/obj/tests/unit/%.o $$(UNIT_LIBS_$$(call area,$$@))
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CRIT_LIBS)
+
+$(B)/obj/tests/unit/%.o: tests/unit/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Itests/unit -c $< -o $@
+
+unit-build: $(UNIT_BINS)
+
+# Each binary runs from the top of the tree (tests read tests/data/...).
+unit: unit-build
+	@fail=0; for t in $(UNIT_BINS); do \
+	  echo "== $$t"; $$t --jobs 2 || fail=1; done; \
+	test $$fail = 0
+
+asan-unit:
+	$(MAKE) B=build-asan SAN=1 OPT=-O1 CC=clang unit
+
+# --- whole-system targets ----------------------------------------------------
+deps:
+	@scripts/deps.sh
+
+lint-engines:
+	@scripts/check-engines.sh
+
+scenario: all
+	@tests/scenario/run-all.sh
+
+test: deps
+	$(MAKE) all
+	$(MAKE) lint-engines
+	$(MAKE) unit
+	$(MAKE) asan-unit
+	$(MAKE) scenario
+
+run: deps
+	$(MAKE) all
+	$(B)/bin/pmipemu run topologies/default.xml --out captures/default
+
+bench: deps
+	$(MAKE) all
+	@scripts/bench.sh
+
+fuzz:
+	@scripts/fuzz.sh
+
+clang:
+	$(MAKE) B=build-clang CC=clang all unit-build
+
+clean:
+	rm -rf build build-asan build-clang build-fuzz
+
+.PHONY: all deps run test unit unit-build asan-unit scenario bench fuzz clean clang lint-engines
+
+-include $(shell find $(B)/obj -name '*.d' 2>/dev/null)

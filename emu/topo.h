@@ -1,0 +1,301 @@
+/*
+ * topo.h - the topology model: what an XML topology file says, as structs.
+ *
+ * Owns: parsing (libxml2, XSD validation), semantic checks, the in-memory
+ * model. Must not: create namespaces, open devices, start processes, read
+ * clocks. Applying the model is emu/run.c's job. The daemons (lmad, magd,
+ * mnd) link this too: each reads its node's element, written by pmipemu as
+ * a one-node topology file of the same schema.
+ *
+ * All times are nanoseconds (uint64_t *_ns), rates bits per second,
+ * probabilities in [0,1] as double. Names are NUL-terminated, bounded.
+ */
+#ifndef PMIPEMU_TOPO_H
+#define PMIPEMU_TOPO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <netinet/in.h>
+
+#define TOPO_NAME_MAX   32          /* node, iface, link, flow, process ids */
+#define TOPO_CMD_MAX    1024        /* command lines */
+#define TOPO_PATH_MAX   256
+
+/* A source location, kept on every element for error messages (file:line). */
+struct topo_loc {
+	const char *file;           /* points into struct topology.file */
+	int line;
+};
+
+struct topo_prefix {
+	struct in6_addr addr;
+	uint8_t len;
+};
+
+enum topo_node_kind {
+	TOPO_NODE_HOST,
+	TOPO_NODE_ROUTER,
+	TOPO_NODE_LMA,
+	TOPO_NODE_MAG,
+	TOPO_NODE_MN,
+	TOPO_NODE_CN,
+};
+const char *topo_node_kind_name(enum topo_node_kind k);
+
+struct topo_iface {
+	char name[TOPO_NAME_MAX];       /* name inside the node, e.g. eth0 */
+	bool has_mac;
+	uint8_t mac[6];
+	struct topo_prefix *addrs;      /* configured IPv6 addresses */
+	size_t n_addrs;
+	uint32_t mtu;                   /* 0: default 1500 */
+	struct topo_loc loc;
+};
+
+struct topo_route {
+	struct topo_prefix dst;         /* ::/0 for default */
+	bool has_via;
+	struct in6_addr via;
+	char dev[TOPO_NAME_MAX];        /* "" = let the kernel choose */
+	uint32_t metric;
+	uint32_t table;                 /* 0 = main */
+	struct topo_loc loc;
+};
+
+struct topo_sysctl {
+	char key[TOPO_PATH_MAX];        /* e.g. net.ipv6.conf.all.forwarding */
+	char value[64];
+	struct topo_loc loc;
+};
+
+/* A process started in the node at a time (and optionally stopped). */
+struct topo_process {
+	char name[TOPO_NAME_MAX];       /* unique within the node */
+	char cmd[TOPO_CMD_MAX];         /* split on blanks, "..." quoting; no shell */
+	uint64_t at_ns;                 /* start time from run start */
+	bool has_stop;
+	uint64_t stop_ns;
+	struct topo_loc loc;
+};
+
+/* PMIPv6 configuration of an lma/mag/mn node (<pmip> element). */
+struct topo_mn_policy {             /* RFC 5213 section 6.2 policy profile */
+	char mn_id[128];                /* MN identifier, NAI (RFC 4283) */
+	bool has_ll_id;
+	uint8_t ll_id[6];               /* MN-LL-ID: the MN interface's MAC */
+	char iface[TOPO_NAME_MAX];      /* MN node's interface name, informative */
+	uint8_t att;                    /* access technology type (IANA), 0 = unset */
+	struct topo_prefix *hnps;       /* static home network prefixes; none = pool */
+	size_t n_hnps;
+	struct topo_loc loc;
+};
+
+struct topo_pmip {
+	bool present;
+	struct in6_addr lma_addr;       /* LMAA (for lma: own; for mag: its LMA) */
+	struct in6_addr mag_addr;       /* Proxy-CoA (mag only) */
+	char access_iface[8][TOPO_NAME_MAX];  /* mag: access interfaces */
+	size_t n_access;
+	struct in6_addr *mags;          /* lma: authorized MAG addresses */
+	size_t n_mags;
+	struct topo_prefix pool;        /* lma: prefix pool, e.g. 2001:db8:100::/48 */
+	uint8_t pool_plen;              /* lma: allocated length (64) */
+	struct topo_mn_policy *mns;     /* policy profiles */
+	size_t n_mns;
+	uint32_t lifetime_s;            /* PBU lifetime requested (mag) */
+	bool use_timestamps;            /* RFC 5213 5.5: timestamp vs sequence */
+	bool fast_handover;             /* appendix D, off = RFC 5213 baseline */
+	bool multi_session_pbu;         /* section 4: one PBU for several sessions */
+	struct topo_loc loc;
+};
+
+struct topo_node {
+	char name[TOPO_NAME_MAX];
+	enum topo_node_kind kind;
+	struct topo_iface *ifaces;
+	size_t n_ifaces;
+	struct topo_route *routes;
+	size_t n_routes;
+	struct topo_sysctl *sysctls;
+	size_t n_sysctls;
+	struct topo_process *procs;
+	size_t n_procs;
+	struct topo_pmip pmip;
+	bool forwarding;                /* routers, lma, mag: forwarding on */
+	struct topo_loc loc;
+};
+
+/* Impairments of one direction of a link. Zero = off. */
+enum topo_jitter_dist { TOPO_JITTER_UNIFORM, TOPO_JITTER_NORMAL, TOPO_JITTER_PARETO };
+const char *topo_jitter_dist_name(enum topo_jitter_dist d);
+
+enum topo_loss_model { TOPO_LOSS_NONE, TOPO_LOSS_BERNOULLI, TOPO_LOSS_GE };
+const char *topo_loss_model_name(enum topo_loss_model m);
+
+struct topo_impair {
+	uint64_t delay_ns;
+	uint64_t jitter_ns;
+	enum topo_jitter_dist jitter_dist;
+	uint64_t rate_bps;              /* 0 = unlimited */
+	uint32_t limit_pkts;            /* queue limit; 0 = default 1000 */
+	uint64_t limit_bytes;           /* 0 = no byte limit */
+	enum topo_loss_model loss_model;
+	double loss;                    /* Bernoulli p */
+	/* Gilbert-Elliott: p = P(good->bad), r = P(bad->good),
+	 * loss_good = 1-k, loss_bad = 1-h (per-state loss probabilities) */
+	double ge_p, ge_r, ge_loss_good, ge_loss_bad;
+	double duplicate;               /* probability a frame is sent twice */
+	double reorder;                 /* probability a frame skips the delay */
+};
+
+enum topo_dir { TOPO_DIR_AB, TOPO_DIR_BA };
+
+struct topo_endpoint {
+	bool attached;                  /* false: a free end, waiting for a move */
+	char node[TOPO_NAME_MAX];
+	char iface[TOPO_NAME_MAX];
+};
+
+struct topo_link {
+	char name[TOPO_NAME_MAX];
+	struct topo_endpoint end[2];    /* [0] = a, [1] = b */
+	struct topo_impair dir[2];      /* [TOPO_DIR_AB] a->b, [TOPO_DIR_BA] b->a */
+	bool initially_down;
+	struct topo_loc loc;
+};
+
+enum topo_event_kind {
+	TOPO_EV_LINK_DOWN,
+	TOPO_EV_LINK_UP,
+	TOPO_EV_IMPAIR,                 /* change a link's impairments */
+	TOPO_EV_MOVE,                   /* re-plumb an interface to another link */
+	TOPO_EV_START,                  /* start a declared process */
+	TOPO_EV_STOP,                   /* stop a declared process */
+	TOPO_EV_EXEC,                   /* run a command in a node, wait for it */
+};
+const char *topo_event_kind_name(enum topo_event_kind k);
+
+struct topo_event {
+	enum topo_event_kind kind;
+	uint64_t at_ns;
+	char link[TOPO_NAME_MAX];       /* LINK_*, IMPAIR; MOVE: target link */
+	char node[TOPO_NAME_MAX];       /* MOVE, START, STOP, EXEC */
+	char iface[TOPO_NAME_MAX];      /* MOVE */
+	uint64_t gap_ns;                /* MOVE: time detached before attach */
+	char proc[TOPO_NAME_MAX];       /* START, STOP */
+	char cmd[TOPO_CMD_MAX];         /* EXEC */
+	char id[TOPO_NAME_MAX];         /* EXEC: id for expectations */
+	/* IMPAIR: which directions and the new values (replace all fields) */
+	bool dir_set[2];
+	struct topo_impair impair[2];
+	struct topo_loc loc;
+};
+
+/* Traffic flows (issue: scenarios). Started by pmipemu as trafgen. */
+enum topo_flow_pattern { TOPO_FLOW_CBR, TOPO_FLOW_ONOFF, TOPO_FLOW_BURST };
+const char *topo_flow_pattern_name(enum topo_flow_pattern p);
+
+struct topo_flow {
+	char id[TOPO_NAME_MAX];
+	char from[TOPO_NAME_MAX];       /* sending node */
+	char to[TOPO_NAME_MAX];         /* receiving node */
+	bool has_dst;
+	struct in6_addr dst;            /* destination address; default: first addr of `to` */
+	bool has_src;
+	struct in6_addr src;
+	uint16_t sport, dport;
+	enum topo_flow_pattern pattern;
+	double rate_pps;
+	uint32_t size;                  /* UDP payload bytes */
+	uint64_t on_ns, off_ns;         /* ONOFF periods */
+	uint32_t burst;                 /* BURST: packets per burst at rate */
+	uint64_t start_ns, stop_ns;
+	struct topo_loc loc;
+};
+
+/* Expectations, checked after the run (issue: scenarios). */
+enum topo_expect_kind {
+	TOPO_EXP_DELIVERY,              /* flow delivery ratio >= min */
+	TOPO_EXP_LOSS,                  /* flow lost packets <= max */
+	TOPO_EXP_LATENCY_P99,           /* flow latency p99 <= max_ns */
+	TOPO_EXP_GAP,                   /* flow largest gap in [from,to] <= max_ns */
+	TOPO_EXP_VIA,                   /* flow packets arrive via iface in [from,to] */
+	TOPO_EXP_LINK_COUNTER,          /* link dir counter op value */
+	TOPO_EXP_EXEC,                  /* exec exits 0 / output matches regex */
+};
+const char *topo_expect_kind_name(enum topo_expect_kind k);
+
+enum topo_cmp { TOPO_CMP_LE, TOPO_CMP_GE, TOPO_CMP_EQ };
+
+struct topo_expect {
+	enum topo_expect_kind kind;
+	char flow[TOPO_NAME_MAX];
+	char link[TOPO_NAME_MAX];
+	enum topo_dir dir;
+	char counter[TOPO_NAME_MAX];    /* in, delivered, drop_loss, drop_queue, drop_down */
+	enum topo_cmp cmp;
+	double value;                   /* ratio, count */
+	uint64_t value_ns;              /* latency, gap */
+	bool has_window;
+	uint64_t from_ns, to_ns;        /* window (GAP, VIA) */
+	char iface[TOPO_NAME_MAX];      /* VIA: receiving node's interface */
+	double min_share;               /* VIA: share of packets in window, default 1 */
+	char exec_id[TOPO_NAME_MAX];    /* EXEC */
+	char match[TOPO_CMD_MAX];       /* EXEC: POSIX ERE the output must match */
+	struct topo_loc loc;
+};
+
+struct topology {
+	char file[TOPO_PATH_MAX];
+	char name[TOPO_NAME_MAX];
+	uint64_t seed;
+	uint64_t duration_ns;           /* run length; 0 = until timeline+flows end + 1s */
+	struct topo_node *nodes;
+	size_t n_nodes;
+	struct topo_link *links;
+	size_t n_links;
+	struct topo_event *events;      /* sorted by at_ns, stable */
+	size_t n_events;
+	struct topo_flow *flows;
+	size_t n_flows;
+	struct topo_expect *expects;
+	size_t n_expects;
+	struct topo_loc loc;
+};
+
+/*
+ * Error list: every problem found, as "file:line: message".
+ * topo_load() never stops at the first error.
+ */
+struct topo_errors {
+	char **msgs;
+	size_t n;
+};
+void topo_errors_add(struct topo_errors *e, const struct topo_loc *loc,
+		     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void topo_errors_free(struct topo_errors *e);
+
+/*
+ * Load, validate against the XSD (path from topo_xsd_path()) and check the
+ * semantics. Returns a model or NULL with errs filled. Never exits.
+ */
+struct topology *topo_load(const char *path, struct topo_errors *errs);
+void topo_free(struct topology *t);
+
+/* Where the XSD lives: $PMIPEMU_XSD, else next to the binary ../../doc/, else
+ * the installed path. */
+const char *topo_xsd_path(void);
+
+/* Lookups (linear; topologies are small, the data plane never calls these). */
+struct topo_node *topo_find_node(const struct topology *t, const char *name);
+struct topo_iface *topo_find_iface(const struct topo_node *n, const char *name);
+struct topo_link *topo_find_link(const struct topology *t, const char *name);
+struct topo_flow *topo_find_flow(const struct topology *t, const char *id);
+
+/* Write one node (and the links touching it) as a standalone topology file,
+ * for a daemon's own configuration. Returns 0 or -1. */
+int topo_write_node(const struct topology *t, const struct topo_node *n,
+		    const char *path);
+
+#endif

@@ -1,0 +1,208 @@
+/*
+ * mh.h - Mobility Header messages and options, decoded (RFC 6275 section 6.1,
+ * RFC 5213 section 8, RFC 5847, RFC 5648).
+ *
+ * Owns: the decoded form every engine works on, and the codec (mh.c, the
+ * option table in mh_opt.c, checksum in mh_csum.c). Must not: touch sockets,
+ * clocks, or allocate. Decoding checks every length against the buffer and
+ * never reads past it; unknown options are skipped (RFC 6275 section 6.2.1).
+ *
+ * Several mobility sessions in one PBU (problem statement section 4): options
+ * that follow a Binding Identifier option (RFC 5648), up to the next one,
+ * belong to that BID's session group; options before the first BID (MN-ID,
+ * Timestamp) are common. A PBU without BID options is one group. See
+ * doc/design.md "Combined PBU".
+ */
+#ifndef PMIPEMU_MH_H
+#define PMIPEMU_MH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <netinet/in.h>
+
+/* IANA Mobility Header types. */
+enum mh_type {
+	MH_TYPE_BRR = 0,
+	MH_TYPE_HOTI = 1,
+	MH_TYPE_COTI = 2,
+	MH_TYPE_HOT = 3,
+	MH_TYPE_COT = 4,
+	MH_TYPE_BU = 5,              /* PBU when the P flag is set */
+	MH_TYPE_BA = 6,              /* PBA when the P flag is set */
+	MH_TYPE_BE = 7,
+	MH_TYPE_HEARTBEAT = 13,      /* RFC 5847 */
+	MH_TYPE_BR = 16,             /* Binding Revocation, RFC 5846 */
+	MH_TYPE_UPN = 19,            /* Update Notification, RFC 7077 */
+	MH_TYPE_UPA = 20,
+};
+const char *mh_type_name(unsigned type);
+
+/* IANA Mobility Option types. */
+enum mh_opt_type {
+	MH_OPT_PAD1 = 0,
+	MH_OPT_PADN = 1,
+	MH_OPT_MN_ID = 8,            /* RFC 4283 */
+	MH_OPT_HNP = 22,             /* RFC 5213 8.3 */
+	MH_OPT_HI = 23,              /* 8.4 */
+	MH_OPT_ATT = 24,             /* 8.5 */
+	MH_OPT_MN_LL_ID = 25,        /* 8.6 */
+	MH_OPT_LL_ADDR = 26,         /* 8.7 */
+	MH_OPT_TIMESTAMP = 27,       /* 8.8 */
+	MH_OPT_BID = 35,             /* RFC 5648 6.2 */
+};
+const char *mh_opt_name(unsigned type);
+
+/* PBU flags (RFC 6275 6.1.7, RFC 5213 8.1), in the 16-bit flags field. */
+#define MH_BU_A 0x8000
+#define MH_BU_H 0x4000
+#define MH_BU_L 0x2000
+#define MH_BU_K 0x1000
+#define MH_BU_M 0x0800
+#define MH_BU_R 0x0400
+#define MH_BU_P 0x0200
+/* PBA flags (RFC 6275 6.1.8, RFC 5213 8.2), in the 8-bit flags field. */
+#define MH_BA_K 0x80
+#define MH_BA_R 0x40
+#define MH_BA_P 0x20
+
+/* PBA status codes (IANA; RFC 6275 6.1.8, RFC 5213 8.9). */
+enum pba_status {
+	PBA_STATUS_ACCEPTED = 0,
+	PBA_STATUS_UNSPECIFIED = 128,
+	PBA_STATUS_PROXY_REG_NOT_ENABLED = 152,
+	PBA_STATUS_NOT_LMA_FOR_THIS_MOBILE_NODE = 153,
+	PBA_STATUS_MAG_NOT_AUTHORIZED_FOR_PROXY_REG = 154,
+	PBA_STATUS_NOT_AUTHORIZED_FOR_HOME_NETWORK_PREFIX = 155,
+	PBA_STATUS_TIMESTAMP_MISMATCH = 156,
+	PBA_STATUS_TIMESTAMP_LOWER_THAN_PREV_ACCEPTED = 157,
+	PBA_STATUS_MISSING_HOME_NETWORK_PREFIX_OPTION = 158,
+	PBA_STATUS_BCE_PBU_PREFIX_SET_DO_NOT_MATCH = 159,
+	PBA_STATUS_MISSING_MN_IDENTIFIER_OPTION = 160,
+	PBA_STATUS_MISSING_HANDOFF_INDICATOR_OPTION = 161,
+	PBA_STATUS_MISSING_ACCESS_TECH_TYPE_OPTION = 162,
+};
+const char *pba_status_name(unsigned status);
+
+/* Handoff Indicator values (RFC 5213 8.4). */
+enum mh_hi {
+	MH_HI_RESERVED = 0,
+	MH_HI_ATTACH_NEW_IFACE = 1,
+	MH_HI_HANDOFF_BETWEEN_IFACES = 2,
+	MH_HI_HANDOFF_SAME_IFACE = 3,
+	MH_HI_UNKNOWN = 4,
+	MH_HI_NOT_CHANGED = 5,
+};
+const char *mh_hi_name(unsigned hi);
+
+/* Access Technology Type values (RFC 5213 8.5, IANA). */
+enum mh_att {
+	MH_ATT_RESERVED = 0,
+	MH_ATT_VIRTUAL = 1,
+	MH_ATT_PPP = 2,
+	MH_ATT_ETHERNET = 3,
+	MH_ATT_WLAN = 4,
+	MH_ATT_WIMAX = 5,
+	MH_ATT_3GPP_GERAN = 6,
+	MH_ATT_3GPP_UTRAN = 7,
+	MH_ATT_3GPP_EUTRAN = 8,
+};
+const char *mh_att_name(unsigned att);
+
+/* MN identifier subtypes (RFC 4283, IANA). */
+#define MH_MN_ID_NAI 1
+
+#define MH_MN_ID_MAX    255
+#define MH_LL_ID_MAX    16
+#define MH_HNP_MAX      16      /* prefixes per session group */
+#define MH_GROUP_MAX    8       /* session groups per PBU */
+
+struct mh_prefix {
+	uint8_t len;
+	struct in6_addr prefix;
+};
+
+/* The per-session options of a PBU/PBA. */
+struct mh_group {
+	bool has_bid;
+	uint16_t bid;                /* RFC 5648 Binding ID */
+	uint8_t bid_status;
+	bool bid_h;                  /* BID option H flag */
+	bool has_mn_ll_id;
+	uint8_t mn_ll_id_len;
+	uint8_t mn_ll_id[MH_LL_ID_MAX];
+	bool has_hi;
+	uint8_t hi;                  /* enum mh_hi */
+	bool has_att;
+	uint8_t att;                 /* enum mh_att */
+	bool has_ll_addr;
+	struct in6_addr ll_addr;     /* Link-local Address option */
+	uint8_t n_hnp;
+	struct mh_prefix hnp[MH_HNP_MAX];
+};
+
+struct mh_msg {
+	uint8_t type;                /* enum mh_type */
+	uint8_t payload_proto;       /* 59 (no next header) when sending */
+	uint16_t checksum;           /* as on the wire (decode), computed (encode) */
+
+	/* BU / PBU (type 5) */
+	uint16_t seq;
+	uint16_t bu_flags;           /* MH_BU_* */
+	uint16_t lifetime;           /* units of 4 seconds (RFC 6275 6.1.7) */
+
+	/* BA / PBA (type 6) */
+	uint8_t status;              /* enum pba_status */
+	uint8_t ba_flags;            /* MH_BA_* */
+	/* seq and lifetime above are shared with BU */
+
+	/* Heartbeat (type 13, RFC 5847 section 5.1) */
+	bool hb_request;             /* R flag: 0 = response... see mh.c */
+	bool hb_unsolicited;         /* U flag */
+	uint32_t hb_seq;
+
+	/* Common options */
+	bool has_mn_id;
+	uint8_t mn_id_subtype;
+	uint8_t mn_id_len;
+	uint8_t mn_id[MH_MN_ID_MAX]; /* not NUL-terminated; see mh_mn_id_str() */
+	bool has_timestamp;
+	uint64_t timestamp;          /* RFC 5213 8.8: 48-bit seconds . 16-bit 1/65536 s */
+
+	/* Per-session groups; group 0 always exists for BU/BA. */
+	uint8_t n_groups;
+	struct mh_group group[MH_GROUP_MAX];
+
+	unsigned n_unknown_opts;     /* skipped (RFC 6275 6.2.1) */
+};
+
+/* Fill *out from the MH (starting at Payload Proto) in p[0..len).
+ * src/dst are the IPv6 addresses for the checksum (RFC 6275 6.1.1); with
+ * src == NULL the checksum is not verified (the kernel did it, IPV6_CHECKSUM).
+ * Returns 0, or -1 with *why set to a static reason naming the field. */
+int mh_decode(const uint8_t *p, size_t len, const struct in6_addr *src,
+	      const struct in6_addr *dst, struct mh_msg *out, const char **why);
+
+/* Encode m into buf (cap bytes), options in a fixed order, each aligned as
+ * its RFC says, header padded to 8 octets. With src/dst non-NULL the checksum
+ * is computed, else left 0 (the kernel fills it with IPV6_CHECKSUM 4).
+ * Returns the length, or -1 with *why (buffer too small, too many options). */
+int mh_encode(const struct mh_msg *m, const struct in6_addr *src,
+	      const struct in6_addr *dst, uint8_t *buf, size_t cap,
+	      const char **why);
+
+/* Helpers */
+void mh_msg_init(struct mh_msg *m, enum mh_type type);
+/* MN-ID as a printable NUL-terminated string into buf (escapes non-printables). */
+const char *mh_mn_id_str(const struct mh_msg *m, char *buf, size_t len);
+int mh_set_mn_id(struct mh_msg *m, const char *nai);
+
+/* RFC 5213 8.8 timestamp <-> nanoseconds since the Unix epoch. */
+uint64_t mh_timestamp_from_ns(uint64_t ns);
+uint64_t mh_timestamp_to_ns(uint64_t ts);
+
+/* Internet checksum over the IPv6 pseudo-header (RFC 2460 8.1) and data. */
+uint16_t mh_csum6(const struct in6_addr *src, const struct in6_addr *dst,
+		  uint8_t next_header, const uint8_t *data, size_t len);
+
+#endif
