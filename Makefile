@@ -23,7 +23,7 @@ CRIT_LIBS  := $(shell pkg-config --libs criterion 2>/dev/null)
 
 CFLAGS  ?= $(OPT) -g
 CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -MMD -MP \
-           -Iemu -Ilinks -Inodes -Inodes/pmip $(PKG_CFLAGS)
+           -Iemu -Ilinks -Inodes -Inodes/pmip -Inodes/io $(PKG_CFLAGS)
 ifneq ($(SAN),)
 CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 LDFLAGS += -fsanitize=address,undefined
@@ -39,6 +39,7 @@ PMIP_SRC  := $(wildcard nodes/pmip/*.c)
 LMA_SRC   := $(filter-out nodes/lma/lmad.c,$(wildcard nodes/lma/*.c))
 MAG_SRC   := $(filter-out nodes/mag/magd.c,$(wildcard nodes/mag/*.c))
 MN_SRC    := $(filter-out nodes/mn/mnd.c,$(wildcard nodes/mn/*.c))
+NIO_SRC   := $(wildcard nodes/io/*.c)
 TG_SRC    := $(filter-out nodes/trafgen/trafgen.c,$(wildcard nodes/trafgen/*.c))
 
 obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
@@ -51,6 +52,7 @@ LIBLMA   := $(B)/lib/liblma.a
 LIBMAG   := $(B)/lib/libmag.a
 LIBMN    := $(B)/lib/libmn.a
 LIBTG    := $(B)/lib/libtrafgen.a
+LIBNIO   := $(B)/lib/libnio.a
 
 $(LIBTOPO): $(call obj,$(TOPO_SRC))
 $(LIBEMU):  $(call obj,$(EMU_SRC))
@@ -60,6 +62,7 @@ $(LIBLMA):  $(call obj,$(LMA_SRC))
 $(LIBMAG):  $(call obj,$(MAG_SRC))
 $(LIBMN):   $(call obj,$(MN_SRC))
 $(LIBTG):   $(call obj,$(TG_SRC))
+$(LIBNIO):  $(call obj,$(NIO_SRC))
 
 $(B)/lib/%.a:
 	@mkdir -p $(@D)
@@ -75,10 +78,10 @@ PROGS := $(B)/bin/pmipemu $(B)/bin/lmad $(B)/bin/magd $(B)/bin/mnd $(B)/bin/traf
 
 all: $(PROGS)
 
-$(B)/bin/pmipemu: $(call obj,$(EMU_MAIN)) $(LIBEMU) $(LIBLINK) $(LIBTOPO) $(LIBTG) $(LIBPMIP)
-$(B)/bin/lmad:    $(call obj,nodes/lma/lmad.c) $(LIBLMA) $(LIBPMIP) $(LIBTOPO)
-$(B)/bin/magd:    $(call obj,nodes/mag/magd.c) $(LIBMAG) $(LIBPMIP) $(LIBTOPO)
-$(B)/bin/mnd:     $(call obj,nodes/mn/mnd.c) $(LIBMN) $(LIBPMIP) $(LIBTOPO)
+$(B)/bin/pmipemu: $(call obj,$(EMU_MAIN)) $(LIBEMU) $(LIBLINK) $(LIBTOPO) $(LIBTG) $(LIBNIO) $(LIBPMIP)
+$(B)/bin/lmad:    $(call obj,nodes/lma/lmad.c) $(LIBLMA) $(LIBNIO) $(LIBPMIP) $(LIBTOPO)
+$(B)/bin/magd:    $(call obj,nodes/mag/magd.c) $(LIBMAG) $(LIBNIO) $(LIBPMIP) $(LIBTOPO)
+$(B)/bin/mnd:     $(call obj,nodes/mn/mnd.c) $(LIBMN) $(LIBNIO) $(LIBPMIP) $(LIBTOPO)
 $(B)/bin/trafgen: $(call obj,nodes/trafgen/trafgen.c) $(LIBTG)
 
 $(B)/bin/%:
@@ -88,13 +91,14 @@ $(B)/bin/%:
 # --- unit tests --------------------------------------------------------------
 # tests/unit/<area>/test_*.c link the libraries of their area only, so that a
 # module being written in one area never breaks the tests of another.
-UNIT_LIBS_emu     := $(LIBEMU) $(LIBLINK) $(LIBTOPO) $(LIBTG) $(LIBPMIP)
+UNIT_LIBS_emu     := $(LIBEMU) $(LIBLINK) $(LIBTOPO) $(LIBTG) $(LIBNIO) $(LIBPMIP)
 UNIT_LIBS_links   := $(LIBLINK)
 UNIT_LIBS_pmip    := $(LIBPMIP)
 UNIT_LIBS_lma     := $(LIBLMA) $(LIBPMIP) $(LIBTOPO)
 UNIT_LIBS_mag     := $(LIBMAG) $(LIBPMIP) $(LIBTOPO)
 UNIT_LIBS_mn      := $(LIBMN) $(LIBPMIP) $(LIBTOPO)
 UNIT_LIBS_trafgen := $(LIBTG)
+UNIT_LIBS_nio     := $(LIBNIO)
 
 UNIT_SRC  := $(wildcard tests/unit/*/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))

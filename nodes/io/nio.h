@@ -1,0 +1,100 @@
+/*
+ * nio.h - the node programs' shared shell: sockets, TUN, netlink, control
+ * socket, event reporting. Used by lmad, magd, mnd (their *_io.c files).
+ *
+ * Owns: every system call the daemons share. Must not: hold protocol state
+ * or decide anything; engines decide, these carry out. Functions return 0
+ * (or an fd / length) on success and -1 with errno set on failure; none
+ * logs or exits.
+ */
+#ifndef PMIPEMU_NIO_H
+#define PMIPEMU_NIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <netinet/in.h>
+
+struct ev_loop;
+
+/* ---- time ------------------------------------------------------------- */
+uint64_t nio_now_ns(void);                 /* CLOCK_MONOTONIC */
+uint64_t nio_realtime_ns(void);            /* CLOCK_REALTIME, for RFC 5213 timestamps */
+
+/* ---- Mobility Header raw socket (IPPROTO_MH = 135) ----------------------
+ * IPV6_CHECKSUM offset 4 so the kernel computes and verifies the checksum
+ * (RFC 6275 6.1.1); IPV6_RECVPKTINFO to learn the destination. */
+int nio_mh_open(const struct in6_addr *bind_addr /* NULL = any */);
+ssize_t nio_mh_send(int fd, const struct in6_addr *src, const struct in6_addr *dst,
+		    const void *buf, size_t len);
+/* Receives one MH; fills src, dst (from pktinfo) and ifindex. */
+ssize_t nio_mh_recv(int fd, void *buf, size_t cap, struct in6_addr *src,
+		    struct in6_addr *dst, int *ifindex);
+
+/* ---- IPv6-in-IPv6 (RFC 2473) raw socket, protocol 41 ---------------------
+ * The kernel here has no ip6tnl: we send the inner packet as the payload of
+ * a raw IPPROTO_IPV6 socket (the kernel builds the outer header with src),
+ * and receive decapsulated payloads (outer header stripped by the kernel,
+ * outer src/dst from recvmsg). */
+int nio_tnl_open(void);
+ssize_t nio_tnl_send(int fd, const struct in6_addr *outer_src,
+		     const struct in6_addr *outer_dst, const void *inner, size_t len);
+ssize_t nio_tnl_recv(int fd, void *buf, size_t cap, struct in6_addr *outer_src,
+		     struct in6_addr *outer_dst);
+
+/* ---- TUN device (IFF_TUN | IFF_NO_PI): raw IPv6 packets ------------------ */
+int nio_tun_open(const char *name, unsigned mtu, int *ifindex);
+
+/* ---- ICMPv6 on one interface (RS in, RA out), hop limit 255 -------------- */
+int nio_icmp6_open(const char *ifname);    /* filters RS only (ICMP6_FILTER) */
+ssize_t nio_icmp6_send(int fd, int ifindex, const struct in6_addr *src,
+		       const struct in6_addr *dst, const void *buf, size_t len);
+ssize_t nio_icmp6_recv(int fd, void *buf, size_t cap, struct in6_addr *src,
+		       int *ifindex);
+
+/* ---- netlink (libmnl): routes, rules, addresses, links -------------------- */
+int nio_ifindex(const char *ifname);       /* 0 if absent */
+int nio_link_set_up(int ifindex, bool up);
+int nio_addr_add(int ifindex, const struct in6_addr *a, uint8_t plen, bool nodad);
+int nio_route_add(const struct in6_addr *dst, uint8_t plen, int oif,
+		  const struct in6_addr *via /* NULL = on-link */, uint32_t table,
+		  uint32_t metric);
+int nio_route_del(const struct in6_addr *dst, uint8_t plen, int oif, uint32_t table);
+/* ip -6 rule add from SRC/PLEN [iif IIF] lookup TABLE prio PRIO */
+int nio_rule_add(const struct in6_addr *src, uint8_t plen, const char *iif,
+		 uint32_t table, uint32_t prio);
+int nio_rule_del(const struct in6_addr *src, uint8_t plen, const char *iif,
+		 uint32_t table, uint32_t prio);
+int nio_sysctl_set(const char *key, const char *value);  /* net.ipv6.conf.x.y */
+
+/* Link monitor: RTNLGRP_LINK; callback on every carrier change. */
+typedef void (*nio_link_cb)(void *arg, int ifindex, const char *ifname,
+			    bool carrier, bool up);
+struct nio_linkmon;
+struct nio_linkmon *nio_linkmon_start(struct ev_loop *loop, nio_link_cb cb, void *arg);
+void nio_linkmon_stop(struct nio_linkmon *m);
+/* Current carrier (IFF_LOWER_UP) of an interface; -1 on error. */
+int nio_link_carrier(int ifindex);
+
+/* ---- control socket (unix SOCK_STREAM, one line in, one JSON doc out) ---- */
+/* The handler writes a NUL-terminated JSON document into out (cap bytes). */
+typedef void (*nio_ctl_cb)(void *arg, const char *line, char *out, size_t cap);
+struct nio_ctl;
+struct nio_ctl *nio_ctl_start(struct ev_loop *loop, const char *path, nio_ctl_cb cb, void *arg);
+void nio_ctl_stop(struct nio_ctl *c);      /* closes and unlinks */
+/* Client side (pmipemu ctl): send line, read the answer until EOF. */
+int nio_ctl_request(const char *path, const char *line, char *out, size_t cap);
+
+/* ---- events: one JSON object per datagram to $PMIPEMU_EVENT_SOCK ---------
+ * Without the variable, events go to stderr as lines. "mono_ns" is added. */
+struct nio_events;
+struct nio_events *nio_events_open(const char *node);
+/* json_obj: a JSON object text without "mono_ns", e.g. {"ev":"pbu_sent",...} */
+void nio_event(struct nio_events *e, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void nio_events_close(struct nio_events *e);
+
+/* ---- logging for daemons (stderr, rate-limited by the caller's key) ------ */
+void nio_log(const char *prog, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif
