@@ -128,6 +128,9 @@ struct mh_group {
 	uint16_t bid;                /* RFC 5648 Binding ID */
 	uint8_t bid_status;
 	bool bid_h;                  /* BID option H flag */
+	uint8_t bid_pri;             /* BID-PRI, 7 bits (RFC 6089 4.1) */
+	uint8_t bid_coa_len;         /* 0, 4 (IPv4) or 16 (IPv6) octets */
+	uint8_t bid_coa[16];         /* BID option care-of address */
 	bool has_mn_ll_id;
 	uint8_t mn_ll_id_len;
 	uint8_t mn_ll_id[MH_LL_ID_MAX];
@@ -157,7 +160,8 @@ struct mh_msg {
 	/* seq and lifetime above are shared with BU */
 
 	/* Heartbeat (type 13, RFC 5847 section 5.1) */
-	bool hb_request;             /* R flag: 0 = response... see mh.c */
+	bool hb_request;             /* true: R flag clear (request); false:
+	                              * R flag set (response), RFC 5847 5.1 */
 	bool hb_unsolicited;         /* U flag */
 	uint32_t hb_seq;
 
@@ -196,6 +200,10 @@ void mh_msg_init(struct mh_msg *m, enum mh_type type);
 /* MN-ID as a printable NUL-terminated string into buf (escapes non-printables). */
 const char *mh_mn_id_str(const struct mh_msg *m, char *buf, size_t len);
 int mh_set_mn_id(struct mh_msg *m, const char *nai);
+
+/* Same message, field by field: ignores the checksum and n_unknown_opts
+ * (unknown options are not re-encoded). For tests and fuzzing. */
+bool mh_msg_equal(const struct mh_msg *a, const struct mh_msg *b);
 
 /* RFC 5213 8.8 timestamp <-> nanoseconds since the Unix epoch. */
 uint64_t mh_timestamp_from_ns(uint64_t ns);

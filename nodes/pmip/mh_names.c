@@ -1,0 +1,90 @@
+/*
+ * mh_names.c - printable names of the Mobility Header enums.
+ *
+ * Owns: one name function per enum of mh.h, for logs and events.
+ * Must not: be used to parse; unknown values print as "UNKNOWN".
+ */
+#include "mh.h"
+
+struct name_entry {
+	unsigned value;
+	const char *name;
+};
+
+static const char *name_find(const struct name_entry *t, size_t n,
+			     unsigned value)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (t[i].value == value)
+			return t[i].name;
+	return "UNKNOWN";
+}
+
+#define NAME(x) { x, #x }
+#define FIND(t, v) name_find(t, sizeof t / sizeof t[0], v)
+
+const char *mh_type_name(unsigned type)
+{
+	static const struct name_entry t[] = {
+		NAME(MH_TYPE_BRR), NAME(MH_TYPE_HOTI), NAME(MH_TYPE_COTI),
+		NAME(MH_TYPE_HOT), NAME(MH_TYPE_COT), NAME(MH_TYPE_BU),
+		NAME(MH_TYPE_BA), NAME(MH_TYPE_BE), NAME(MH_TYPE_HEARTBEAT),
+		NAME(MH_TYPE_BR), NAME(MH_TYPE_UPN), NAME(MH_TYPE_UPA),
+	};
+	return FIND(t, type);
+}
+
+const char *mh_opt_name(unsigned type)
+{
+	static const struct name_entry t[] = {
+		NAME(MH_OPT_PAD1), NAME(MH_OPT_PADN), NAME(MH_OPT_MN_ID),
+		NAME(MH_OPT_HNP), NAME(MH_OPT_HI), NAME(MH_OPT_ATT),
+		NAME(MH_OPT_MN_LL_ID), NAME(MH_OPT_LL_ADDR),
+		NAME(MH_OPT_TIMESTAMP), NAME(MH_OPT_BID),
+	};
+	return FIND(t, type);
+}
+
+const char *pba_status_name(unsigned status)
+{
+	static const struct name_entry t[] = {
+		NAME(PBA_STATUS_ACCEPTED),
+		NAME(PBA_STATUS_UNSPECIFIED),
+		NAME(PBA_STATUS_PROXY_REG_NOT_ENABLED),
+		NAME(PBA_STATUS_NOT_LMA_FOR_THIS_MOBILE_NODE),
+		NAME(PBA_STATUS_MAG_NOT_AUTHORIZED_FOR_PROXY_REG),
+		NAME(PBA_STATUS_NOT_AUTHORIZED_FOR_HOME_NETWORK_PREFIX),
+		NAME(PBA_STATUS_TIMESTAMP_MISMATCH),
+		NAME(PBA_STATUS_TIMESTAMP_LOWER_THAN_PREV_ACCEPTED),
+		NAME(PBA_STATUS_MISSING_HOME_NETWORK_PREFIX_OPTION),
+		NAME(PBA_STATUS_BCE_PBU_PREFIX_SET_DO_NOT_MATCH),
+		NAME(PBA_STATUS_MISSING_MN_IDENTIFIER_OPTION),
+		NAME(PBA_STATUS_MISSING_HANDOFF_INDICATOR_OPTION),
+		NAME(PBA_STATUS_MISSING_ACCESS_TECH_TYPE_OPTION),
+	};
+	return FIND(t, status);
+}
+
+const char *mh_hi_name(unsigned hi)
+{
+	static const struct name_entry t[] = {
+		NAME(MH_HI_RESERVED), NAME(MH_HI_ATTACH_NEW_IFACE),
+		NAME(MH_HI_HANDOFF_BETWEEN_IFACES),
+		NAME(MH_HI_HANDOFF_SAME_IFACE), NAME(MH_HI_UNKNOWN),
+		NAME(MH_HI_NOT_CHANGED),
+	};
+	return FIND(t, hi);
+}
+
+const char *mh_att_name(unsigned att)
+{
+	static const struct name_entry t[] = {
+		NAME(MH_ATT_RESERVED), NAME(MH_ATT_VIRTUAL), NAME(MH_ATT_PPP),
+		NAME(MH_ATT_ETHERNET), NAME(MH_ATT_WLAN), NAME(MH_ATT_WIMAX),
+		NAME(MH_ATT_3GPP_GERAN), NAME(MH_ATT_3GPP_UTRAN),
+		NAME(MH_ATT_3GPP_EUTRAN),
+	};
+	return FIND(t, att);
+}
