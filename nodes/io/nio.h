@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <netinet/in.h>
 
 struct ev_loop;
@@ -20,6 +21,22 @@ struct ev_loop;
 /* ---- time ------------------------------------------------------------- */
 uint64_t nio_now_ns(void);                 /* CLOCK_MONOTONIC */
 uint64_t nio_realtime_ns(void);            /* CLOCK_REALTIME, for RFC 5213 timestamps */
+
+/* ---- raw IPv6 datagrams: what the MH, tunnel and ICMPv6 sockets share ----
+ * (extension) sendmsg with IPV6_PKTINFO for the source address and outgoing
+ * interface; recvmsg returning the ancillary data. A datagram longer than
+ * cap is dropped whole (-1, EMSGSIZE), never handed on truncated. */
+struct nio_raw_meta {
+	struct in6_addr src;       /* IPv6 source (msg_name) */
+	struct in6_addr dst;       /* IPv6 destination (IPV6_PKTINFO) */
+	int ifindex;               /* arrival interface (IPV6_PKTINFO), 0 unknown */
+	int hoplimit;              /* IPV6_HOPLIMIT, -1 when not asked for */
+};
+/* src NULL or :: = let the kernel choose; ifindex 0 = routing decides;
+ * the destination's scope id is ifindex (needed for link-local/multicast). */
+ssize_t nio_raw_send(int fd, const struct in6_addr *src, int ifindex,
+		     const struct in6_addr *dst, const void *buf, size_t len);
+ssize_t nio_raw_recv(int fd, void *buf, size_t cap, struct nio_raw_meta *meta);
 
 /* ---- Mobility Header raw socket (IPPROTO_MH = 135) ----------------------
  * IPV6_CHECKSUM offset 4 so the kernel computes and verifies the checksum
@@ -47,6 +64,11 @@ int nio_tun_open(const char *name, unsigned mtu, int *ifindex);
 
 /* ---- ICMPv6 on one interface (RS in, RA out), hop limit 255 -------------- */
 int nio_icmp6_open(const char *ifname);    /* filters RS only (ICMP6_FILTER) */
+/* (extension) pass the n ICMPv6 types listed (e.g. RA 134 for mnd). Joins
+ * ff02::2 on the interface when RS is passed, so RS arrive on a host too. */
+int nio_icmp6_open_filter(const char *ifname, const uint8_t *types, size_t n);
+/* nio_icmp6_recv drops (and skips) every message whose hop limit is not 255
+ * (RFC 4861 6.1.1, 6.1.2); -1/EAGAIN when nothing valid is waiting. */
 ssize_t nio_icmp6_send(int fd, int ifindex, const struct in6_addr *src,
 		       const struct in6_addr *dst, const void *buf, size_t len);
 ssize_t nio_icmp6_recv(int fd, void *buf, size_t cap, struct in6_addr *src,
@@ -56,18 +78,30 @@ ssize_t nio_icmp6_recv(int fd, void *buf, size_t cap, struct in6_addr *src,
 int nio_ifindex(const char *ifname);       /* 0 if absent */
 int nio_link_set_up(int ifindex, bool up);
 int nio_addr_add(int ifindex, const struct in6_addr *a, uint8_t plen, bool nodad);
+int nio_addr_del(int ifindex, const struct in6_addr *a, uint8_t plen);  /* extension */
+/* Routes and rules: table 0 means the main table (254). Route add replaces
+ * a route with the same destination, table and metric (NLM_F_REPLACE). */
 int nio_route_add(const struct in6_addr *dst, uint8_t plen, int oif,
 		  const struct in6_addr *via /* NULL = on-link */, uint32_t table,
 		  uint32_t metric);
 int nio_route_del(const struct in6_addr *dst, uint8_t plen, int oif, uint32_t table);
-/* ip -6 rule add from SRC/PLEN [iif IIF] lookup TABLE prio PRIO */
+/* ip -6 rule add from SRC/PLEN [iif IIF] lookup TABLE prio PRIO; src NULL
+ * = from all. Add fails with EEXIST when the same rule exists (NLM_F_EXCL). */
 int nio_rule_add(const struct in6_addr *src, uint8_t plen, const char *iif,
 		 uint32_t table, uint32_t prio);
 int nio_rule_del(const struct in6_addr *src, uint8_t plen, const char *iif,
 		 uint32_t table, uint32_t prio);
 int nio_sysctl_set(const char *key, const char *value);  /* net.ipv6.conf.x.y */
+/* (extension) keys may also use '/' as separator (net/ipv6/conf/eth0.5/forwarding)
+ * when a name holds a dot. Reads the value without its newline. */
+int nio_sysctl_get(const char *key, char *out, size_t cap);
 
-/* Link monitor: RTNLGRP_LINK; callback on every carrier change. */
+/* Link monitor: RTNLGRP_LINK; callback on every carrier change.
+ * The callback fires when (carrier, up) of an interface changes from what the
+ * monitor last knew; a removed interface reports (false, false). The state at
+ * start is learnt silently (query it with nio_link_carrier). On ENOBUFS
+ * (missed notifications) the monitor dumps every link and reports the
+ * differences. */
 typedef void (*nio_link_cb)(void *arg, int ifindex, const char *ifname,
 			    bool carrier, bool up);
 struct nio_linkmon;
@@ -82,8 +116,20 @@ typedef void (*nio_ctl_cb)(void *arg, const char *line, char *out, size_t cap);
 struct nio_ctl;
 struct nio_ctl *nio_ctl_start(struct ev_loop *loop, const char *path, nio_ctl_cb cb, void *arg);
 void nio_ctl_stop(struct nio_ctl *c);      /* closes and unlinks */
-/* Client side (pmipemu ctl): send line, read the answer until EOF. */
+/* Client side (pmipemu ctl): send line, read the answer until EOF.
+ * Returns the answer's length (trailing newline removed, out NUL-terminated);
+ * -1 with ETIMEDOUT after NIO_CTL_TIMEOUT_MS, EMSGSIZE if cap is too small
+ * (out then holds the truncated start). */
 int nio_ctl_request(const char *path, const char *line, char *out, size_t cap);
+int nio_ctl_request_timeout(const char *path, const char *line, char *out,
+			    size_t cap, int timeout_ms);   /* extension */
+#define NIO_CTL_LINE_MAX   4096      /* longest request line, newline excluded */
+#define NIO_CTL_ANSWER_MAX 65536     /* answer buffer given to the handler */
+#define NIO_CTL_TIMEOUT_MS 5000
+/* Framing (extension, pure): length of the first line in buf[0..len) without
+ * its '\n' (and a '\r' before it); -1 when no newline yet, -2 when the line
+ * is already longer than max. */
+long nio_ctl_frame(const char *buf, size_t len, size_t max);
 
 /* ---- events: one JSON object per datagram to $PMIPEMU_EVENT_SOCK ---------
  * Without the variable, events go to stderr as lines. "mono_ns" is added. */
@@ -93,8 +139,23 @@ struct nio_events *nio_events_open(const char *node);
 void nio_event(struct nio_events *e, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void nio_events_close(struct nio_events *e);
+/* (extension) events not delivered (bad JSON text, socket full or absent). */
+unsigned long nio_events_dropped(const struct nio_events *e);
+/* (extension, pure) out = json_obj with "node" (when node is not NULL) and
+ * "mono_ns" inserted after its leading '{'. Returns the length, -1/EINVAL
+ * when json_obj is not an object text, -1/ENOSPC when out is too small. */
+int nio_event_format(char *out, size_t cap, const char *node, uint64_t mono_ns,
+		     const char *json_obj);
 
 /* ---- logging for daemons (stderr, rate-limited by the caller's key) ------ */
 void nio_log(const char *prog, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* (extension) a token per interval: true when a line may be logged now; then
+ * *suppressed holds how many were refused since the last true. */
+struct nio_ratelimit {
+	uint64_t interval_ns;
+	uint64_t next_ns;
+	unsigned long suppressed;
+};
+bool nio_ratelimit_ok(struct nio_ratelimit *r, uint64_t now_ns, unsigned long *suppressed);
 
 #endif

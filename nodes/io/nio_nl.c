@@ -1,0 +1,246 @@
+/*
+ * nio_nl.c - rtnetlink requests through libmnl: links, addresses, routes,
+ * policy rules.
+ *
+ * Owns: one request per call, built in a buffer on the stack with bounded
+ * attribute adds (mnl_attr_put_*_check), sent on a fresh socket and
+ * answered by one ACK (or the reply of a GET). The kernel's error comes back
+ * as -1 with errno (EEXIST, ENODEV, ESRCH, ...), the way iproute2 does it.
+ * Must not: keep state or retry; the daemon decides what an error means.
+ */
+#include <errno.h>
+#include <libmnl/libmnl.h>
+#include <linux/fib_rules.h>
+#include <linux/if_addr.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <string.h>
+#include <time.h>
+
+#include "nio.h"
+
+#ifndef IFF_LOWER_UP
+#define IFF_LOWER_UP 0x10000     /* linux/if.h: driver signals L1 up (carrier) */
+#endif
+
+#define NIO_NL_BUF 4096     /* requests are < 200 bytes; replies one link */
+
+struct nio_nl_req {
+	char buf[NIO_NL_BUF];
+	struct nlmsghdr *nlh;
+};
+
+static void *nio_nl_start(struct nio_nl_req *r, uint16_t type, uint16_t flags, size_t hdr)
+{
+	memset(r->buf, 0, sizeof r->buf);
+	r->nlh = mnl_nlmsg_put_header(r->buf);
+	r->nlh->nlmsg_type = type;
+	r->nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
+	r->nlh->nlmsg_seq = (uint32_t)time(NULL);
+	return mnl_nlmsg_put_extra_header(r->nlh, hdr);
+}
+
+static bool nio_nl_put(struct nio_nl_req *r, uint16_t type, size_t len, const void *data)
+{
+	return mnl_attr_put_check(r->nlh, sizeof r->buf, type, len, data);
+}
+
+static bool nio_nl_put_u32(struct nio_nl_req *r, uint16_t type, uint32_t v)
+{
+	return mnl_attr_put_u32_check(r->nlh, sizeof r->buf, type, v);
+}
+
+/* Send the request, run cb on each reply message until the ACK/DONE. */
+static int nio_nl_talk(struct nio_nl_req *r, mnl_cb_t cb, void *data)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct mnl_socket *nl;
+	unsigned portid;
+	ssize_t n;
+	int ret, saved;
+
+	nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
+	if (!nl)
+		return -1;
+	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0)
+		goto fail;
+	portid = mnl_socket_get_portid(nl);
+	if (mnl_socket_sendto(nl, r->nlh, r->nlh->nlmsg_len) < 0)
+		goto fail;
+	do {
+		n = mnl_socket_recvfrom(nl, buf, sizeof buf);
+		if (n < 0)
+			goto fail;
+		/* MNL_CB_ERROR sets errno from the kernel's nlmsgerr. */
+		ret = mnl_cb_run(buf, (size_t)n, r->nlh->nlmsg_seq, portid, cb, data);
+	} while (ret > MNL_CB_STOP);
+	if (ret < 0)
+		goto fail;
+	mnl_socket_close(nl);
+	return 0;
+fail:
+	saved = errno;
+	mnl_socket_close(nl);
+	errno = saved;
+	return -1;
+}
+
+static int nio_nl_fail_emsgsize(void)
+{
+	errno = EMSGSIZE;
+	return -1;
+}
+
+int nio_ifindex(const char *ifname)
+{
+	return ifname ? (int)if_nametoindex(ifname) : 0;
+}
+
+int nio_link_set_up(int ifindex, bool up)
+{
+	struct nio_nl_req r;
+	struct ifinfomsg *ifi = nio_nl_start(&r, RTM_NEWLINK, 0, sizeof *ifi);
+
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = ifindex;
+	ifi->ifi_change = IFF_UP;
+	ifi->ifi_flags = up ? IFF_UP : 0;
+	return nio_nl_talk(&r, NULL, NULL);
+}
+
+static int nio_nl_link_flags_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
+
+	if (nlh->nlmsg_type == RTM_NEWLINK &&
+	    mnl_nlmsg_get_payload_len(nlh) >= sizeof *ifi)
+		*(unsigned *)data = ifi->ifi_flags;
+	return MNL_CB_OK;
+}
+
+int nio_link_carrier(int ifindex)
+{
+	struct nio_nl_req r;
+	struct ifinfomsg *ifi = nio_nl_start(&r, RTM_GETLINK, 0, sizeof *ifi);
+	unsigned flags = 0;
+
+	/* NLM_F_ACK stays: the kernel sends the link, then the ACK ends the talk. */
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = ifindex;
+	if (nio_nl_talk(&r, nio_nl_link_flags_cb, &flags) < 0)
+		return -1;
+	return (flags & IFF_LOWER_UP) ? 1 : 0;
+}
+
+static int nio_nl_addr(uint16_t type, uint16_t flags, int ifindex,
+		       const struct in6_addr *a, uint8_t plen, uint32_t ifa_flags)
+{
+	struct nio_nl_req r;
+	struct ifaddrmsg *ifa = nio_nl_start(&r, type, flags, sizeof *ifa);
+
+	if (!a || plen > 128) {
+		errno = EINVAL;
+		return -1;
+	}
+	ifa->ifa_family = AF_INET6;
+	ifa->ifa_prefixlen = plen;
+	ifa->ifa_flags = (uint8_t)ifa_flags;
+	ifa->ifa_index = (uint32_t)ifindex;
+	if (!nio_nl_put(&r, IFA_LOCAL, sizeof *a, a) ||
+	    !nio_nl_put(&r, IFA_ADDRESS, sizeof *a, a) ||
+	    (type == RTM_NEWADDR && !nio_nl_put_u32(&r, IFA_FLAGS, ifa_flags)))
+		return nio_nl_fail_emsgsize();
+	return nio_nl_talk(&r, NULL, NULL);
+}
+
+/* NLM_F_REPLACE: adding an address already there updates its flags. */
+int nio_addr_add(int ifindex, const struct in6_addr *a, uint8_t plen, bool nodad)
+{
+	return nio_nl_addr(RTM_NEWADDR, NLM_F_CREATE | NLM_F_REPLACE, ifindex, a, plen,
+			   nodad ? IFA_F_NODAD : 0);
+}
+
+int nio_addr_del(int ifindex, const struct in6_addr *a, uint8_t plen)
+{
+	return nio_nl_addr(RTM_DELADDR, 0, ifindex, a, plen, 0);
+}
+
+static uint32_t nio_nl_table(uint32_t table)
+{
+	return table ? table : RT_TABLE_MAIN;
+}
+
+static int nio_nl_route(uint16_t type, uint16_t flags, const struct in6_addr *dst,
+			uint8_t plen, int oif, const struct in6_addr *via,
+			uint32_t table, uint32_t metric)
+{
+	struct nio_nl_req r;
+	struct rtmsg *rtm = nio_nl_start(&r, type, flags, sizeof *rtm);
+
+	if (!dst || plen > 128 || oif < 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	table = nio_nl_table(table);
+	rtm->rtm_family = AF_INET6;
+	rtm->rtm_dst_len = plen;
+	rtm->rtm_table = table < 256 ? (uint8_t)table : RT_TABLE_UNSPEC;
+	rtm->rtm_protocol = type == RTM_NEWROUTE ? RTPROT_STATIC : 0;
+	rtm->rtm_scope = RT_SCOPE_UNIVERSE;
+	rtm->rtm_type = type == RTM_NEWROUTE ? RTN_UNICAST : 0;
+	if (!nio_nl_put(&r, RTA_DST, sizeof *dst, dst) ||
+	    !nio_nl_put_u32(&r, RTA_TABLE, table) ||
+	    (oif > 0 && !nio_nl_put_u32(&r, RTA_OIF, (uint32_t)oif)) ||
+	    (via && !nio_nl_put(&r, RTA_GATEWAY, sizeof *via, via)) ||
+	    (metric && !nio_nl_put_u32(&r, RTA_PRIORITY, metric)))
+		return nio_nl_fail_emsgsize();
+	return nio_nl_talk(&r, NULL, NULL);
+}
+
+int nio_route_add(const struct in6_addr *dst, uint8_t plen, int oif,
+		  const struct in6_addr *via, uint32_t table, uint32_t metric)
+{
+	return nio_nl_route(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE, dst, plen, oif,
+			    via, table, metric);
+}
+
+int nio_route_del(const struct in6_addr *dst, uint8_t plen, int oif, uint32_t table)
+{
+	return nio_nl_route(RTM_DELROUTE, 0, dst, plen, oif, NULL, table, 0);
+}
+
+static int nio_nl_rule(uint16_t type, uint16_t flags, const struct in6_addr *src,
+		       uint8_t plen, const char *iif, uint32_t table, uint32_t prio)
+{
+	struct nio_nl_req r;
+	struct fib_rule_hdr *frh = nio_nl_start(&r, type, flags, sizeof *frh);
+
+	if (plen > 128 || (iif && strlen(iif) >= IFNAMSIZ) || (plen && !src)) {
+		errno = EINVAL;
+		return -1;
+	}
+	table = nio_nl_table(table);
+	frh->family = AF_INET6;
+	frh->src_len = src ? plen : 0;
+	frh->table = table < 256 ? (uint8_t)table : RT_TABLE_UNSPEC;
+	frh->action = FR_ACT_TO_TBL;
+	if ((src && plen && !nio_nl_put(&r, FRA_SRC, sizeof *src, src)) ||
+	    (iif && !nio_nl_put(&r, FRA_IIFNAME, strlen(iif) + 1, iif)) ||
+	    !nio_nl_put_u32(&r, FRA_TABLE, table) ||
+	    (prio && !nio_nl_put_u32(&r, FRA_PRIORITY, prio)))
+		return nio_nl_fail_emsgsize();
+	return nio_nl_talk(&r, NULL, NULL);
+}
+
+int nio_rule_add(const struct in6_addr *src, uint8_t plen, const char *iif,
+		 uint32_t table, uint32_t prio)
+{
+	return nio_nl_rule(RTM_NEWRULE, NLM_F_CREATE | NLM_F_EXCL, src, plen, iif,
+			   table, prio);
+}
+
+int nio_rule_del(const struct in6_addr *src, uint8_t plen, const char *iif,
+		 uint32_t table, uint32_t prio)
+{
+	return nio_nl_rule(RTM_DELRULE, 0, src, plen, iif, table, prio);
+}
