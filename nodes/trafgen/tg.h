@@ -79,6 +79,9 @@ struct tg_arrival {
 	uint32_t iface;             /* ifindex in files; caller's index after mapping */
 };
 
+/* The record file of a receiver summary FILE: FILE with ".json" replaced by
+ * ".csv" (or ".csv" appended). -1 if buf is too small. */
+int tg_records_path(const char *summary_path, char *buf, size_t len);
 int tg_records_write_header(FILE *f);
 int tg_records_write(FILE *f, const struct tg_arrival *a);
 /* Reads a whole record file. *out is malloc'd (free it). A malformed line

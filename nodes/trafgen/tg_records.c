@@ -99,3 +99,13 @@ bad:
 	*why = msg;
 	return -1;
 }
+
+int tg_records_path(const char *summary_path, char *buf, size_t len)
+{
+	size_t n = strlen(summary_path);
+	const char *ext = ".json";
+	if (n >= 5 && strcmp(summary_path + n - 5, ext) == 0)
+		n -= 5;
+	int r = snprintf(buf, len, "%.*s.csv", (int)n, summary_path);
+	return r < 0 || (size_t)r >= len ? -1 : 0;
+}
