@@ -1,0 +1,354 @@
+/*
+ * test_nio_ctl.c - the control socket: line framing, server answers, error
+ * answers, socket file handling, client errors and timeouts.
+ * Clients run in a forked child while the test drives the server's loop.
+ */
+#include <ev.h>
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+
+#include "nio_test.h"
+
+/* ---- framing (pure) ---------------------------------------------------- */
+
+Test(nio_ctl, frame_waits_for_the_newline)
+{
+	cr_assert_eq(nio_ctl_frame("show bind", 9, 4096), -1);
+	cr_assert_eq(nio_ctl_frame("", 0, 4096), -1);
+}
+
+Test(nio_ctl, frame_returns_line_length_without_crlf)
+{
+	cr_assert_eq(nio_ctl_frame("show\nrest", 9, 4096), 4);
+	cr_assert_eq(nio_ctl_frame("show\r\n", 6, 4096), 4);
+	cr_assert_eq(nio_ctl_frame("\n", 1, 4096), 0);
+}
+
+Test(nio_ctl, frame_refuses_a_line_longer_than_max)
+{
+	cr_assert_eq(nio_ctl_frame("abcdef\n", 7, 5), -2);       /* newline too late */
+	cr_assert_eq(nio_ctl_frame("abcdefg", 7, 5), -2);        /* no newline in max+2 */
+	cr_assert_eq(nio_ctl_frame("abcde\r\n", 7, 5), 5);       /* exactly max */
+	cr_assert_eq(nio_ctl_frame("abcde\r", 6, 5), -1);        /* may still be max */
+}
+
+/* ---- server ------------------------------------------------------------ */
+
+static int handler_calls;
+
+static void echo_handler(void *arg, const char *line, char *out, size_t cap)
+{
+	(void)arg;
+	handler_calls++;
+	snprintf(out, cap, "{\"cmd\":\"%s\",\"len\":%zu}", line, strlen(line));
+}
+
+static void sock_path(char *p, size_t cap, const char *tag)
+{
+	snprintf(p, cap, "/tmp/nio-ctl-%s-%d.sock", tag, getpid());
+}
+
+/* Child: connect, send req (len bytes), optionally half-close, read to EOF,
+ * copy to the pipe. */
+static void raw_client(const char *path, const char *req, size_t len, int pfd)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char buf[8192];
+	ssize_t n;
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+	strcpy(sa.sun_path, path);
+	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0)
+		_exit(2);
+	if (write(fd, req, len) != (ssize_t)len)
+		_exit(3);
+	if (len && req[len - 1] != '\n')
+		shutdown(fd, SHUT_WR);
+	while ((n = read(fd, buf, sizeof buf)) > 0)
+		if (write(pfd, buf, (size_t)n) != n)
+			_exit(4);
+	_exit(n < 0 ? 5 : 0);
+}
+
+/* Run the loop until the child exits; its output in out, exit status returned. */
+static int drive(struct ev_loop *loop, pid_t pid, int pfd, char *out, size_t cap)
+{
+	uint64_t deadline = nio_now_ns() + 3000000000ull;
+	size_t got = 0;
+	int st = -1;
+	ssize_t n;
+
+	fcntl(pfd, F_SETFL, O_NONBLOCK);
+	while (nio_now_ns() < deadline) {
+		ev_run(loop, EVRUN_NOWAIT);
+		while (got < cap - 1 && (n = read(pfd, out + got, cap - 1 - got)) > 0)
+			got += (size_t)n;
+		if (waitpid(pid, &st, WNOHANG) == pid)
+			break;
+		usleep(2000);
+	}
+	while (got < cap - 1 && (n = read(pfd, out + got, cap - 1 - got)) > 0)
+		got += (size_t)n;
+	out[got] = '\0';
+	close(pfd);
+	cr_assert(WIFEXITED(st), "client did not finish");
+	return WEXITSTATUS(st);
+}
+
+static int raw_request(struct ev_loop *loop, const char *path, const char *req,
+		       size_t len, char *out, size_t cap)
+{
+	int p[2];
+	pid_t pid;
+
+	cr_assert_eq(pipe(p), 0);
+	pid = fork();
+	if (pid == 0) {
+		close(p[0]);
+		raw_client(path, req, len, p[1]);
+	}
+	close(p[1]);
+	return drive(loop, pid, p[0], out, cap);
+}
+
+Test(nio_ctl, request_line_gets_the_handler_answer_and_a_newline)
+{
+	struct ev_loop *loop = ev_loop_new(EVFLAG_AUTO);
+	char path[108], out[256];
+	struct nio_ctl *c;
+
+	sock_path(path, sizeof path, "a");
+	c = nio_ctl_start(loop, path, echo_handler, NULL);
+	cr_assert_not_null(c, "start: %s", strerror(errno));
+	cr_assert_eq(raw_request(loop, path, "show bindings\r\n", 15, out, sizeof out), 0);
+	cr_assert_str_eq(out, "{\"cmd\":\"show bindings\",\"len\":13}\n");
+	nio_ctl_stop(c);
+	ev_loop_destroy(loop);
+}
+
+Test(nio_ctl, request_without_newline_is_taken_at_eof)
+{
+	struct ev_loop *loop = ev_loop_new(EVFLAG_AUTO);
+	char path[108], out[256];
+	struct nio_ctl *c;
+
+	sock_path(path, sizeof path, "b");
+	c = nio_ctl_start(loop, path, echo_handler, NULL);
+	cr_assert_eq(raw_request(loop, path, "stats", 5, out, sizeof out), 0);
+	cr_assert_str_eq(out, "{\"cmd\":\"stats\",\"len\":5}\n");
+	nio_ctl_stop(c);
+	ev_loop_destroy(loop);
+}
+
+Test(nio_ctl, line_of_max_length_is_accepted)
+{
+	struct ev_loop *loop = ev_loop_new(EVFLAG_AUTO);
+	static char req[NIO_CTL_LINE_MAX + 1], out[NIO_CTL_LINE_MAX + 64];
+	char path[108];
+	struct nio_ctl *c;
+
+	memset(req, 'a', NIO_CTL_LINE_MAX);
+	req[NIO_CTL_LINE_MAX] = '\n';
+	sock_path(path, sizeof path, "c");
+	c = nio_ctl_start(loop, path, echo_handler, NULL);
+	cr_assert_eq(raw_request(loop, path, req, sizeof req, out, sizeof out), 0);
+	cr_assert(strstr(out, "\"len\":4096}\n") != NULL, "%.80s", out);
+	nio_ctl_stop(c);
+	ev_loop_destroy(loop);
+}
+
+Test(nio_ctl, longer_line_gets_a_json_error_and_no_handler_call)
+{
+	struct ev_loop *loop = ev_loop_new(EVFLAG_AUTO);
+	static char req[NIO_CTL_LINE_MAX + 100];
+	char path[108], out[256];
+	struct nio_ctl *c;
+
+	memset(req, 'a', sizeof req);
+	req[sizeof req - 1] = '\n';
+	sock_path(path, sizeof path, "d");
+	handler_calls = 0;
+	c = nio_ctl_start(loop, path, echo_handler, NULL);
+	raw_request(loop, path, req, sizeof req, out, sizeof out);
+	cr_assert(strncmp(out, "{\"error\":", 9) == 0, "%s", out);
+	cr_assert_eq(out[strlen(out) - 1], '\n');
+	cr_assert_eq(handler_calls, 0);
+	nio_ctl_stop(c);
+	ev_loop_destroy(loop);
+}
+
+Test(nio_ctl, idle_client_does_not_block_another)
+{
+	struct ev_loop *loop = ev_loop_new(EVFLAG_AUTO);
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char path[108], out[256];
+	struct nio_ctl *c;
+	int idle;
+
+	sock_path(path, sizeof path, "e");
+	c = nio_ctl_start(loop, path, echo_handler, NULL);
+	strcpy(sa.sun_path, path);
+	idle = socket(AF_UNIX, SOCK_STREAM, 0);
+	cr_assert_eq(connect(idle, (struct sockaddr *)&sa, sizeof sa), 0);
+	cr_assert_eq(write(idle, "sho", 3), 3);   /* half a line, then silence */
+	cr_assert_eq(raw_request(loop, path, "ping\n", 5, out, sizeof out), 0);
+	cr_assert_str_eq(out, "{\"cmd\":\"ping\",\"len\":4}\n");
+	close(idle);
+	nio_ctl_stop(c);
+	ev_loop_destroy(loop);
+}
+
+Test(nio_ctl, client_returns_answer_without_newline)
+{
+	struct ev_loop *loop = ev_loop_new(EVFLAG_AUTO);
+	char path[108], out[256];
+	struct nio_ctl *c;
+	int p[2];
+	pid_t pid;
+
+	sock_path(path, sizeof path, "f");
+	c = nio_ctl_start(loop, path, echo_handler, NULL);
+	cr_assert_eq(pipe(p), 0);
+	pid = fork();
+	if (pid == 0) {
+		char ans[256];
+		int n = nio_ctl_request(path, "show config", ans, sizeof ans);
+
+		if (n < 0 || write(p[1], ans, (size_t)n) != n)
+			_exit(1);
+		_exit(n == (int)strlen(ans) ? 0 : 2);
+	}
+	close(p[1]);
+	cr_assert_eq(drive(loop, pid, p[0], out, sizeof out), 0);
+	cr_assert_str_eq(out, "{\"cmd\":\"show config\",\"len\":11}");
+	nio_ctl_stop(c);
+	ev_loop_destroy(loop);
+}
+
+Test(nio_ctl, start_removes_a_stale_socket_and_stop_unlinks)
+{
+	struct ev_loop *loop = ev_loop_new(EVFLAG_AUTO);
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char path[108];
+	struct nio_ctl *c;
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+	sock_path(path, sizeof path, "g");
+	strcpy(sa.sun_path, path);
+	unlink(path);
+	cr_assert_eq(bind(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+	close(fd);                     /* the file stays: a dead daemon's socket */
+	c = nio_ctl_start(loop, path, echo_handler, NULL);
+	cr_assert_not_null(c, "start over stale socket: %s", strerror(errno));
+	nio_ctl_stop(c);
+	cr_assert_neq(access(path, F_OK), 0, "socket file left behind");
+	ev_loop_destroy(loop);
+}
+
+Test(nio_ctl, start_refuses_a_live_socket_and_a_regular_file)
+{
+	struct ev_loop *loop = ev_loop_new(EVFLAG_AUTO);
+	char path[108];
+	struct nio_ctl *c;
+	FILE *f;
+
+	sock_path(path, sizeof path, "h");
+	c = nio_ctl_start(loop, path, echo_handler, NULL);
+	cr_assert_not_null(c);
+	cr_assert_null(nio_ctl_start(loop, path, echo_handler, NULL));
+	cr_assert_eq(errno, EADDRINUSE);
+	nio_ctl_stop(c);
+	f = fopen(path, "w");
+	fclose(f);
+	cr_assert_null(nio_ctl_start(loop, path, echo_handler, NULL));
+	cr_assert_eq(errno, EEXIST);
+	cr_assert_eq(access(path, F_OK), 0, "a user's file was removed");
+	unlink(path);
+	ev_loop_destroy(loop);
+}
+
+Test(nio_ctl, bad_paths_give_clear_errors)
+{
+	struct ev_loop *loop = ev_loop_new(EVFLAG_AUTO);
+	char longp[200];
+
+	memset(longp, 'x', sizeof longp - 1);
+	longp[0] = '/';
+	longp[sizeof longp - 1] = '\0';
+	cr_assert_null(nio_ctl_start(loop, "/nonexistent-dir-nio/x.sock", echo_handler, NULL));
+	cr_assert_eq(errno, ENOENT);
+	cr_assert_null(nio_ctl_start(loop, longp, echo_handler, NULL));
+	cr_assert_eq(errno, ENAMETOOLONG);
+	cr_assert_null(nio_ctl_start(loop, "", echo_handler, NULL));
+	cr_assert_eq(errno, EINVAL);
+	ev_loop_destroy(loop);
+}
+
+Test(nio_ctl, client_errors_name_the_cause)
+{
+	char out[64], path[108];
+	int fd;
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+
+	cr_assert_eq(nio_ctl_request("/tmp/nio-ctl-none.sock", "x", out, sizeof out), -1);
+	cr_assert_eq(errno, ENOENT);
+	cr_assert_eq(nio_ctl_request("/tmp/x", "a\nb", out, sizeof out), -1);
+	cr_assert_eq(errno, EINVAL);
+	sock_path(path, sizeof path, "i");
+	strcpy(sa.sun_path, path);
+	unlink(path);
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	cr_assert_eq(bind(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+	close(fd);
+	cr_assert_eq(nio_ctl_request(path, "x", out, sizeof out), -1);
+	cr_assert_eq(errno, ECONNREFUSED);
+	unlink(path);
+}
+
+Test(nio_ctl, client_times_out_on_a_silent_server)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char out[64], path[108];
+	uint64_t t0;
+	int fd;
+
+	sock_path(path, sizeof path, "j");
+	strcpy(sa.sun_path, path);
+	unlink(path);
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	cr_assert_eq(bind(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+	cr_assert_eq(listen(fd, 4), 0);     /* never accepts, never answers */
+	t0 = nio_now_ns();
+	cr_assert_eq(nio_ctl_request_timeout(path, "x", out, sizeof out, 200), -1);
+	cr_assert_eq(errno, ETIMEDOUT);
+	cr_assert(nio_now_ns() - t0 >= 190000000ull && nio_now_ns() - t0 < 1000000000ull);
+	close(fd);
+	unlink(path);
+}
+
+Test(nio_ctl, client_reports_emsgsize_when_answer_does_not_fit)
+{
+	struct ev_loop *loop = ev_loop_new(EVFLAG_AUTO);
+	char path[108], out[64];
+	struct nio_ctl *c;
+	int p[2];
+	pid_t pid;
+
+	sock_path(path, sizeof path, "k");
+	c = nio_ctl_start(loop, path, echo_handler, NULL);
+	cr_assert_eq(pipe(p), 0);
+	pid = fork();
+	if (pid == 0) {
+		char ans[10];
+		int n = nio_ctl_request(path, "show everything", ans, sizeof ans);
+
+		_exit(n == -1 && errno == EMSGSIZE && strlen(ans) == 9 ? 0 : 1);
+	}
+	close(p[1]);
+	cr_assert_eq(drive(loop, pid, p[0], out, sizeof out), 0);
+	nio_ctl_stop(c);
+	ev_loop_destroy(loop);
+}
