@@ -1,0 +1,122 @@
+/*
+ * ctl.c - `pmipemu ctl` and `pmipemu exec` (see ctl.h).
+ */
+#include "ctl.h"
+#include "nio.h"
+#include "state.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Skips "--run ID"; returns the index of the first other argument. */
+static int run_arg(int argc, char **argv, const char **id)
+{
+	*id = NULL;
+	if (argc >= 3 && !strcmp(argv[1], "--run")) {
+		*id = argv[2];
+		return 3;
+	}
+	return 1;
+}
+
+static int find_run(const char *id, char *dir, size_t len)
+{
+	const char *why;
+	if (state_find_live(id, dir, len, &why) == 0)
+		return 0;
+	fprintf(stderr, "pmipemu: %s\n", why);
+	return -1;
+}
+
+int ctl_main(int argc, char **argv)
+{
+	const char *id;
+	int i = run_arg(argc, argv, &id);
+	char dir[256], path[512], line[1024] = "", out[1 << 16];
+
+	if (argc - i < 2) {
+		fprintf(stderr, "usage: pmipemu ctl [--run ID] NODE COMMAND...\n");
+		return 2;
+	}
+	if (find_run(id, dir, sizeof(dir)) < 0)
+		return 2;
+	snprintf(path, sizeof(path), "%s/%s.ctl", dir, argv[i]);
+	for (int k = i + 1; k < argc; k++) {
+		size_t n = strlen(line);
+		snprintf(line + n, sizeof(line) - n, "%s%s", n ? " " : "", argv[k]);
+	}
+	if (nio_ctl_request(path, line, out, sizeof(out)) < 0) {
+		fprintf(stderr, "pmipemu: node %s: control socket %s: %s\n", argv[i],
+			path, strerror(errno));
+		return 1;
+	}
+	fputs(out, stdout);
+	if (out[0] && out[strlen(out) - 1] != '\n')
+		putchar('\n');
+	return strstr(out, "\"error\"") ? 1 : 0;
+}
+
+/* The run's pmipemu holds each node's namespace as an fd; "nodes" in the
+ * state folder says which. */
+static int node_ns_path(const char *dir, const char *node, char *path, size_t len)
+{
+	char file[512], line[256], name[64];
+	int pid = 0, fd = -1;
+	unsigned long long st;
+
+	snprintf(file, sizeof(file), "%s/owner", dir);
+	FILE *f = fopen(file, "re");
+	if (!f || fscanf(f, "%d %llu", &pid, &st) != 2) {
+		if (f)
+			fclose(f);
+		return -1;
+	}
+	fclose(f);
+	snprintf(file, sizeof(file), "%s/nodes", dir);
+	f = fopen(file, "re");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		int n;
+		if (sscanf(line, "%63s %d", name, &n) == 2 && !strcmp(name, node))
+			fd = n;
+	}
+	fclose(f);
+	if (fd < 0)
+		return -1;
+	snprintf(path, len, "/proc/%d/fd/%d", pid, fd);
+	return 0;
+}
+
+int ctl_exec_main(int argc, char **argv)
+{
+	const char *id;
+	int i = run_arg(argc, argv, &id);
+	char dir[256], path[128];
+
+	if (argc - i < 2) {
+		fprintf(stderr, "usage: pmipemu exec [--run ID] NODE COMMAND [ARG...]\n");
+		return 2;
+	}
+	if (find_run(id, dir, sizeof(dir)) < 0)
+		return 2;
+	if (node_ns_path(dir, argv[i], path, sizeof(path)) < 0) {
+		fprintf(stderr, "pmipemu: no node '%s' in run %s\n", argv[i], dir);
+		return 2;
+	}
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || setns(fd, CLONE_NEWNET) < 0) {
+		fprintf(stderr, "pmipemu: cannot enter node %s: %s\n", argv[i],
+			strerror(errno));
+		return 2;
+	}
+	close(fd);
+	execvp(argv[i + 1], argv + i + 1);
+	fprintf(stderr, "pmipemu: %s: %s\n", argv[i + 1], strerror(errno));
+	return 127;
+}

@@ -1,0 +1,226 @@
+/*
+ * pmipemu.c - main: the subcommands. Each one parses its options and hands
+ * over to the module that owns the work (topo_cli.c, run.c, state.c, ctl.c).
+ */
+#include "ctl.h"
+#include "run.h"
+#include "state.h"
+#include "topo.h"
+#include "units.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static void usage(FILE *f)
+{
+	fputs("usage: pmipemu COMMAND [ARGS]\n"
+	      "\n"
+	      "  validate FILE...             check topologies (schema and semantics)\n"
+	      "  run FILE [--out DIR] [--duration D] [--seed N] [--quiet]\n"
+	      "                               build the topology, run its timeline, tear down\n"
+	      "  test FILE... [--junit FILE] [--out DIR]\n"
+	      "                               run each topology and check its <expect>s;\n"
+	      "                               exit 1 if any fails\n"
+	      "  ctl [--run ID] NODE COMMAND  send a command to a node daemon's control socket\n"
+	      "  exec [--run ID] NODE CMD...  run a command inside a node of a live run\n"
+	      "  clean                        remove what crashed or killed runs left\n"
+	      "  help                         this text\n"
+	      "\n"
+	      "See pmipemu(1) and doc/topology.md.\n", f);
+}
+
+static int opt_time(const char *s, uint64_t *ns)
+{
+	const char *why;
+	if (units_parse_time(s, ns, &why) == 0)
+		return 0;
+	fprintf(stderr, "pmipemu: bad time '%s': %s\n", s, why);
+	return -1;
+}
+
+static struct topology *load(const char *file)
+{
+	struct topo_errors errs = { 0 };
+	struct topology *t = topo_load(file, &errs);
+
+	for (size_t i = 0; i < errs.n; i++)
+		fprintf(stderr, "%s\n", errs.msgs[i]);
+	topo_errors_free(&errs);
+	return t;
+}
+
+enum { OPT_OUT = 1, OPT_DURATION, OPT_SEED, OPT_QUIET, OPT_JUNIT, OPT_RUN };
+
+static const struct option run_longopts[] = {
+	{ "out", required_argument, NULL, OPT_OUT },
+	{ "duration", required_argument, NULL, OPT_DURATION },
+	{ "seed", required_argument, NULL, OPT_SEED },
+	{ "quiet", no_argument, NULL, OPT_QUIET },
+	{ "junit", required_argument, NULL, OPT_JUNIT },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int parse_run_opts(int argc, char **argv, struct run_opts *o)
+{
+	int c;
+	char *end;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", run_longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_OUT: o->out_dir = optarg; break;
+		case OPT_DURATION:
+			if (opt_time(optarg, &o->duration_ns) < 0)
+				return -1;
+			break;
+		case OPT_SEED:
+			o->seed = strtoull(optarg, &end, 0);
+			if (*end || !*optarg) {
+				fprintf(stderr, "pmipemu: bad seed '%s'\n", optarg);
+				return -1;
+			}
+			o->has_seed = true;
+			break;
+		case OPT_QUIET: o->quiet = true; break;
+		case OPT_JUNIT: o->junit = optarg; break;
+		case 'h': usage(stdout); exit(0);
+		default: return -1;
+		}
+	}
+	return 0;
+}
+
+static int need_root(void)
+{
+	if (geteuid() == 0)
+		return 0;
+	fprintf(stderr, "pmipemu: namespaces and TAP devices need root\n");
+	return -1;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	struct run_opts o = { 0 };
+	struct run_result res;
+
+	if (parse_run_opts(argc, argv, &o) < 0 || optind != argc - 1) {
+		if (optind != argc - 1)
+			fprintf(stderr, "usage: pmipemu run FILE [--out DIR] [--duration D] [--seed N]\n");
+		return 2;
+	}
+	struct topology *t = load(argv[optind]);
+	if (!t)
+		return 2;
+	if (need_root() < 0) {
+		topo_free(t);
+		return 2;
+	}
+	int rc = run_topology(t, &o, &res);
+	topo_free(t);
+	if (rc < 0)
+		return 1;
+	return res.interrupted ? 130 : 0;
+}
+
+/* Each topology gets its own run folder: DIR/<name> when --out is given. */
+static int cmd_test(int argc, char **argv)
+{
+	struct run_opts o = { 0 };
+	int failed = 0, total = 0, broken = 0;
+
+	if (parse_run_opts(argc, argv, &o) < 0 || optind >= argc) {
+		fprintf(stderr, "usage: pmipemu test FILE... [--junit FILE] [--out DIR]\n");
+		return 2;
+	}
+	if (need_root() < 0)
+		return 2;
+	const char *out_base = o.out_dir, *junit = o.junit;
+	int nfiles = argc - optind;
+	for (int i = optind; i < argc; i++) {
+		char out[512], jpath[512];
+		struct run_result res;
+		struct topology *t = load(argv[i]);
+		if (!t) {
+			broken++;
+			continue;
+		}
+		struct run_opts each = o;
+		if (out_base) {
+			snprintf(out, sizeof(out), "%s/%s", out_base, t->name);
+			each.out_dir = out;
+		}
+		if (junit && nfiles > 1) {
+			snprintf(jpath, sizeof(jpath), "%s", junit);
+			char *dot = strrchr(jpath, '.');
+			if (dot)
+				*dot = '\0';
+			snprintf(jpath + strlen(jpath), sizeof(jpath) - strlen(jpath),
+				 "-%s.xml", t->name);
+			each.junit = jpath;
+		}
+		each.quiet = true;
+		printf("== %s\n", argv[i]);
+		fflush(stdout);
+		if (run_topology(t, &each, &res) < 0 || res.interrupted)
+			broken++;
+		total += res.expectations;
+		failed += res.failed;
+		topo_free(t);
+		if (res.interrupted)
+			break;
+	}
+	printf("pmipemu test: %d expectations, %d passed, %d failed%s\n", total,
+	       total - failed, failed, broken ? " (some topologies did not run)" : "");
+	return failed || broken ? 1 : 0;
+}
+
+static int cmd_validate(int argc, char **argv)
+{
+	return topo_cli_validate(argc, argv);
+}
+
+static int cmd_clean(int argc, char **argv)
+{
+	(void)argv;
+	if (argc != 1) {
+		fprintf(stderr, "usage: pmipemu clean\n");
+		return 2;
+	}
+	int n = state_clean(1);
+	printf("clean: %d dead run(s) cleaned\n", n);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	const char *cmd = argv[1];
+	argc--;
+	argv++;
+	if (!strcmp(cmd, "validate"))
+		return cmd_validate(argc, argv);
+	if (!strcmp(cmd, "run"))
+		return cmd_run(argc, argv);
+	if (!strcmp(cmd, "test"))
+		return cmd_test(argc, argv);
+	if (!strcmp(cmd, "clean"))
+		return cmd_clean(argc, argv);
+	if (!strcmp(cmd, "ctl"))
+		return ctl_main(argc, argv);
+	if (!strcmp(cmd, "exec"))
+		return ctl_exec_main(argc, argv);
+	if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
+		usage(stdout);
+		return 0;
+	}
+	fprintf(stderr, "pmipemu: unknown command '%s'\n", cmd);
+	usage(stderr);
+	return 2;
+}

@@ -1,0 +1,490 @@
+/*
+ * run.c - one run of a topology: bring-up, the loop, teardown (see run.h).
+ *
+ * Teardown takes the same path whatever happened: processes get SIGTERM,
+ * then SIGKILL; the link engine closes its TAPs (which removes them); the
+ * namespace fds are closed (which frees the namespaces, their processes
+ * being gone); the state folder is removed. Captures, logs and reports in
+ * the run folder are the results and stay.
+ */
+#include "run.h"
+#include "evlog.h"
+#include "link.h"
+#include "link_tap.h"
+#include "netns.h"
+#include "proc.h"
+#include "nio.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <json-c/json.h>
+#include <limits.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static int mkdirs(const char *path)
+{
+	char buf[PATH_MAX];
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	return mkdir(buf, 0755) < 0 && errno != EEXIST ? -1 : 0;
+}
+
+static int run_dirs(struct run *r)
+{
+	const char *sub[] = { "", "/flows", "/logs", "/exec", "/config" };
+	char path[700];
+
+	if (r->opts->out_dir) {
+		snprintf(r->out_dir, sizeof(r->out_dir), "%s", r->opts->out_dir);
+	} else {
+		char stamp[32];
+		time_t now = time(NULL);
+		strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", localtime(&now));
+		snprintf(r->out_dir, sizeof(r->out_dir), "captures/%s-%s",
+			 r->t->name, stamp);
+	}
+	for (size_t i = 0; i < sizeof(sub) / sizeof(sub[0]); i++) {
+		snprintf(path, sizeof(path), "%s%s", r->out_dir, sub[i]);
+		if (mkdirs(path) < 0) {
+			fprintf(stderr, "pmipemu: cannot create %s: %s\n", path,
+				strerror(errno));
+			return -1;
+		}
+	}
+	char abs[PATH_MAX];
+	if (realpath(r->out_dir, abs) && strlen(abs) < sizeof(r->out_dir))
+		memcpy(r->out_dir, abs, strlen(abs) + 1);
+	return 0;
+}
+
+static void run_bin_dir(struct run *r)
+{
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0) {
+		snprintf(r->bin_dir, sizeof(r->bin_dir), "/usr/local/bin");
+		return;
+	}
+	exe[n] = '\0';
+	char *slash = strrchr(exe, '/');
+	if (slash)
+		*slash = '\0';
+	if (strlen(exe) < sizeof(r->bin_dir))
+		memcpy(r->bin_dir, exe, strlen(exe) + 1);
+}
+
+/* ---- nodes -------------------------------------------------------------- */
+
+static int node_sysctl(const struct topo_node *n, const char *key, const char *val,
+		       const struct topo_loc *loc)
+{
+	if (netns_sysctl(key, val) == 0)
+		return 0;
+	fprintf(stderr, "%s:%d: node %s: sysctl %s=%s: %s\n", loc->file, loc->line,
+		n->name, key, val, strerror(errno));
+	return -1;
+}
+
+/* Defaults before the interfaces exist, so "default" applies to them.
+ * Static addresses are added without DAD; an MN (SLAAC) skips DAD so its
+ * addresses are usable at once after an attach (RFC 4862 5.4 allows it
+ * to be turned off administratively). */
+static int node_defaults(const struct topo_node *n)
+{
+	int rc = 0;
+	rc |= node_sysctl(n, "net.ipv6.conf.all.keep_addr_on_down", "1", &n->loc);
+	if (n->kind == TOPO_NODE_MN) {
+		rc |= node_sysctl(n, "net.ipv6.conf.default.accept_dad", "0", &n->loc);
+		rc |= node_sysctl(n, "net.ipv6.conf.all.accept_dad", "0", &n->loc);
+	}
+	if (n->forwarding)
+		rc |= node_sysctl(n, "net.ipv6.conf.all.forwarding", "1", &n->loc);
+	return rc;
+}
+
+static int iface_config(const struct topo_node *n, const struct topo_iface *ifc)
+{
+	int idx = (int)if_nametoindex(ifc->name);
+	if (idx <= 0 || netns_link_up(ifc->name, true) < 0) {
+		fprintf(stderr, "%s:%d: node %s: interface %s: %s\n", ifc->loc.file,
+			ifc->loc.line, n->name, ifc->name, strerror(errno));
+		return -1;
+	}
+	for (size_t a = 0; a < ifc->n_addrs; a++) {
+		if (nio_addr_add(idx, &ifc->addrs[a].addr, ifc->addrs[a].len, true) < 0 &&
+		    errno != EEXIST) {
+			char s[INET6_ADDRSTRLEN];
+			inet_ntop(AF_INET6, &ifc->addrs[a].addr, s, sizeof(s));
+			fprintf(stderr, "%s:%d: node %s: address %s/%u: %s\n",
+				ifc->loc.file, ifc->loc.line, n->name, s,
+				ifc->addrs[a].len, strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int node_routes(const struct topo_node *n)
+{
+	for (size_t i = 0; i < n->n_routes; i++) {
+		const struct topo_route *rt = &n->routes[i];
+		int oif = rt->dev[0] ? (int)if_nametoindex(rt->dev) : 0;
+		if (nio_route_add(&rt->dst.addr, rt->dst.len, oif,
+				  rt->has_via ? &rt->via : NULL, rt->table,
+				  rt->metric) < 0) {
+			fprintf(stderr, "%s:%d: node %s: route: %s\n", rt->loc.file,
+				rt->loc.line, n->name, strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Everything of one node that is done inside its namespace. */
+static int node_inside(struct run *r, size_t i)
+{
+	const struct topo_node *n = &r->t->nodes[i];
+	int rc = 0;
+
+	for (size_t k = 0; k < n->n_ifaces && !rc; k++) {
+		const struct topo_iface *ifc = &n->ifaces[k];
+		const char *why = "";
+		int fd = link_tap_open(ifc->name, r->nodes[i].ns_fd,
+				       ifc->has_mac ? ifc->mac : NULL, ifc->mtu, &why);
+		if (fd < 0) {
+			fprintf(stderr, "%s:%d: node %s: TAP %s: %s: %s\n", ifc->loc.file,
+				ifc->loc.line, n->name, ifc->name, why, strerror(errno));
+			rc = -1;
+			break;
+		}
+		r->nodes[i].ports[k] = link_engine_add_port(r->links, n->name,
+							    ifc->name, fd);
+		if (r->nodes[i].ports[k] < 0)
+			rc = -1;
+	}
+	if (rc)
+		return rc;
+	if (netns_enter(r->nodes[i].ns_fd) < 0)
+		return -1;
+	for (size_t k = 0; k < n->n_sysctls && !rc; k++)
+		rc = node_sysctl(n, n->sysctls[k].key, n->sysctls[k].value,
+				 &n->sysctls[k].loc);
+	for (size_t k = 0; k < n->n_ifaces && !rc; k++)
+		rc = iface_config(n, &n->ifaces[k]);
+	if (!rc)
+		rc = node_routes(n);
+	if (netns_enter(r->origin_ns) < 0)
+		rc = -1;
+	return rc;
+}
+
+static int nodes_up(struct run *r)
+{
+	r->nodes = calloc(r->t->n_nodes, sizeof(*r->nodes));
+	if (!r->nodes)
+		return -1;
+	for (size_t i = 0; i < r->t->n_nodes; i++)
+		r->nodes[i].ns_fd = -1;
+	for (size_t i = 0; i < r->t->n_nodes; i++) {
+		const struct topo_node *n = &r->t->nodes[i];
+		r->nodes[i].ports = calloc(n->n_ifaces + 1, sizeof(int));
+		if (!r->nodes[i].ports)
+			return -1;
+		r->nodes[i].ns_fd = netns_create(r->origin_ns);
+		if (r->nodes[i].ns_fd < 0) {
+			fprintf(stderr, "pmipemu: node %s: cannot create namespace: %s\n",
+				n->name, strerror(errno));
+			return -1;
+		}
+		state_add_node(&r->st, n->name, r->nodes[i].ns_fd);
+		/* Namespace sysctls are read through /proc of the caller's ns. */
+		if (netns_enter(r->nodes[i].ns_fd) < 0)
+			return -1;
+		int rc = node_defaults(n);
+		if (netns_enter(r->origin_ns) < 0 || rc)
+			return -1;
+		if (node_inside(r, i) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* ---- links -------------------------------------------------------------- */
+
+static int links_up(struct run *r)
+{
+	r->link_ids = calloc(r->t->n_links + 1, sizeof(int));
+	if (!r->link_ids)
+		return -1;
+	for (size_t i = 0; i < r->t->n_links; i++) {
+		const struct topo_link *l = &r->t->links[i];
+		struct link_params ab, ba;
+		int port[2];
+		link_params_from_topo(&ab, &l->dir[TOPO_DIR_AB]);
+		link_params_from_topo(&ba, &l->dir[TOPO_DIR_BA]);
+		for (int e = 0; e < 2; e++)
+			port[e] = l->end[e].attached
+				? link_engine_find_port(r->links, l->end[e].node, l->end[e].iface)
+				: -1;
+		r->link_ids[i] = link_engine_add_link(r->links, l->name, port[0], port[1],
+						      &ab, &ba, !l->initially_down);
+		if (r->link_ids[i] < 0) {
+			fprintf(stderr, "%s:%d: link %s: %s\n", l->loc.file, l->loc.line,
+				l->name, strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* ---- daemons and flow receivers, started at t = 0 ------------------------ */
+
+static const char *daemon_of(enum topo_node_kind k)
+{
+	switch (k) {
+	case TOPO_NODE_LMA: return "lmad";
+	case TOPO_NODE_MAG: return "magd";
+	case TOPO_NODE_MN: return "mnd";
+	default: return NULL;
+	}
+}
+
+static int daemons_start(struct run *r)
+{
+	for (size_t i = 0; i < r->t->n_nodes; i++) {
+		const struct topo_node *n = &r->t->nodes[i];
+		const char *prog = daemon_of(n->kind);
+		char cfg[700], ctl[400], log[700], path[700];
+		if (!prog || !n->pmip.present)
+			continue;
+		snprintf(cfg, sizeof(cfg), "%s/config/%s.xml", r->out_dir, n->name);
+		snprintf(ctl, sizeof(ctl), "%s/%s.ctl", r->st.dir, n->name);
+		snprintf(log, sizeof(log), "%s/logs/%s-%s.log", r->out_dir, n->name, prog);
+		snprintf(path, sizeof(path), "%s/%s", r->bin_dir, prog);
+		if (topo_write_node(r->t, n, cfg) < 0) {
+			fprintf(stderr, "pmipemu: node %s: cannot write %s\n", n->name, cfg);
+			return -1;
+		}
+		char *argv[] = { path, "-f", cfg, "-N", (char *)n->name, "-s", ctl, NULL };
+		if (run_proc_start_argv(r, RUN_PROC_DAEMON, prog, i, argv, log) < 0) {
+			fprintf(stderr, "pmipemu: node %s: cannot start %s: %s\n", n->name,
+				prog, strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static size_t node_idx(const struct topology *t, const char *name)
+{
+	for (size_t i = 0; i < t->n_nodes; i++)
+		if (!strcmp(t->nodes[i].name, name))
+			return i;
+	return 0;
+}
+
+static int receivers_start(struct run *r)
+{
+	for (size_t f = 0; f < r->t->n_flows; f++) {
+		const struct topo_flow *fl = &r->t->flows[f];
+		char port[8], out[700], log[700];
+		snprintf(port, sizeof(port), "%u", fl->dport);
+		snprintf(out, sizeof(out), "%s/flows/%s.recv.json", r->out_dir, fl->id);
+		snprintf(log, sizeof(log), "%s/logs/%s-trafgen-%s.log", r->out_dir,
+			 fl->to, fl->id);
+		char *argv[] = { "trafgen", "recv", "--flow", (char *)fl->id, "--port",
+				 port, "--out", out, NULL };
+		if (run_proc_start_argv(r, RUN_PROC_FLOW_RECV, fl->id,
+					node_idx(r->t, fl->to), argv, log) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* ---- signals -------------------------------------------------------------- */
+
+static void on_signal(struct ev_loop *loop, ev_signal *w, int revents)
+{
+	struct run *r = w->data;
+	(void)revents;
+
+	if (r->stopping) {
+		/* A second signal: no more patience. */
+		run_proc_signal_all(r, SIGKILL);
+		ev_break(loop, EVBREAK_ALL);
+		return;
+	}
+	r->interrupted = w->signum;
+	run_begin_stop(r, w->signum == SIGINT ? "SIGINT" : "SIGTERM");
+}
+
+static void signals_start(struct run *r)
+{
+	ev_signal *ws[] = { &r->sig_int, &r->sig_term, &r->sig_hup };
+	int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	for (int i = 0; i < 3; i++) {
+		ev_signal_init(ws[i], on_signal, sigs[i]);
+		ws[i]->data = r;
+		ev_signal_start(r->loop, ws[i]);
+	}
+	signal(SIGPIPE, SIG_IGN);
+}
+
+/* ---- teardown ----------------------------------------------------------- */
+
+static void procs_reap(struct run *r)
+{
+	run_proc_signal_all(r, SIGKILL);
+	for (size_t i = 0; i < r->n_procs; i++) {
+		struct run_proc *p = &r->procs[i];
+		int st;
+		if (p->pid <= 0)
+			continue;
+		ev_child_stop(r->loop, &p->w);
+		while (waitpid(p->pid, &st, 0) < 0 && errno == EINTR)
+			;
+		p->exited = true;
+		p->status = proc_status_code(st);
+		p->pid = 0;
+	}
+}
+
+static void teardown(struct run *r)
+{
+	if (r->procs)
+		procs_reap(r);
+	ev_timer_stop(r->loop, &r->act_timer);
+	ev_timer_stop(r->loop, &r->stop_timer);
+	ev_signal_stop(r->loop, &r->sig_int);
+	ev_signal_stop(r->loop, &r->sig_term);
+	ev_signal_stop(r->loop, &r->sig_hup);
+	if (r->links) {
+		run_report_snapshot(r);
+		link_engine_free(r->links);
+		r->links = NULL;
+	}
+	for (size_t i = 0; r->nodes && i < r->t->n_nodes; i++) {
+		if (r->nodes[i].ns_fd >= 0)
+			close(r->nodes[i].ns_fd);
+		free(r->nodes[i].ports);
+	}
+	free(r->nodes);
+	r->nodes = NULL;
+	if (r->log) {
+		evlog_close(r->log);
+		r->log = NULL;
+	}
+	state_remove(&r->st);
+	if (r->origin_ns >= 0)
+		close(r->origin_ns);
+	free(r->link_ids);
+	free(r->acts);
+}
+
+/* ---- the run -------------------------------------------------------------- */
+
+static int bring_up(struct run *r)
+{
+	char sock[400];
+	uint64_t start = run_now_ns();
+
+	r->origin_ns = netns_open_current();
+	if (r->origin_ns < 0)
+		return -1;
+	snprintf(sock, sizeof(sock), "%s/events.sock", r->st.dir);
+	r->log = evlog_open(r->loop, r->out_dir, sock, start);
+	if (!r->log) {
+		fprintf(stderr, "pmipemu: events log: %s\n", strerror(errno));
+		return -1;
+	}
+	r->links = link_engine_new(r->loop, r->t->seed, r->out_dir);
+	if (!r->links)
+		return -1;
+	if (nodes_up(r) < 0 || links_up(r) < 0)
+		return -1;
+	r->t0_ns = run_now_ns();
+	r->bringup_ns = r->t0_ns - start;
+	evlog_set_t0(r->log, r->t0_ns);
+
+	struct json_object *o = json_object_new_object();
+	json_object_object_add(o, "topology", json_object_new_string(r->t->name));
+	json_object_object_add(o, "seed", json_object_new_int64((int64_t)r->t->seed));
+	json_object_object_add(o, "nodes", json_object_new_int((int)r->t->n_nodes));
+	json_object_object_add(o, "links", json_object_new_int((int)r->t->n_links));
+	json_object_object_add(o, "bringup_ms", json_object_new_double((double)r->bringup_ns / 1e6));
+	json_object_object_add(o, "run_id", json_object_new_string(r->st.id));
+	evlog_emit(r->log, "run_start", NULL, o);
+
+	size_t cap = r->t->n_flows * 2 + r->t->n_nodes + r->t->n_events + 16;
+	for (size_t i = 0; i < r->t->n_nodes; i++)
+		cap += r->t->nodes[i].n_procs * 2;
+	for (size_t i = 0; i < r->t->n_events; i++)
+		cap += r->t->events[i].kind == TOPO_EV_START;
+	r->procs = calloc(cap, sizeof(*r->procs));
+	r->cap_procs = cap;
+	if (!r->procs)
+		return -1;
+	if (daemons_start(r) < 0 || receivers_start(r) < 0)
+		return -1;
+	return run_sched_build(r);
+}
+
+int run_topology(struct topology *t, const struct run_opts *o,
+		 struct run_result *res)
+{
+	struct run r;
+
+	memset(&r, 0, sizeof(r));
+	memset(res, 0, sizeof(*res));
+	r.t = t;
+	r.opts = o;
+	r.origin_ns = -1;
+	if (o->has_seed)
+		t->seed = o->seed;
+	r.duration_ns = o->duration_ns ? o->duration_ns : t->duration_ns;
+	r.loop = ev_default_loop(0);
+	run_bin_dir(&r);
+	if (run_dirs(&r) < 0)
+		return -1;
+	snprintf(res->out_dir, sizeof(res->out_dir), "%s", r.out_dir);
+	if (state_create(&r.st, r.out_dir) < 0) {
+		fprintf(stderr, "pmipemu: state folder under %s: %s\n", state_root(),
+			strerror(errno));
+		return -1;
+	}
+	signals_start(&r);
+	if (bring_up(&r) < 0) {
+		fprintf(stderr, "pmipemu: %s: bring-up failed, tearing down\n", t->file);
+		res->setup_failed = 1;
+	} else {
+		if (!o->quiet)
+			printf("pmipemu: %s: %zu nodes, %zu links up in %.1f ms (run %s); running %.1f s\n",
+			       t->name, t->n_nodes, t->n_links, (double)r.bringup_ns / 1e6,
+			       r.st.id, (double)r.duration_ns / 1e9);
+		run_sched_arm(&r);
+		ev_run(r.loop, 0);
+	}
+	res->interrupted = r.interrupted;
+	uint64_t td0 = run_now_ns();
+	teardown(&r);
+	uint64_t td = run_now_ns() - td0;
+	if (!res->setup_failed)
+		run_report_finish(&r, res, td);
+	run_report_free(&r);
+	return res->setup_failed ? -1 : 0;
+}

@@ -1,0 +1,145 @@
+/*
+ * run.h - one run of a topology: bring-up, timeline, teardown.
+ *
+ * Owns: applying a struct topology to the machine (namespaces, TAPs,
+ * addresses, routes, sysctls, processes, flows, daemons), driving its
+ * timeline on the libev loop, and taking everything down again on every
+ * path: normal end, error, SIGINT/SIGTERM. The pieces: run.c (bring-up and
+ * teardown), run_sched.c (the timeline), run_proc.c (the process table).
+ */
+#ifndef PMIPEMU_RUN_H
+#define PMIPEMU_RUN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <ev.h>
+
+#include "state.h"
+#include "topo.h"
+
+struct run_opts {
+	const char *out_dir;            /* NULL = captures/<name>-<date-time> */
+	uint64_t duration_ns;           /* 0 = the topology's */
+	bool has_seed;
+	uint64_t seed;
+	bool quiet;                     /* no summary on stdout */
+	const char *junit;              /* junit.xml path, NULL = none */
+};
+
+/* Result of a run, for `pmipemu test`. */
+struct run_result {
+	int setup_failed;               /* the topology could not be built */
+	int interrupted;                /* SIGINT/SIGTERM */
+	int expectations;               /* evaluated */
+	int failed;                     /* unmet */
+	char out_dir[512];
+};
+
+int run_topology(struct topology *t, const struct run_opts *o,
+		 struct run_result *res);
+
+/* ---- internal, shared by run*.c ----------------------------------------- */
+
+enum run_proc_kind {
+	RUN_PROC_PROCESS,               /* <process> of a node */
+	RUN_PROC_DAEMON,                /* lmad / magd / mnd */
+	RUN_PROC_FLOW_SEND,
+	RUN_PROC_FLOW_RECV,
+	RUN_PROC_EXEC,                  /* <exec> of the timeline */
+};
+const char *run_proc_kind_name(enum run_proc_kind k);
+
+struct run_proc {
+	enum run_proc_kind kind;
+	char name[64];                  /* process name, flow id, exec id */
+	size_t node;
+	pid_t pid;                      /* 0 = not running */
+	bool exited;
+	int status;                     /* shell-style exit code */
+	uint64_t started_ns, ended_ns;  /* run-relative */
+	ev_child w;
+	struct run *run;
+};
+
+enum run_act_kind {
+	RUN_ACT_EVENT,                  /* a topology timeline event */
+	RUN_ACT_ATTACH,                 /* second half of a move, after the gap */
+	RUN_ACT_PROC_START,
+	RUN_ACT_PROC_STOP,
+	RUN_ACT_FLOW_START,
+	RUN_ACT_END,
+};
+
+struct run_act {
+	uint64_t at_ns;
+	uint64_t seq;                   /* ties: insertion order */
+	enum run_act_kind kind;
+	size_t idx;                     /* event / node / flow index */
+	size_t idx2;                    /* process index in node / port / link */
+	int port, link;                 /* ATTACH */
+};
+
+struct run_node {
+	int ns_fd;
+	int *ports;                     /* link engine port per interface */
+};
+
+struct run {
+	struct topology *t;
+	const struct run_opts *opts;
+	struct ev_loop *loop;
+	struct state st;
+	char out_dir[512];
+	char bin_dir[512];
+	int origin_ns;
+	struct run_node *nodes;
+	struct link_engine *links;
+	int *link_ids;                  /* per topology link */
+	struct evlog *log;
+	uint64_t t0_ns;                 /* CLOCK_MONOTONIC at t = 0 */
+	uint64_t duration_ns;
+	uint64_t bringup_ns;
+
+	struct run_proc *procs;
+	size_t n_procs, cap_procs;
+
+	struct run_act *acts;           /* sorted by (at_ns, seq); next = acts[next] */
+	size_t n_acts, cap_acts, next_act;
+	uint64_t act_seq;
+	ev_timer act_timer;
+
+	ev_signal sig_int, sig_term, sig_hup;
+	ev_timer stop_timer;
+	bool stopping;
+	int interrupted;
+	int errors;
+	void *report;                   /* run_report.c's snapshot */
+};
+
+uint64_t run_now_ns(void);
+uint64_t run_t_ns(const struct run *r);          /* now, run-relative */
+
+/* run_proc.c */
+int run_proc_start(struct run *r, enum run_proc_kind kind, const char *name,
+		   size_t node, const char *cmd, const char *out_path);
+int run_proc_start_argv(struct run *r, enum run_proc_kind kind, const char *name,
+			size_t node, char *const *argv, const char *out_path);
+void run_proc_signal_all(struct run *r, int sig);
+size_t run_proc_running(const struct run *r);
+struct run_proc *run_proc_find(struct run *r, enum run_proc_kind kind,
+			       size_t node, const char *name);
+
+/* run_report.c: copy what the report needs before teardown frees it, then
+ * evaluate expectations and write report.json, junit.xml, timeline.svg. */
+void run_report_snapshot(struct run *r);
+void run_report_finish(struct run *r, struct run_result *res, uint64_t teardown_ns);
+void run_report_free(struct run *r);
+
+/* run_sched.c */
+int run_sched_build(struct run *r);
+void run_sched_add(struct run *r, const struct run_act *a);
+void run_sched_arm(struct run *r);
+void run_begin_stop(struct run *r, const char *why);
+
+#endif
