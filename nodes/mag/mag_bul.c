@@ -1,0 +1,259 @@
+/*
+ * mag_bul.c - the MAG's Binding Update List (RFC 5213 6.1): entries, the one
+ * state transition function, route actions of an entry, and the prefix hash
+ * the data plane looks packets up in.
+ *
+ * Owns: struct mag_bul life cycle and the prefix -> session index. Must not:
+ * decide when to send a PBU (mag_engine.c) or touch the system.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "mag_int.h"
+
+const char *mag_bul_state_name(enum mag_bul_state s)
+{
+	switch (s) {
+	case MAG_BUL_WAIT_PBA: return "WAIT_PBA";
+	case MAG_BUL_ACTIVE: return "ACTIVE";
+	case MAG_BUL_REFRESHING: return "REFRESHING";
+	case MAG_BUL_DEREGISTERING: return "DEREGISTERING";
+	case MAG_BUL_DELETED: return "DELETED";
+	}
+	return "UNKNOWN";
+}
+
+static bool bul_registered(const struct mag_bul *b)
+{
+	return b->state == MAG_BUL_ACTIVE || b->state == MAG_BUL_REFRESHING;
+}
+
+const struct mag_access *mag_access_find(const struct mag *m, int ifindex)
+{
+	for (size_t i = 0; i < m->cfg.n_access; i++)
+		if (m->cfg.access[i].ifindex == ifindex)
+			return &m->cfg.access[i];
+	return NULL;
+}
+
+const struct mag_profile *mag_profile_by_ll(const struct mag *m, const uint8_t ll[6])
+{
+	for (size_t i = 0; i < m->cfg.n_profile; i++)
+		if (!memcmp(m->cfg.profile[i].ll_id, ll, 6))
+			return &m->cfg.profile[i];
+	return NULL;
+}
+
+struct mag_bul *mag_bul_new(struct mag *m, const struct mag_profile *p,
+			    int ifindex, const uint8_t ll_id[6])
+{
+	const struct mag_access *acc = mag_access_find(m, ifindex);
+	if (!acc)
+		return NULL;
+	for (size_t i = 0; i < MAG_BUL_MAX; i++) {
+		struct mag_bul *b = &m->bul[i];
+		if (b->state != MAG_BUL_DELETED)
+			continue;
+		memset(b, 0, sizeof(*b));
+		b->state = MAG_BUL_DELETED;
+		/* ids start at 1: they double as Binding IDs (RFC 5648 6.2) */
+		b->id = ++m->next_id ? m->next_id : ++m->next_id;
+		b->prof = p;
+		memcpy(b->ll_id, ll_id, 6);
+		/* RFC 5213 6.9.1.1: ATT never 0 (Reserved) */
+		b->att = p->att ? p->att : acc->att;
+		b->ifindex = ifindex;
+		memcpy(b->ifname, acc->name, sizeof(b->ifname));
+		b->lmaa = m->cfg.lmaa;
+		b->n_hnp = p->n_hnp;
+		memcpy(b->hnp, p->hnp, sizeof(b->hnp));
+		b->txn = -1;
+		return b;
+	}
+	return NULL;
+}
+
+struct mag_bul *mag_bul_find(struct mag *m, const char *mn_id, const uint8_t ll_id[6])
+{
+	for (size_t i = 0; i < MAG_BUL_MAX; i++) {
+		struct mag_bul *b = &m->bul[i];
+		if (b->state != MAG_BUL_DELETED && !strcmp(b->prof->mn_id, mn_id) &&
+		    !memcmp(b->ll_id, ll_id, 6))
+			return b;
+	}
+	return NULL;
+}
+
+struct mag_bul *mag_bul_by_id(struct mag *m, unsigned id)
+{
+	for (size_t i = 0; i < MAG_BUL_MAX; i++)
+		if (m->bul[i].state != MAG_BUL_DELETED && m->bul[i].id == id)
+			return &m->bul[i];
+	return NULL;
+}
+
+/* Leave the outstanding transaction, if any. */
+static void bul_leave_txn(struct mag *m, struct mag_bul *b)
+{
+	if (b->txn < 0)
+		return;
+	struct mag_txn *t = &m->txn[b->txn];
+	unsigned slot = (unsigned)(b - m->bul);
+	for (unsigned i = 0; i < t->n_bul; i++) {
+		if (t->bul[i] != slot)
+			continue;
+		t->bul[i] = t->bul[--t->n_bul];
+		break;
+	}
+	if (t->n_bul == 0)
+		t->used = false;
+	b->txn = -1;
+}
+
+/*
+ * The one transition function of a BUL entry: logs old -> new and sets the
+ * entry's deadlines (refresh, expiry, unsolicited RA). Retransmission
+ * deadlines belong to the transaction (mag_engine.c).
+ */
+void mag_bul_set_state(struct mag *m, struct mag_bul *b, enum mag_bul_state s,
+		       uint64_t now_ns, struct mag_acts *acts, const char *why)
+{
+	enum mag_bul_state old = b->state;
+	bool was_reg = bul_registered(b);
+	mag_act_log(acts, "bul %u %s [%s]: %s -> %s (%s)", b->id, b->prof->mn_id,
+		    b->ifname, mag_bul_state_name(old), mag_bul_state_name(s), why);
+	b->state = s;
+	switch (s) {
+	case MAG_BUL_ACTIVE: {
+		/* RFC 6275 11.7.1: the lifetime runs from when the PBU left. */
+		uint64_t life_ns = (uint64_t)b->lifetime_s * 1000000000ull;
+		b->expiry_ns = b->reg_sent_ns + life_ns;
+		b->refresh_ns = b->reg_sent_ns + life_ns / 100 * m->cfg.refresh_pct;
+		if (b->refresh_ns <= now_ns)
+			b->refresh_ns = now_ns + 1;
+		b->ra_ns = now_ns + m->cfg.ra_interval_ns;
+		break;
+	}
+	case MAG_BUL_REFRESHING:
+		b->refresh_ns = 0;
+		break;
+	case MAG_BUL_WAIT_PBA:
+	case MAG_BUL_DEREGISTERING:
+		b->refresh_ns = b->expiry_ns = b->ra_ns = 0;
+		break;
+	case MAG_BUL_DELETED:
+		bul_leave_txn(m, b);
+		b->refresh_ns = b->expiry_ns = b->ra_ns = 0;
+		break;
+	}
+	if (was_reg != bul_registered(b))
+		mag_phash_rebuild(m);
+}
+
+/* ROUTE_ADD / ROUTE_DEL for every prefix of b: the shell installs the uplink
+ * rule (from HNP iif ACCESS -> tunnel, RFC 5213 6.10.5) and the downlink
+ * on-link route (HNP dev ACCESS). */
+void mag_bul_routes(struct mag *m, struct mag_bul *b, enum mag_act_type t,
+		    struct mag_acts *acts)
+{
+	(void)m;
+	for (unsigned i = 0; i < b->n_hnp; i++) {
+		struct mag_act *a = mag_act_push(acts, t);
+		if (!a)
+			return;
+		a->ifindex = b->ifindex;
+		memcpy(a->ifname, b->ifname, sizeof(a->ifname));
+		a->prefix = b->hnp[i];
+		a->peer = b->lmaa;
+	}
+}
+
+/* ---- prefix hash ---------------------------------------------------------- */
+
+static void prefix_mask(struct in6_addr *a, unsigned plen)
+{
+	for (unsigned i = 0; i < 16; i++) {
+		unsigned bits = plen > i * 8 ? plen - i * 8 : 0;
+		if (bits < 8)
+			a->s6_addr[i] &= (uint8_t)(0xff00u >> bits);
+	}
+}
+
+static unsigned phash_key(const struct in6_addr *p, unsigned plen)
+{
+	uint32_t h = 2166136261u;          /* FNV-1a */
+	for (unsigned i = 0; i < 16; i++)
+		h = (h ^ p->s6_addr[i]) * 16777619u;
+	h = (h ^ plen) * 16777619u;
+	return h % MAG_PHASH_SIZE;
+}
+
+static void phash_insert(struct mag *m, const struct mh_prefix *p, unsigned bul)
+{
+	struct in6_addr k = p->prefix;
+	prefix_mask(&k, p->len);
+	unsigned h = phash_key(&k, p->len);
+	for (unsigned n = 0; n < MAG_PHASH_SIZE; n++, h = (h + 1) % MAG_PHASH_SIZE) {
+		struct mag_phash_slot *s = &m->phash[h];
+		if (!s->used) {
+			*s = (struct mag_phash_slot){ true, p->len, k, bul };
+			m->plen_used[p->len] = true;
+			return;
+		}
+	}
+}
+
+/* Rebuilt on every change of the registered set: rare, and O(sessions). */
+void mag_phash_rebuild(struct mag *m)
+{
+	memset(m->phash, 0, sizeof(m->phash));
+	memset(m->plen_used, 0, sizeof(m->plen_used));
+	for (unsigned i = 0; i < MAG_BUL_MAX; i++) {
+		const struct mag_bul *b = &m->bul[i];
+		if (!bul_registered(b))
+			continue;
+		for (unsigned k = 0; k < b->n_hnp; k++)
+			if (b->hnp[k].len <= 128)
+				phash_insert(m, &b->hnp[k], i);
+	}
+}
+
+const struct mag_bul *mag_find_by_addr(const struct mag *m,
+				       const struct in6_addr *addr)
+{
+	for (int plen = 128; plen >= 0; plen--) {
+		if (!m->plen_used[plen])
+			continue;
+		struct in6_addr k = *addr;
+		prefix_mask(&k, (unsigned)plen);
+		unsigned h = phash_key(&k, (unsigned)plen);
+		for (unsigned n = 0; n < MAG_PHASH_SIZE; n++, h = (h + 1) % MAG_PHASH_SIZE) {
+			const struct mag_phash_slot *s = &m->phash[h];
+			if (!s->used)
+				break;
+			if (s->plen == plen && !memcmp(&s->prefix, &k, sizeof(k)))
+				return &m->bul[s->bul];
+		}
+	}
+	return NULL;
+}
+
+const struct mag_bul *mag_bul_at(const struct mag *m, size_t i)
+{
+	if (i >= MAG_BUL_MAX || m->bul[i].state == MAG_BUL_DELETED)
+		return NULL;
+	return &m->bul[i];
+}
+
+const struct mag_bul *mag_find_session(const struct mag *m, const char *mn_id,
+				       const uint8_t ll_id[6])
+{
+	return mag_bul_find((struct mag *)m, mn_id, ll_id);
+}
+
+uint32_t mag_bul_remaining_s(const struct mag_bul *b, uint64_t now_ns)
+{
+	if (b->expiry_ns <= now_ns)
+		return 0;
+	return (uint32_t)((b->expiry_ns - now_ns) / 1000000000ull);
+}

@@ -1,0 +1,109 @@
+/*
+ * mag_int.h - what the MAG engine's files share and nobody else sees: the
+ * engine struct, outstanding PBU transactions, internal helpers.
+ *
+ * Owns: nothing executable. Must not: be included outside nodes/mag/ (and
+ * the MAG's unit tests, which may look inside).
+ */
+#ifndef PMIPEMU_MAG_INT_H
+#define PMIPEMU_MAG_INT_H
+
+#include "mag.h"
+
+enum mag_txn_kind {
+	MAG_TXN_REG,                     /* initial registration or handoff */
+	MAG_TXN_REREG,                   /* lifetime extension (6.9.1.3) */
+	MAG_TXN_DEREG,                   /* lifetime 0 (6.9.1.4 / 6.9.1.2) */
+};
+const char *mag_txn_kind_name(enum mag_txn_kind k);
+
+/* One PBU and its retransmissions; several sessions when combined. */
+struct mag_txn {
+	bool used;
+	enum mag_txn_kind kind;
+	uint16_t seq_first, seq_last;    /* every seq this PBU went out with */
+	struct in6_addr lmaa;
+	unsigned n_bul;
+	unsigned bul[MH_GROUP_MAX];      /* slot indexes */
+	uint64_t timeout_ns;             /* current back-off */
+	uint64_t deadline_ns;            /* next retransmission */
+	unsigned retx;
+	uint64_t timestamp;              /* last sent, RFC 5213 8.8 */
+	uint64_t sent_ns;                /* last (re)transmission */
+	unsigned status_retries;         /* resends after 135/156/157 */
+};
+
+/* Prefix hash for the data plane: key = (masked prefix, plen). */
+#define MAG_PHASH_SIZE 256               /* > 2 x MAG_BUL_MAX x MH_HNP_MAX/... */
+
+struct mag_phash_slot {
+	bool used;
+	uint8_t plen;
+	struct in6_addr prefix;
+	unsigned bul;
+};
+
+struct mag {
+	struct mag_cfg cfg;
+	struct mag_stats stats;
+	int64_t realtime_offset_ns;
+	uint16_t next_seq;
+	unsigned next_id;
+	uint64_t announced_deadline_ns;
+	bool shutting_down;
+	struct mag_bul bul[MAG_BUL_MAX];
+	struct mag_txn txn[MAG_TXN_MAX];
+	struct mag_phash_slot phash[MAG_PHASH_SIZE];
+	bool plen_used[129];
+};
+
+/* mag_act.c */
+struct mag_act *mag_act_push(struct mag_acts *acts, enum mag_act_type t);
+struct mh_msg *mag_act_push_pbu(struct mag_acts *acts, const struct in6_addr *dst);
+void mag_act_event(struct mag_acts *acts, enum mag_event ev, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void mag_act_log(struct mag_acts *acts, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* JSON text helpers into a bounded buffer. */
+void mag_json_str(char *buf, size_t cap, const char *s);
+void mag_fmt_prefixes(char *buf, size_t cap, const struct mh_prefix *p, unsigned n);
+void mag_fmt_mac(char *buf, size_t cap, const uint8_t mac[6]);
+
+/* mag_bul.c */
+struct mag_bul *mag_bul_new(struct mag *m, const struct mag_profile *p,
+			    int ifindex, const uint8_t ll_id[6]);
+void mag_bul_set_state(struct mag *m, struct mag_bul *b, enum mag_bul_state s,
+		       uint64_t now_ns, struct mag_acts *acts, const char *why);
+struct mag_bul *mag_bul_find(struct mag *m, const char *mn_id, const uint8_t ll_id[6]);
+struct mag_bul *mag_bul_by_id(struct mag *m, unsigned id);
+void mag_bul_routes(struct mag *m, struct mag_bul *b, enum mag_act_type t,
+		    struct mag_acts *acts);
+void mag_phash_rebuild(struct mag *m);
+const struct mag_access *mag_access_find(const struct mag *m, int ifindex);
+const struct mag_profile *mag_profile_by_ll(const struct mag *m, const uint8_t ll[6]);
+
+/* mag_engine.c */
+void mag_bul_delete(struct mag *m, struct mag_bul *b, uint64_t now_ns,
+		    struct mag_acts *acts, const char *reason);
+void mag_txn_free(struct mag *m, struct mag_txn *t);
+void mag_txn_start(struct mag *m, struct mag_txn *t, uint64_t now_ns,
+		   struct mag_acts *acts);
+void mag_announce_deadline(struct mag *m, struct mag_acts *acts);
+static inline bool mag_bul_registered(const struct mag_bul *b)
+{
+	return b->state == MAG_BUL_ACTIVE || b->state == MAG_BUL_REFRESHING;
+}
+
+/* s in [first, last], sequence numbers modulo 2^16 (RFC 6275 9.5.1) */
+static inline bool mag_seq_in_range(uint16_t s, uint16_t first, uint16_t last)
+{
+	return (uint16_t)(s - first) <= (uint16_t)(last - first);
+}
+
+/* mag_ra.c */
+void mag_ra_send(struct mag *m, int ifindex, const uint8_t ll_id[6],
+		 uint64_t now_ns, struct mag_acts *acts);
+void mag_ra_timer(struct mag *m, struct mag_bul *b, uint64_t now_ns,
+		  struct mag_acts *acts);
+
+#endif
