@@ -1,0 +1,99 @@
+/*
+ * nd.h - Neighbor Discovery Router Solicitation / Router Advertisement,
+ * decoded (RFC 4861 4.1, 4.2, 4.6).
+ *
+ * Owns: the RS/RA codec in nd.c. The MAG decodes an MN's RS to learn its
+ * link-layer address (Source Link-layer Address option) and sends RAs
+ * carrying the MN's home network prefixes (RFC 5213 6.7). Must not: touch
+ * sockets or clocks; the IPv6 hop limit 255 check (RFC 4861 6.1) is the
+ * io shell's, which sees the IP header.
+ */
+#ifndef PMIPEMU_ND_H
+#define PMIPEMU_ND_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <netinet/in.h>
+
+enum nd_type {
+	ND_TYPE_RS = 133,
+	ND_TYPE_RA = 134,
+};
+const char *nd_type_name(unsigned type);
+
+enum nd_opt_type {
+	ND_OPT_SLLA = 1,             /* Source Link-layer Address, 4.6.1 */
+	ND_OPT_TLLA = 2,
+	ND_OPT_PI = 3,               /* Prefix Information, 4.6.2 */
+	ND_OPT_MTU = 5,              /* 4.6.4 */
+};
+const char *nd_opt_name(unsigned type);
+
+#define ND_RA_M 0x80                 /* Managed address configuration */
+#define ND_RA_O 0x40                 /* Other configuration */
+#define ND_PI_L 0x80                 /* on-link */
+#define ND_PI_A 0x40                 /* autonomous address configuration */
+
+#define ND_LLADDR_MAX 14             /* two 8-octet units minus type/len */
+#define ND_PREFIX_MAX 16
+#define ND_INFINITE_LIFETIME 0xffffffffu
+
+struct nd_lladdr {
+	uint8_t len;                 /* 6 for Ethernet (RFC 2464 6) */
+	uint8_t addr[ND_LLADDR_MAX];
+};
+
+struct nd_prefix {
+	uint8_t len;                 /* prefix length, bits */
+	uint8_t flags;               /* ND_PI_L, ND_PI_A */
+	uint32_t valid_lifetime_s;
+	uint32_t preferred_lifetime_s;
+	struct in6_addr prefix;
+};
+
+struct nd_rs {
+	bool has_slla;
+	struct nd_lladdr slla;
+	unsigned n_unknown_opts;
+};
+
+struct nd_ra {
+	uint8_t cur_hop_limit;
+	uint8_t flags;               /* ND_RA_M, ND_RA_O */
+	uint16_t router_lifetime_s;
+	uint32_t reachable_time_ms;
+	uint32_t retrans_timer_ms;
+	bool has_slla;
+	struct nd_lladdr slla;
+	bool has_mtu;
+	uint32_t mtu;
+	uint8_t n_prefix;
+	struct nd_prefix prefix[ND_PREFIX_MAX];
+	unsigned n_unknown_opts;
+};
+
+/* Decode the ICMPv6 message p[0..len) (from the ICMPv6 Type on). With
+ * src/dst non-NULL the ICMPv6 checksum (RFC 4443 2.3) is verified.
+ * Return 0, or -1 with *why. The RS rule of RFC 4861 6.1.1 (no SLLA from
+ * the unspecified address) needs src, and is checked when src is given. */
+int nd_rs_decode(const uint8_t *p, size_t len, const struct in6_addr *src,
+		 const struct in6_addr *dst, struct nd_rs *out,
+		 const char **why);
+int nd_ra_decode(const uint8_t *p, size_t len, const struct in6_addr *src,
+		 const struct in6_addr *dst, struct nd_ra *out,
+		 const char **why);
+
+/* Encode into buf (cap octets); options in the order SLLA, MTU, PIs. With
+ * src/dst the checksum is computed, else left 0 (the kernel fills it on
+ * an ICMPv6 raw socket). Return the length or -1 with *why. */
+int nd_rs_encode(const struct nd_rs *rs, const struct in6_addr *src,
+		 const struct in6_addr *dst, uint8_t *buf, size_t cap,
+		 const char **why);
+int nd_ra_encode(const struct nd_ra *ra, const struct in6_addr *src,
+		 const struct in6_addr *dst, uint8_t *buf, size_t cap,
+		 const char **why);
+
+bool nd_ra_equal(const struct nd_ra *a, const struct nd_ra *b);
+
+#endif
