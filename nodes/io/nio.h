@@ -98,7 +98,7 @@ int nio_sysctl_get(const char *key, char *out, size_t cap);
 
 /* Link monitor: RTNLGRP_LINK; callback on every carrier change.
  * The callback fires when (carrier, up) of an interface changes from what the
- * monitor last knew; a removed interface reports (false, false). The state at
+ * monitor last knew; a removed interface always reports (false, false). The state at
  * start is learnt silently (query it with nio_link_carrier). On ENOBUFS
  * (missed notifications) the monitor dumps every link and reports the
  * differences. */

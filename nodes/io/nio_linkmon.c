@@ -79,7 +79,8 @@ static void nio_linkmon_update(struct nio_linkmon *m, int ifindex, const char *n
 			       bool carrier, bool up, bool gone)
 {
 	struct nio_link_state *p = nio_linkmon_find(m, ifindex);
-	bool changed = !p || p->carrier != carrier || p->up != up;
+	/* A removal is always news, even of a link already down. */
+	bool changed = gone || !p || p->carrier != carrier || p->up != up;
 
 	if (gone)
 		nio_linkmon_forget(m, ifindex);
@@ -152,6 +153,19 @@ out:
 	return ret < 0 ? -1 : 0;
 }
 
+/* The kernel reports ENOBUFS before the notifications still queued, which
+ * are older than a dump taken now: drop them, then dump. */
+static void nio_linkmon_overrun(struct nio_linkmon *m)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+
+	while (mnl_socket_recvfrom(m->nl, buf, sizeof buf) >= 0 ||
+	       errno == EINTR || errno == ENOBUFS)
+		;
+	/* A failed dump is retried on the next overrun. */
+	nio_linkmon_resync(m);
+}
+
 static void nio_linkmon_readable(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct nio_linkmon *m = w->data;
@@ -163,13 +177,12 @@ static void nio_linkmon_readable(struct ev_loop *loop, ev_io *w, int revents)
 	for (;;) {
 		n = mnl_socket_recvfrom(m->nl, buf, sizeof buf);
 		if (n < 0) {
-			/* Notifications were lost: what we know may be stale. A failed
-			 * resync is retried on the next overflow or notification. */
+			/* Notifications were lost: what we know may be stale. */
 			if (errno == EINTR)
 				continue;
 			if (errno != ENOBUFS)
 				return;   /* EAGAIN: drained */
-			nio_linkmon_resync(m);
+			nio_linkmon_overrun(m);
 			continue;
 		}
 		/* Notifications carry seq 0 and portid 0: accept any. */
