@@ -1,0 +1,159 @@
+/*
+ * report.h - what a run measured, and whether the topology's expectations
+ * held: report.json, junit.xml, timeline.svg and a one-screen summary.
+ *
+ * Owns: reading the run folder (flows/ from trafgen, events.jsonl, exec
+ * outputs), per-flow statistics (through tg_stats), expectation evaluation
+ * (expect.c), and the output formats (report_json.c, report_junit.c,
+ * report_svg.c, report_text.c). Must not: touch the network, namespaces or
+ * processes, or read clocks: the lead's run code fills struct report_input
+ * and calls report_build() once the run is over. Formats: doc/scenarios.md.
+ *
+ * Files read in RUN_DIR:
+ *   flows/ID.send.json   trafgen send summary     (per topology flow)
+ *   flows/ID.recv.json   trafgen recv summary
+ *   flows/ID.recv.csv    trafgen recv records
+ *   events.jsonl         one JSON object a line: "t" (s), "ev", "node", ...
+ *   exec/ID.out          output of a timeline <exec> (unless out_path given)
+ */
+#ifndef PMIPEMU_REPORT_H
+#define PMIPEMU_REPORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "topo.h"
+#include "trafgen/tg.h"
+
+#define REPORT_BIN_NS   100000000ull    /* timeline bins: 100 ms */
+#define REPORT_IFNAME_MAX 16
+
+/* One direction of a link, as the link engine counted it. */
+struct report_link_counters {
+	uint64_t in;                /* frames offered to the link */
+	uint64_t delivered;
+	uint64_t dup;               /* extra copies made by the duplicate model */
+	uint64_t drop_loss, drop_queue, drop_down;
+	uint64_t bytes_in, bytes_out;
+};
+
+struct report_link {
+	char name[TOPO_NAME_MAX];
+	struct report_link_counters dir[2];     /* [TOPO_DIR_AB], [TOPO_DIR_BA] */
+};
+
+/* A timeline <exec> that ran (or not). */
+struct report_exec {
+	char id[TOPO_NAME_MAX];
+	char node[TOPO_NAME_MAX];
+	bool finished;              /* false: never started or still running at the end */
+	int exit_status;            /* shell-style: exit code, 128+N for signal N */
+	char out_path[TOPO_PATH_MAX];   /* "" = RUN_DIR/exec/ID.out */
+};
+
+struct report_input {
+	const struct topology *topo;    /* borrowed: must outlive the report */
+	const char *run_dir;
+	uint64_t t0_ns;                 /* CLOCK_MONOTONIC at run start (PMIPEMU_T0_NS) */
+	int64_t started_at_unix_s;      /* wall clock of the start, for humans */
+	uint64_t seed;
+	uint64_t duration_ns;           /* how long the run lasted */
+	const struct report_link *links;
+	size_t n_links;
+	const struct report_exec *execs;
+	size_t n_execs;
+};
+
+/* One events.jsonl line, digested for the timeline. */
+enum report_ev_class {
+	REPORT_EV_MAJOR,            /* timeline: link down/up, impair, move, exec */
+	REPORT_EV_TICK,             /* daemons: PBU/PBA, bce_*, ... */
+	REPORT_EV_HIDDEN,           /* process bookkeeping, not drawn */
+};
+const char *report_ev_class_name(enum report_ev_class c);
+
+struct report_event {
+	double t_s;                 /* run-relative */
+	char ev[32];
+	char node[TOPO_NAME_MAX];
+	char label[96];             /* ev and its key fields, for the timeline */
+	enum report_ev_class cls;
+};
+
+struct report_flow {
+	char id[TOPO_NAME_MAX];
+	bool has_send, has_recv;    /* summaries found and readable */
+	char problem[160];          /* why a file was missing or bad, "" if none */
+	uint64_t send_errors;       /* refused by the sender's stack */
+	char ifnames[TG_IFACE_MAX][REPORT_IFNAME_MAX];  /* arrival ifaces, by index */
+	size_t n_ifaces;
+	struct tg_arrival *arr;     /* iface = index in ifnames, times monotonic ns */
+	size_t n_arr;
+	struct tg_stats st;
+};
+
+struct report_expect {
+	enum topo_expect_kind kind;
+	char target[80];            /* flow id, link/dir/counter, exec id */
+	bool pass;
+	double bound, measured;     /* in the unit of the kind (ratio, count, ms) */
+	char bound_s[48];           /* "<= 50ms", ">= 99%" */
+	char measured_s[48];
+	char message[256];          /* why it failed, by how much; or what held */
+	int line;                   /* of the <expect> element, 0 if unknown */
+};
+
+struct report {
+	const struct topology *topo;
+	char run_dir[TOPO_PATH_MAX * 2];
+	uint64_t t0_ns;
+	int64_t started_at_unix_s;
+	uint64_t seed;
+	uint64_t duration_ns;
+	struct report_flow *flows;
+	size_t n_flows;
+	struct report_link *links;
+	size_t n_links;
+	struct report_exec *execs;
+	size_t n_execs;
+	struct report_event *events;
+	size_t n_events;
+	struct report_expect *expects;
+	size_t n_expects;
+};
+
+/* Reads the run folder and evaluates every expectation. A missing flow file
+ * or events.jsonl is not an error (the flow's expectations fail, saying so);
+ * -1 only for a bad input or no memory. *out must be freed either way. */
+int report_build(const struct report_input *in, struct report *out, const char **why);
+/* report.json, timeline.svg in run_dir; junit.xml at junit_path if not NULL. */
+int report_write_all(const struct report *r, const char *run_dir,
+		     const char *junit_path);
+int report_write_json(const struct report *r, const char *path);
+int report_write_junit(const struct report *r, const char *path);
+int report_write_svg(const struct report *r, const char *path);
+/* Flows, links, expectations: for `pmipemu run`. */
+void report_print_summary(const struct report *r, FILE *f);
+/* One line an expectation: for `pmipemu test`. */
+void report_print_expects(const struct report *r, FILE *f);
+int report_failed_count(const struct report *r);
+void report_free(struct report *r);
+
+/* Internals shared by the report files. */
+const struct report_flow *report_find_flow(const struct report *r, const char *id);
+int report_load_flow(struct report_flow *f, const char *run_dir, const char *id);
+int report_load_events(struct report *r, const char *path);
+/* XML text escaping (&, <, >, ", ') into buf; truncates safely. */
+const char *report_xml_escape(const char *s, char *buf, size_t len);
+/* snprintf that may truncate on purpose (messages, labels): no warning. */
+int report_fmt(char *buf, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* "12.5ms", "1.2s": a duration for people. buf >= 32. */
+const char *report_fmt_ms(double ms, char *buf, size_t len);
+
+/* expect.c: evaluates one expectation against a built report. */
+void expect_eval(const struct report *r, const struct topo_expect *e,
+		 struct report_expect *out);
+
+#endif
