@@ -75,6 +75,13 @@ void link_dir_set_up(struct link_dir *d, bool up, uint64_t now_ns)
 	d->up = up;
 }
 
+void link_dir_refuse(struct link_dir *d, size_t len)
+{
+	d->c.in++;
+	d->c.bytes_in += len;
+	d->c.drop_queue++;
+}
+
 void link_dir_delivered(struct link_dir *d, size_t len)
 {
 	if (d->c.in_flight)

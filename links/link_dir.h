@@ -47,6 +47,10 @@ void link_dir_set_params(struct link_dir *d, const struct link_params *p);
  * drop_down and the backlog is forgotten (the caller discards the frames). */
 void link_dir_set_up(struct link_dir *d, bool up, uint64_t now_ns);
 
+/* A frame the caller could not take (frame pool exhausted): counted as
+ * offered and drop_queue, without running the stages. */
+void link_dir_refuse(struct link_dir *d, size_t len);
+
 /* Outcome of one delivery the caller scheduled (copies count apiece). */
 void link_dir_delivered(struct link_dir *d, size_t len);
 void link_dir_tx_failed(struct link_dir *d);

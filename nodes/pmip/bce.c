@@ -142,10 +142,10 @@ static uint64_t mn_hash(const struct bce_cache *bc, const uint8_t *id, size_t le
 }
 
 /* The session key as bytes: length-prefixed fields so that no two keys
- * serialize alike. */
+ * serialize alike. The BID is left out (see bce.h). */
 static uint64_t session_hash(const struct bce_cache *bc, const struct bce_key *k)
 {
-	uint8_t buf[1 + MH_MN_ID_MAX + 1 + MH_LL_ID_MAX + 3];
+	uint8_t buf[1 + MH_MN_ID_MAX + 1 + MH_LL_ID_MAX + 1];
 	size_t n = 0;
 
 	buf[n++] = k->mn_id_len;
@@ -155,8 +155,6 @@ static uint64_t session_hash(const struct bce_cache *bc, const struct bce_key *k
 	memcpy(buf + n, k->ll_id, k->ll_id_len);
 	n += k->ll_id_len;
 	buf[n++] = k->att;
-	buf[n++] = k->bid >> 8;
-	buf[n++] = k->bid & 0xff;
 	return hash_siphash24(&bc->key, buf, n);
 }
 
@@ -172,7 +170,7 @@ static bool session_matches(const struct bce_session *s, const struct bce_key *k
 	       memcmp(s->mn->id, k->mn_id, k->mn_id_len) == 0 &&
 	       s->ll_id_len == k->ll_id_len &&
 	       memcmp(s->ll_id, k->ll_id, k->ll_id_len) == 0 &&
-	       s->att == k->att && s->bid == k->bid;
+	       s->att == k->att && (k->any_bid || s->bid == k->bid);
 }
 
 struct bce_mn *bce_find_mn(const struct bce_cache *bc, const uint8_t *id, size_t len)
@@ -238,7 +236,10 @@ struct bce_session *bce_session_add(struct bce_cache *bc, const struct bce_key *
 		errno = EINVAL;
 		return NULL;
 	}
-	if (bce_find_session(bc, k)) {
+	struct bce_key exact = *k;
+
+	exact.any_bid = false;
+	if (bce_find_session(bc, &exact)) {
 		errno = EEXIST;
 		return NULL;
 	}

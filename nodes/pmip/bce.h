@@ -7,6 +7,10 @@
  * routes, the deadline heap, and every lookup the LMA needs in O(1):
  *   - by MN-ID                                  (bce_find_mn)
  *   - by session key (MN-ID, MN-LL-ID, ATT, BID) (bce_find_session)
+ *     The hash covers (MN-ID, MN-LL-ID, ATT) only: BIDs are chosen per
+ *     MAG (RFC 5648 leaves the numbering to the sender), so after a handoff
+ *     the same session comes back with another BID; any_bid finds it, and
+ *     s->bid may be rewritten in place.
  *   - by prefix, exact match at its length      (bce_find_prefix)
  *   - by destination address (data plane)       (bce_lookup_addr)
  * Must not: decide protocol outcomes (that is the LMA engine's job), read
@@ -57,6 +61,7 @@ struct bce_key {
 	uint8_t ll_id_len;
 	uint8_t att;                /* enum mh_att */
 	uint16_t bid;               /* BCE_BID_NONE when the PBU has no BID */
+	bool any_bid;               /* lookups: match whatever BID the session has */
 };
 
 struct bce_session;

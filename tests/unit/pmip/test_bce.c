@@ -63,6 +63,8 @@ Test(bce, session_found_by_full_key_only)
 	cr_assert_null(bce_find_session(bc, &other_att));
 	cr_assert_null(bce_find_session(bc, &other_bid));
 	cr_assert_null(bce_find_session(bc, &other_mn));
+	other_bid.any_bid = true;
+	cr_assert_eq(bce_find_session(bc, &other_bid), s, "any_bid ignores the BID");
 	bce_free(bc);
 }
 
