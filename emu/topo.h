@@ -282,6 +282,9 @@ void topo_errors_free(struct topo_errors *e);
  */
 struct topology *topo_load(const char *path, struct topo_errors *errs);
 void topo_free(struct topology *t);
+/* Same from memory (fuzzing, tests); `name` stands for the file in messages. */
+struct topology *topo_load_mem(const char *buf, size_t len, const char *name,
+			       struct topo_errors *errs);
 
 /* Where the XSD lives: $PMIPEMU_XSD, else next to the binary ../../doc/, else
  * the installed path. */
@@ -297,5 +300,13 @@ struct topo_flow *topo_find_flow(const struct topology *t, const char *id);
  * for a daemon's own configuration. Returns 0 or -1. */
 int topo_write_node(const struct topology *t, const struct topo_node *n,
 		    const char *path);
+
+/*
+ * `pmipemu validate FILE...`: argv[0] is the subcommand name, argv[1..] the
+ * files. Prints every error to stderr as FILE:LINE: message and, for a good
+ * file, "FILE: valid (N nodes, M links, ...)" to stdout. Returns the exit
+ * code: 0 all valid, 2 errors, 1 usage.
+ */
+int topo_cli_validate(int argc, char **argv);
 
 #endif

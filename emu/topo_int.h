@@ -1,0 +1,93 @@
+/*
+ * topo_int.h - private to the topo*.c files: the parse context, attribute
+ * helpers and impairment patches shared by the parser, the checks and the
+ * timeline pass. Nothing outside emu/topo*.c includes this.
+ */
+#ifndef PMIPEMU_TOPO_INT_H
+#define PMIPEMU_TOPO_INT_H
+
+#include <libxml/tree.h>
+
+#include "topo.h"
+
+/* Which impairment attributes one element wrote: applied over a base, so
+ * that <impair dir="ab"> refines <impair> and a timeline <impair> changes
+ * only what it names. */
+enum {
+	TOPO_P_DELAY = 1u << 0,
+	TOPO_P_JITTER = 1u << 1,
+	TOPO_P_DIST = 1u << 2,
+	TOPO_P_RATE = 1u << 3,
+	TOPO_P_LIMIT = 1u << 4,
+	TOPO_P_LOSS = 1u << 5,          /* Bernoulli loss */
+	TOPO_P_GE = 1u << 6,            /* Gilbert-Elliott parameters */
+	TOPO_P_DUP = 1u << 7,
+	TOPO_P_REORDER = 1u << 8,
+};
+
+struct topo_patch {
+	unsigned set;                   /* TOPO_P_* */
+	struct topo_impair v;
+};
+
+struct topo_pctx {
+	struct topology *t;
+	struct topo_errors *errs;
+	xmlChar **strs;                 /* attribute strings, freed at the end */
+	size_t n_strs;
+	struct topo_patch (*ev_patch)[2];   /* per event: patches for ab, ba */
+	size_t cap_ev_patch;
+};
+
+/* Growable arrays: *arr holds *n elements; adds one zeroed, returns it. */
+void *topo_grow(void *arrp, size_t *n, size_t size);
+
+struct topo_loc topo_p_loc(struct topo_pctx *c, const xmlNode *n);
+/* The attribute's value or NULL if absent; owned by the context. */
+const char *topo_p_attr(struct topo_pctx *c, xmlNode *n, const char *name);
+/* Element text with blanks trimmed, copied into buf; -1 if too long. */
+int topo_p_text(struct topo_pctx *c, xmlNode *n, char *buf, size_t len);
+void topo_p_bad(struct topo_pctx *c, const xmlNode *n, const char *attr,
+		const char *val, const char *why);
+
+/* Each returns 1 present and good, 0 absent, -1 bad (error reported). */
+int topo_p_name(struct topo_pctx *c, xmlNode *n, const char *attr, char *dst,
+		size_t max_len);
+int topo_p_time(struct topo_pctx *c, xmlNode *n, const char *attr, uint64_t *ns);
+int topo_p_prob(struct topo_pctx *c, xmlNode *n, const char *attr, double *p);
+int topo_p_u32(struct topo_pctx *c, xmlNode *n, const char *attr, uint32_t *v);
+int topo_p_bool(struct topo_pctx *c, xmlNode *n, const char *attr, bool *v);
+int topo_p_addr(struct topo_pctx *c, xmlNode *n, const char *attr,
+		struct in6_addr *a);
+int topo_p_mac(struct topo_pctx *c, xmlNode *n, const char *attr, uint8_t mac[6]);
+/* "ADDR/LEN"; host_bits_ok false: a route-like prefix, host bits must be 0. */
+int topo_parse_prefix(const char *s, struct topo_prefix *p, bool host_bits_ok,
+		      const char **why);
+int topo_parse_mac(const char *s, uint8_t mac[6], const char **why);
+bool topo_is_elem(const xmlNode *n, const char *name);
+
+/* Element parsers (topo_parse_*.c). */
+void topo_parse_node(struct topo_pctx *c, xmlNode *x);
+void topo_parse_pmip(struct topo_pctx *c, struct topo_node *node, xmlNode *x);
+void topo_parse_link(struct topo_pctx *c, xmlNode *x);
+void topo_parse_timeline(struct topo_pctx *c, xmlNode *x);
+void topo_parse_flow(struct topo_pctx *c, xmlNode *x);
+void topo_parse_expect(struct topo_pctx *c, xmlNode *x);
+
+/* Impairments: read the attributes of <impair>/<gilbert-elliott>. */
+void topo_patch_read_impair(struct topo_pctx *c, xmlNode *x, struct topo_patch *p);
+void topo_patch_read_ge(struct topo_pctx *c, xmlNode *x, struct topo_patch *p);
+void topo_patch_apply(struct topo_impair *dst, const struct topo_patch *p);
+
+/* Access technology types (RFC 5213 8.5, IANA): name <-> number. */
+int topo_att_parse(const char *s, uint8_t *att);
+const char *topo_att_name(uint8_t att);
+
+/* Passes over the parsed model, all errors reported (topo_check.c,
+ * topo_timeline.c). */
+void topo_check(struct topo_pctx *c);
+void topo_timeline(struct topo_pctx *c);
+
+void topo_pctx_free(struct topo_pctx *c);
+
+#endif
