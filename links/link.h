@@ -8,7 +8,8 @@
  * link_tap.h, link_pcap.h and link_io.c. Must not: know about namespaces,
  * nodes or the topology file beyond struct topo_impair (link_topo.c).
  *
- * Time: every now_ns here is CLOCK_MONOTONIC nanoseconds (one machine).
+ * Time: every now_ns here is CLOCK_MONOTONIC nanoseconds (one machine);
+ * the engine calls accept 0 for "read the clock now".
  * See doc/links.md for the models and the order of the stages.
  */
 #ifndef PMIPEMU_LINK_H

@@ -87,6 +87,12 @@ static uint64_t io_now_ns(void)
 	return io_clock_ns(CLOCK_MONOTONIC);
 }
 
+/* The caller's instant, or the clock's when it passes 0. */
+static uint64_t io_when(uint64_t now_ns)
+{
+	return now_ns ? now_ns : io_now_ns();
+}
+
 static void io_capture(struct link_engine *e, struct io_port *p,
 		       const uint8_t *frame, size_t len, uint64_t mono_ns)
 {
@@ -398,7 +404,7 @@ int link_engine_set_up(struct link_engine *e, int link, bool up, uint64_t now_ns
 		return -1;
 	}
 	e->links[link]->up = up;
-	io_link_apply(e, link, now_ns);
+	io_link_apply(e, link, io_when(now_ns));
 	return 0;
 }
 
@@ -430,7 +436,7 @@ int link_engine_detach(struct link_engine *e, int port, uint64_t now_ns)
 	e->links[link]->port[p->end] = -1;
 	p->link = -1;
 	link_tap_set_carrier(p->fd, false);
-	io_link_apply(e, link, now_ns);
+	io_link_apply(e, link, io_when(now_ns));
 	return 0;
 }
 
@@ -452,7 +458,7 @@ int link_engine_attach(struct link_engine *e, int port, int link, uint64_t now_n
 	l->port[end] = port;
 	e->ports[port]->link = link;
 	e->ports[port]->end = end;
-	io_link_apply(e, link, now_ns);
+	io_link_apply(e, link, io_when(now_ns));
 	return 0;
 }
 

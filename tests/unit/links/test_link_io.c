@@ -300,3 +300,83 @@ Test(link_io, frames_cross_a_10ms_link_between_namespaces_with_carrier_and_captu
 	close(ns_b);
 	close(orig_ns);
 }
+
+/* Two namespaces with one TAP each, up, IPv6 off. */
+static void open_pair(int ns[2], int tap[2], char ifn[2][IFNAMSIZ])
+{
+	const char *why = "";
+
+	orig_ns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	cr_assert_geq(orig_ns, 0);
+	for (int i = 0; i < 2; i++) {
+		ns[i] = new_netns();
+		snprintf(ifn[i], IFNAMSIZ, "lt%d%c", (int)getpid() % 1000000, 'a' + i);
+		tap[i] = link_tap_open(ifn[i], ns[i], NULL, 0, &why);
+		cr_assert_geq(tap[i], 0, "%s: %s", why, strerror(errno));
+		disable_ipv6(ns[i], ifn[i]);
+		cr_assert_eq(link_tap_set_up(ifn[i], ns[i], true, &why), 0, "%s", why);
+	}
+}
+
+static void run_for(struct ev_loop *loop, double s)
+{
+	ev_timer tw;
+
+	ev_timer_init(&tw, timeout_cb, s, 0);
+	ev_timer_start(loop, &tw);
+	ev_run(loop, 0);
+	ev_timer_stop(loop, &tw);
+}
+
+Test(link_io, link_down_drops_frames_in_flight_and_they_never_arrive, .timeout = 10)
+{
+	if (!io_possible())
+		cr_skip_test("needs root and /dev/net/tun");
+	int ns[2], tap[2];
+	char ifn[2][IFNAMSIZ];
+
+	open_pair(ns, tap, ifn);
+	struct ev_loop *loop = ev_loop_new(EVFLAG_AUTO);
+	struct link_engine *e = link_engine_new(loop, 1, NULL);
+	cr_assert_not_null(e);
+	int pa = link_engine_add_port(e, "na", "eth0", tap[0]);
+	int pb = link_engine_add_port(e, "nb", "eth0", tap[1]);
+	struct link_params p = { .delay_ns = 300 * MS };
+	int l = link_engine_add_link(e, "l1", pa, pb, &p, &p, true);
+	cr_assert_geq(l, 0);
+	int s_a = packet_socket(ns[0], ifn[0]), s_b = packet_socket(ns[1], ifn[1]);
+	uint8_t frame[60] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02, 0, 0, 0, 0, 0x0a,
+			      ETH_P_TEST >> 8, ETH_P_TEST & 0xff };
+	for (int i = 0; i < N_FRAMES; i++)
+		cr_assert_eq(send(s_a, frame, sizeof(frame), 0), (ssize_t)sizeof(frame));
+
+	struct rx rx = { .sock = s_b };
+	ev_io rw;
+	ev_io_init(&rw, rx_cb, s_b, EV_READ);
+	rw.data = &rx;
+	ev_io_start(loop, &rw);
+	run_for(loop, 0.05);
+	struct link_counters c;
+	link_engine_counters(e, l, LINK_DIR_AB, &c);
+	cr_assert_eq(c.in_flight, N_FRAMES, "in flight %lu", (unsigned long)c.in_flight);
+
+	cr_assert_eq(link_engine_set_up(e, l, false, 0), 0);
+	link_engine_counters(e, l, LINK_DIR_AB, &c);
+	cr_assert_eq(c.in_flight, 0);
+	cr_assert_eq(c.drop_down, N_FRAMES);
+	cr_assert_eq(link_engine_set_up(e, l, true, 0), 0);
+	run_for(loop, 0.4);
+	ev_io_stop(loop, &rw);
+	cr_assert_eq(rx.got, 0, "a flushed frame arrived");
+	link_engine_counters(e, l, LINK_DIR_AB, &c);
+	cr_assert_eq(c.delivered, 0);
+	cr_assert_eq(c.in, c.drop_down);
+
+	link_engine_free(e);
+	ev_loop_destroy(loop);
+	close(s_a);
+	close(s_b);
+	for (int i = 0; i < 2; i++)
+		close(ns[i]);
+	close(orig_ns);
+}
