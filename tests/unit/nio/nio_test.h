@@ -71,6 +71,33 @@ static inline long nio_test_snmp6(const char *name)
 	return found;
 }
 
+/* Wait (up to 2 s) until the output of cmd contains want: the kernel finishes
+ * some work after the netlink ACK (local routes of a new address, link-local
+ * addresses once a veth has carrier). */
+static inline void nio_test_wait_for(const char *cmd, const char *want)
+{
+	char out[4096];
+
+	for (int i = 0; i < 200; i++) {
+		nio_test_capture(out, sizeof out, cmd);
+		if (strstr(out, want))
+			return;
+		usleep(10000);
+	}
+	cr_assert_fail("'%s' never showed '%s': %s", cmd, want, out);
+}
+
+/* Add addr/plen (no DAD) on ifname and wait until it is a local address. */
+static inline void nio_test_addr(const char *ifname, const char *addr, int plen)
+{
+	char cmd[160];
+
+	snprintf(cmd, sizeof cmd, "ip -6 addr add %s/%d dev %s nodad", addr, plen, ifname);
+	cr_assert_eq(system(cmd), 0, "%s", cmd);
+	snprintf(cmd, sizeof cmd, "ip -6 route show table local %s", addr);
+	nio_test_wait_for(cmd, "local");
+}
+
 /* true when fd is readable within ms. */
 static inline bool nio_test_readable(int fd, int ms)
 {
