@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <libxml/parser.h>
 #include <libxml/xmlschemas.h>
@@ -50,6 +51,10 @@ static void topo_validate(struct topology *t, xmlDoc *doc, struct topo_errors *e
 	xmlSchema *schema = NULL;
 	xmlSchemaValidCtxt *vc;
 
+	if (access(xsd, R_OK) != 0) {
+		xmlSchemaFreeParserCtxt(pc);
+		pc = NULL;      /* libxml2 would print its own I/O warning */
+	}
 	if (pc) {
 		xmlSchemaSetParserStructuredErrors(pc, topo_xml_error, &xs);
 		schema = xmlSchemaParse(pc);

@@ -52,7 +52,7 @@ static uint64_t topo_last_instant(const struct topology *t)
 	for (size_t n = 0; n < t->n_nodes; n++)
 		for (size_t i = 0; i < t->nodes[n].n_procs; i++) {
 			const struct topo_process *p = &t->nodes[n].procs[i];
-			last = topo_max(last, p->has_stop ? p->stop_ns : p->at_ns);
+			last = topo_max(last, topo_max(p->at_ns, p->has_stop ? p->stop_ns : 0));
 		}
 	return last;
 }
