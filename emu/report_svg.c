@@ -19,8 +19,9 @@
 #define ROW_H       14.0
 #define PANEL_H     150.0
 #define PANEL_GAP   40.0
-#define CHAR_W      6.2         /* font-size 11 sans: a generous average */
-#define MAX_ROWS    8
+#define CHAR_W      6.7         /* font-size 11 sans: a generous average */
+#define TICK_LINES  6           /* labels listed under one daemon-event block */
+#define MAX_ROWS    10
 #define MAX_NAMES   (TG_IFACE_MAX * 2)
 
 static const char *const palette[] = {
@@ -66,15 +67,29 @@ static const char *event_colour(const char *ev)
 	return "#555555";
 }
 
-/* Greedy row placement: the first row whose last label ends left of x. */
-static int place_row(double *row_end, int rows, double x, double w)
+/* Row for a label spanning [left, left + w] whose dashed line at x runs
+ * down through the rows below it: one row under the lowest row still
+ * covered at left, so that no line crosses another label's text (a
+ * staircase). Out of rows: the first row free at left, line or not. */
+static int place_row(double *row_end, int rows, double left, double w, double x)
 {
+	int k = 0;
 	for (int i = 0; i < rows; i++)
-		if (row_end[i] < x) {
-			row_end[i] = x + w;
-			return i;
-		}
-	return -1;
+		if (row_end[i] >= left)
+			k = i + 1;
+	for (int i = 0; k >= rows && i < rows; i++)
+		if (row_end[i] < left)
+			k = i;
+	if (k >= rows)
+		return -1;
+	row_end[k] = fmax(left + w, x);
+	return k;
+}
+
+/* Labels near the right edge are drawn to the left of their line. */
+static bool label_left(double x, double w)
+{
+	return x + w > W - 4;
 }
 
 static void text(struct svg *s, double x, double y, const char *anchor,
@@ -104,8 +119,8 @@ static int major_labels(struct svg *s, int *row_of)
 		row_of[i] = -1;
 		if (e->cls != REPORT_EV_MAJOR)
 			continue;
-		double x = xpos(s, e->t_s);
-		row_of[i] = place_row(row_end, MAX_ROWS, x - 2, CHAR_W * (double)strlen(e->label) + 8);
+		double x = xpos(s, e->t_s), w = CHAR_W * ((double)strlen(e->label) + 7) + 6;
+		row_of[i] = place_row(row_end, MAX_ROWS, label_left(x, w) ? x - w : x - 2, w, x);
 		if (row_of[i] >= used)
 			used = row_of[i] + 1;
 	}
@@ -137,7 +152,11 @@ static void draw_axis(struct svg *s, double y)
 
 static void draw_legend(struct svg *s, const struct report_flow *fl, double top)
 {
-	double x = X1 - 8;
+	double x = X1 - 8, w_all = CHAR_W * 12 + 8;
+	for (size_t k = 0; k < fl->n_ifaces; k++)
+		w_all += CHAR_W * (double)strlen(fl->ifnames[k]) + 18;
+	fprintf(s->f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"18\" fill=\"white\" "
+		"fill-opacity=\"0.9\" stroke=\"#ddd\"/>\n", X1 - 4 - w_all, top + 3, w_all);
 	for (size_t k = fl->n_ifaces; k-- > 0;) {
 		double w = CHAR_W * (double)strlen(fl->ifnames[k]) + 18;
 		x -= w;
@@ -153,7 +172,7 @@ static void flow_title(struct svg *s, const struct report_flow *fl, const struct
 {
 	char buf[300], route[80] = "", gap[48] = "";
 	const struct tg_stats *st = &fl->st;
-	if (tf)
+	if (tf && tf->from[0] && tf->to[0])
 		report_fmt(route, sizeof route, " (%s \xe2\x86\x92 %s)", tf->from, tf->to);
 	if (st->has_gap) {
 		char ms[32];
@@ -161,13 +180,10 @@ static void flow_title(struct svg *s, const struct report_flow *fl, const struct
 			   report_fmt_ms((double)st->max_gap_ns / 1e6, ms, sizeof ms),
 			   ((double)st->max_gap_from_ns - (double)s->r->t0_ns) / 1e9);
 	}
-	report_fmt(buf, sizeof buf, "flow %s%s: sent %llu, received %llu, lost %llu%s%s",
+	report_fmt(buf, sizeof buf, "flow %s%s: sent %llu, received %llu, lost %llu%s",
 		   fl->id, route, (unsigned long long)st->sent, (unsigned long long)st->received,
-		   (unsigned long long)st->lost, gap, fl->problem[0] ? " \xe2\x80\x94 " : "");
+		   (unsigned long long)st->lost, gap);
 	text(s, X0, y, "start", " font-weight=\"bold\"", buf);
-	if (fl->problem[0])
-		text(s, X0 + CHAR_W * 1.1 * (double)strlen(buf), y, "start", " fill=\"#d62728\"",
-		     fl->problem);
 }
 
 static uint32_t bin_total(const uint32_t *row, size_t n_ifaces)
@@ -227,11 +243,13 @@ static void draw_flow(struct svg *s, const struct report_flow *fl, double top)
 	if (bins && fl->n_arr) {
 		tg_stats_bins(fl->arr, fl->n_arr, s->r->t0_ns, REPORT_BIN_NS, n_bins, bins);
 		draw_bars(s, fl, bins, n_bins, top, bottom);
-		draw_legend(s, fl, top);
 	} else {
 		text(s, (X0 + X1) / 2, (top + bottom) / 2, "middle", " fill=\"#d62728\"",
 		     "no packet received");
 	}
+	if (fl->problem[0])
+		text(s, (X0 + X1) / 2, (top + bottom) / 2 + 16, "middle", " fill=\"#d62728\"",
+		     fl->problem);
 	free(bins);
 }
 
@@ -247,82 +265,99 @@ static void draw_majors(struct svg *s, const int *row_of, double y_lab0, double 
 			"stroke-width=\"1.2\" stroke-dasharray=\"5 3\"/>\n", x,
 			y >= 0 ? y + 3 : y_lab0, x, bottom, c);
 		if (y >= 0) {
-			char extra[64];
+			char extra[64], lab[140];
 			snprintf(extra, sizeof extra, " fill=\"%s\"", c);
-			text(s, x + 2, y, "start", extra, e->label);
+			report_fmt(lab, sizeof lab, "%.2fs %s", e->t_s, e->label);
+			bool left = label_left(x, CHAR_W * ((double)strlen(e->label) + 7) + 6);
+			text(s, left ? x - 3 : x + 2, y, left ? "end" : "start", extra, lab);
 		}
 	}
 }
 
-struct tick_group {
-	size_t first;               /* event index */
-	double x;
-	unsigned count;
+/* Daemon events become blocks: an event whose time falls under the
+ * previous block's text joins it as one more line, so labels never overlap
+ * and each line says its own time. */
+struct tick_block {
+	size_t first, n;            /* events[first..] of class TICK, n of them */
+	double x, right;
 };
 
-/* Daemon events close in time with the same label become one tick "x3". */
-static size_t group_ticks(struct svg *s, struct tick_group *g)
+static void tick_label(const struct report_event *e, char *buf, size_t len)
+{
+	report_fmt(buf, len, "%.2fs %s", e->t_s, e->label);
+}
+
+static size_t block_ticks(struct svg *s, struct tick_block *b)
 {
 	size_t n = 0;
+	char lab[140];
 	for (size_t i = 0; i < s->r->n_events; i++) {
 		const struct report_event *e = &s->r->events[i];
 		if (e->cls != REPORT_EV_TICK)
 			continue;
 		double x = xpos(s, e->t_s);
-		size_t k = n;
-		while (k > 0 && x - g[k - 1].x < 6) {
-			if (!strcmp(s->r->events[g[k - 1].first].label, e->label))
-				break;
-			k--;
-		}
-		if (k > 0 && x - g[k - 1].x < 6) {
-			g[k - 1].count++;
+		tick_label(e, lab, sizeof lab);
+		double right = x + CHAR_W * 0.92 * (double)strlen(lab) + 10;
+		if (n && x <= b[n - 1].right) {
+			b[n - 1].n++;
+			if (b[n - 1].n <= TICK_LINES && right > b[n - 1].right)
+				b[n - 1].right = right;
 			continue;
 		}
-		g[n++] = (struct tick_group){ i, x, 1 };
+		b[n++] = (struct tick_block){ i, 1, x, right };
 	}
 	return n;
 }
 
-/* Tick lane below the axis; returns its height. */
+/* One block: a tick per event on the lane's top line, then the list. */
+static size_t draw_block(struct svg *s, const struct tick_block *b, double y0)
+{
+	char lab[140];
+	size_t shown = 0;
+	for (size_t i = b->first, k = 0; k < b->n; i++) {
+		const struct report_event *e = &s->r->events[i];
+		if (e->cls != REPORT_EV_TICK)
+			continue;
+		double x = xpos(s, e->t_s);
+		fprintf(s->f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#444\"/>\n",
+			x, y0 - 5, x, y0 + (k == 0 ? 4 : 0));
+		if (k < TICK_LINES) {
+			tick_label(e, lab, sizeof lab);
+			text(s, b->x + 2, y0 + 12 + (double)k * (ROW_H - 2), "start",
+			     " font-size=\"10\" fill=\"#444\"", lab);
+			shown++;
+		}
+		k++;
+	}
+	if (b->n > TICK_LINES) {
+		report_fmt(lab, sizeof lab, "+%zu more (events.jsonl)", b->n - TICK_LINES);
+		text(s, b->x + 2, y0 + 12 + (double)shown * (ROW_H - 2), "start",
+		     " font-size=\"10\" fill=\"#888\"", lab);
+		shown++;
+	}
+	return shown;
+}
+
+/* Daemon-event lane below the axis; returns its height. */
 static double draw_ticks(struct svg *s, double y0)
 {
-	struct tick_group *g = calloc(s->r->n_events + 1, sizeof *g);
-	double row_end[MAX_ROWS];
-	int used = 0;
-	unsigned hidden = 0;
-	if (!g)
+	struct tick_block *b = calloc(s->r->n_events + 1, sizeof *b);
+	size_t lines = 0;
+	if (!b)
 		return 0;
-	size_t n = group_ticks(s, g);
-	for (int i = 0; i < MAX_ROWS; i++)
-		row_end[i] = -1e9;
-	if (n)
-		text(s, X0 - 6, y0 + 10, "end", " fill=\"#555\"", "daemons");
+	size_t n = block_ticks(s, b);
+	if (n) {
+		text(s, X0 - 6, y0 + 10, "end", " fill=\"#555\"", "daemon");
+		text(s, X0 - 6, y0 + 22, "end", " fill=\"#555\"", "events");
+		fprintf(s->f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+			"stroke=\"#bbb\"/>\n", X0, y0 - 5, X1, y0 - 5);
+	}
 	for (size_t i = 0; i < n; i++) {
-		char lab[140];
-		const struct report_event *e = &s->r->events[g[i].first];
-		if (g[i].count > 1)
-			report_fmt(lab, sizeof lab, "%s \xc3\x97%u", e->label, g[i].count);
-		else
-			report_fmt(lab, sizeof lab, "%s", e->label);
-		int row = place_row(row_end, MAX_ROWS, g[i].x - 1, CHAR_W * 0.9 * (double)strlen(lab) + 6);
-		fprintf(s->f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#444\"/>\n",
-			g[i].x, y0, g[i].x, y0 + 4 + (row < 0 ? 0 : row * ROW_H));
-		if (row < 0) {
-			hidden++;
-			continue;
-		}
-		used = row + 1 > used ? row + 1 : used;
-		text(s, g[i].x + 2, y0 + 10 + row * ROW_H, "start", " font-size=\"10\" fill=\"#444\"", lab);
+		size_t l = draw_block(s, &b[i], y0);
+		lines = l > lines ? l : lines;
 	}
-	if (hidden) {
-		char lab[64];
-		snprintf(lab, sizeof lab, "(%u more daemon events not labelled: see events.jsonl)", hidden);
-		text(s, X1, y0 + 12 + used * ROW_H, "end", " font-size=\"10\" fill=\"#888\"", lab);
-		used++;
-	}
-	free(g);
-	return used * ROW_H + (n ? 8 : 0);
+	free(b);
+	return (double)lines * (ROW_H - 2) + (n ? 8 : 0);
 }
 
 static double time_span_s(const struct report *r)
@@ -356,6 +391,9 @@ static void write_body(struct svg *s, int *row_of, double *height)
 	for (size_t i = 0; i < s->r->n_flows; i++)
 		draw_flow(s, &s->r->flows[i], y_plot0 + (double)i * (PANEL_H + PANEL_GAP));
 	draw_majors(s, row_of, y_lab0, bottom);
+	for (size_t i = 0; i < s->r->n_flows; i++)
+		if (s->r->flows[i].n_arr)
+			draw_legend(s, &s->r->flows[i], y_plot0 + (double)i * (PANEL_H + PANEL_GAP));
 	draw_axis(s, bottom);
 	*height = bottom + 44 + draw_ticks(s, bottom + 42) + 10;
 }
