@@ -313,9 +313,9 @@ static int enc_bid(const struct mh_msg *m, const struct mh_group *g,
 /* Lengths and alignments: MN-ID has none (RFC 4283 3); HNP 8n+4, length 18
  * (RFC 5213 8.3); HI and ATT none, length 2 (8.4, 8.5); MN-LL-ID none,
  * length 2 + identifier (8.6); Link-local Address 8n+6, length 16 (8.7);
- * Timestamp 8n+2, length 8 (8.8). BID (RFC 5648 6.2): 2n without a
- * care-of address; we always place it at 8n+2, which satisfies 2n and puts
- * an IPv6 care-of address on an 8-octet boundary. */
+ * Timestamp 8n+2, length 8 (8.8). BID (RFC 5648 6.2): we always place it
+ * at 8n+2, which meets a 2n, 4n+2 or 8n+2 requirement alike and puts an
+ * IPv6 care-of address (option offset 6) on an 8-octet boundary. */
 static const struct mh_opt_desc opt_table[] = {
 	{ MH_OPT_MN_ID, 2, 255, 1, 0,
 	  "Mobile Node Identifier option: bad length", dec_mn_id, enc_mn_id },
