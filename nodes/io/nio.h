@@ -77,6 +77,8 @@ ssize_t nio_icmp6_recv(int fd, void *buf, size_t cap, struct in6_addr *src,
 /* ---- netlink (libmnl): routes, rules, addresses, links -------------------- */
 int nio_ifindex(const char *ifname);       /* 0 if absent */
 int nio_link_set_up(int ifindex, bool up);
+/* The ACK comes before the kernel's address work is done: the local route of
+ * a new address (even nodad) appears a moment later, asynchronously. */
 int nio_addr_add(int ifindex, const struct in6_addr *a, uint8_t plen, bool nodad);
 int nio_addr_del(int ifindex, const struct in6_addr *a, uint8_t plen);  /* extension */
 /* Routes and rules: table 0 means the main table (254). Route add replaces
@@ -86,7 +88,8 @@ int nio_route_add(const struct in6_addr *dst, uint8_t plen, int oif,
 		  uint32_t metric);
 int nio_route_del(const struct in6_addr *dst, uint8_t plen, int oif, uint32_t table);
 /* ip -6 rule add from SRC/PLEN [iif IIF] lookup TABLE prio PRIO; src NULL
- * = from all. Add fails with EEXIST when the same rule exists (NLM_F_EXCL). */
+ * = from all; prio 0 = the kernel picks. Add fails with EEXIST when the same
+ * rule exists (NLM_F_EXCL). */
 int nio_rule_add(const struct in6_addr *src, uint8_t plen, const char *iif,
 		 uint32_t table, uint32_t prio);
 int nio_rule_del(const struct in6_addr *src, uint8_t plen, const char *iif,
@@ -101,7 +104,9 @@ int nio_sysctl_get(const char *key, char *out, size_t cap);
  * monitor last knew; a removed interface always reports (false, false). The state at
  * start is learnt silently (query it with nio_link_carrier). On ENOBUFS
  * (missed notifications) the monitor dumps every link and reports the
- * differences. */
+ * differences. Carrier changes reach netlink through the kernel's linkwatch,
+ * which delays a carrier loss up to 1 s after any other link event of the
+ * machine and can coalesce a short flap away (measured: doc/nio.md). */
 typedef void (*nio_link_cb)(void *arg, int ifindex, const char *ifname,
 			    bool carrier, bool up);
 struct nio_linkmon;
