@@ -1,0 +1,168 @@
+/*
+ * mag_ctl.c - magd's control commands: one request line in, one JSON
+ * document out (doc/design.md "Run-time conventions"): show bul, show
+ * stats, handoff, help.
+ *
+ * Owns: command parsing and the answers' JSON. Must not: read or write the
+ * socket (nio_ctl does) or carry out the actions a command produces.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <json-c/json.h>
+
+#include "mag_int.h"
+#include "mag_ctl.h"
+
+static json_object *prefixes_json(const struct mh_prefix *p, unsigned n)
+{
+	json_object *a = json_object_new_array();
+	char s[INET6_ADDRSTRLEN + 8], addr[INET6_ADDRSTRLEN];
+	for (unsigned i = 0; i < n; i++) {
+		inet_ntop(AF_INET6, &p[i].prefix, addr, sizeof(addr));
+		snprintf(s, sizeof(s), "%s/%u", addr, p[i].len);
+		json_object_array_add(a, json_object_new_string(s));
+	}
+	return a;
+}
+
+static json_object *bul_json(const struct mag_bul *b, uint64_t now_ns)
+{
+	json_object *o = json_object_new_object();
+	char mac[24], lmaa[INET6_ADDRSTRLEN];
+	mag_fmt_mac(mac, sizeof(mac), b->ll_id);
+	inet_ntop(AF_INET6, &b->lmaa, lmaa, sizeof(lmaa));
+	json_object_object_add(o, "mn_id", json_object_new_string(b->prof->mn_id));
+	json_object_object_add(o, "mn_ll_id", json_object_new_string(mac));
+	json_object_object_add(o, "iface", json_object_new_string(b->ifname));
+	json_object_object_add(o, "att", json_object_new_int(b->att));
+	json_object_object_add(o, "att_name", json_object_new_string(mh_att_name(b->att)));
+	json_object_object_add(o, "bid", json_object_new_int((int)b->id));
+	json_object_object_add(o, "state",
+			       json_object_new_string(mag_bul_state_name(b->state)));
+	json_object_object_add(o, "lma", json_object_new_string(lmaa));
+	json_object_object_add(o, "hnps", prefixes_json(b->hnp, b->n_hnp));
+	json_object_object_add(o, "lifetime_s", json_object_new_int64(b->lifetime_s));
+	json_object_object_add(o, "remaining_s",
+			       json_object_new_int64(mag_bul_remaining_s(b, now_ns)));
+	json_object_object_add(o, "seq", json_object_new_int(b->seq));
+	json_object_object_add(o, "hi", json_object_new_int(b->hi));
+	return o;
+}
+
+static json_object *show_bul(const struct mag *m, uint64_t now_ns)
+{
+	json_object *arr = json_object_new_array();
+	for (size_t i = 0; i < MAG_BUL_MAX; i++) {
+		const struct mag_bul *b = mag_bul_at(m, i);
+		if (b)
+			json_object_array_add(arr, bul_json(b, now_ns));
+	}
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "bul", arr);
+	return o;
+}
+
+#define ADD_U64(o, s, f) json_object_object_add(o, #f, json_object_new_int64((int64_t)(s)->f))
+
+static json_object *show_stats(struct mag *m)
+{
+	const struct mag_stats *s = mag_stats(m);
+	json_object *o = json_object_new_object();
+	json_object *sent = json_object_new_object();
+	ADD_U64(sent, s, pbu_sent); ADD_U64(sent, s, pbu_retx); ADD_U64(sent, s, pbu_bytes);
+	ADD_U64(sent, s, pbu_reg); ADD_U64(sent, s, pbu_rereg); ADD_U64(sent, s, pbu_dereg);
+	ADD_U64(sent, s, ra_sent);
+	json_object_object_add(o, "sent", sent);
+	json_object *rcvd = json_object_new_object();
+	ADD_U64(rcvd, s, pba_received); ADD_U64(rcvd, s, pba_ignored);
+	json_object_object_add(o, "received", rcvd);
+	json_object *st = json_object_new_object();
+	for (unsigned i = 0; i < 256; i++) {
+		if (!s->pba_status[i])
+			continue;
+		char k[80];
+		snprintf(k, sizeof(k), "%u %s", i, pba_status_name(i));
+		json_object_object_add(st, k, json_object_new_int64((int64_t)s->pba_status[i]));
+	}
+	json_object_object_add(o, "pba_by_status", st);
+	json_object *ref = json_object_new_object();
+	ADD_U64(ref, s, refresh_msgs); ADD_U64(ref, s, refresh_bytes);
+	ADD_U64(ref, s, refresh_sessions);
+	json_object_object_add(ref, "refresh_period_s", json_object_new_double(
+		(double)m->cfg.lifetime_s * m->cfg.refresh_pct / 100.0));
+	json_object_object_add(ref, "combined", json_object_new_boolean(m->cfg.multi_session_pbu));
+	json_object_object_add(o, "refresh", ref);
+	json_object *mn = json_object_new_object();
+	ADD_U64(mn, s, attach); ADD_U64(mn, s, detach); ADD_U64(mn, s, attach_unknown);
+	ADD_U64(mn, s, give_up);
+	json_object_object_add(o, "mn", mn);
+	json_object *dp = json_object_new_object();
+	ADD_U64(dp, s, up_pkts); ADD_U64(dp, s, down_pkts);
+	ADD_U64(dp, s, drop_up_no_session); ADD_U64(dp, s, drop_down_no_session);
+	ADD_U64(dp, s, drop_down_bad_src);
+	json_object_object_add(o, "data", dp);
+	return o;
+}
+
+static json_object *error_json(const char *msg)
+{
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "error", json_object_new_string(msg));
+	return o;
+}
+
+static json_object *help_json(void)
+{
+	static const char *cmds[] = {
+		"show bul", "show stats", "handoff MNID FROM_LLID TO_LLID", "help",
+	};
+	json_object *a = json_object_new_array();
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		json_object_array_add(a, json_object_new_string(cmds[i]));
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "commands", a);
+	return o;
+}
+
+static json_object *handoff(struct mag *m, const char *args, uint64_t now_ns,
+			    struct mag_acts *acts)
+{
+	char id[MAG_MN_ID_MAX], from[32], to[32];
+	uint8_t f[6], t[6];
+	if (sscanf(args, "%127s %31s %31s", id, from, to) != 3)
+		return error_json("usage: handoff MNID FROM_LLID TO_LLID");
+	if (mag_parse_mac(from, f) < 0 || mag_parse_mac(to, t) < 0)
+		return error_json("link-layer ids are MAC addresses aa:bb:cc:dd:ee:ff");
+	const char *why = "failed";
+	if (mag_handoff(m, id, f, t, now_ns, acts, &why) < 0)
+		return error_json(why);
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "ok", json_object_new_boolean(1));
+	return o;
+}
+
+void mag_ctl_handle(struct mag *m, const char *line, uint64_t now_ns,
+		    struct mag_acts *acts, char *out, size_t cap)
+{
+	json_object *o;
+	while (*line == ' ' || *line == '\t')
+		line++;
+	if (!strcmp(line, "show bul"))
+		o = show_bul(m, now_ns);
+	else if (!strcmp(line, "show stats"))
+		o = show_stats(m);
+	else if (!strcmp(line, "help"))
+		o = help_json();
+	else if (!strncmp(line, "handoff ", 8))
+		o = handoff(m, line + 8, now_ns, acts);
+	else
+		o = error_json("unknown command; try help");
+	const char *s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
+	if (strlen(s) < cap) {
+		memcpy(out, s, strlen(s) + 1);
+	} else if (cap) {
+		snprintf(out, cap, "{\"error\":\"answer too long\"}");
+	}
+	json_object_put(o);
+}

@@ -1,0 +1,581 @@
+/*
+ * mag_io.c - magd's shell (libev): carries out the engine's actions and
+ * feeds it inputs. MH socket (PBU out, PBA in), ICMPv6 per access
+ * interface (RS in, RA out), carrier monitor (detach), TUN pmip0 and the
+ * protocol-41 socket (the MAG half of the RFC 5213 6.10 tunnel), policy
+ * rules and routes, control socket, events.
+ *
+ * Owns: every system call of magd but main()'s. Must not: make protocol
+ * decisions; it asks the engine (mag.h) and does what the actions say.
+ * Beyond nio: reading an interface's MAC (SIOCGIFHWADDR) lives here.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <ev.h>
+
+#include "mag_io.h"
+#include "mag_ctl.h"
+#include "mh.h"
+#include "nd.h"
+#include "nio.h"
+#include "tnl.h"
+
+#define PKT_MAX 65575                    /* IPv6 max payload + header */
+#define BATCH 64                         /* packets per wakeup per fd */
+
+struct rs_src {                          /* where the MN's RS came from */
+	bool used;
+	int ifindex;
+	uint8_t mac[6];
+	struct in6_addr src;
+};
+
+struct mag_access_io {
+	struct mag_io *io;
+	int fd;
+	ev_io w;
+	int ifindex;
+	char name[MAG_IFNAME_MAX];
+	uint8_t mac[6];
+	struct in6_addr ll;                  /* fe80:: from the MAC, RFC 5213 6.8 */
+};
+
+struct mag_io {
+	struct ev_loop *loop;
+	struct mag *m;
+	struct mag_io_opts o;
+	struct mag_acts *acts;
+	struct nio_events *ev;
+	int mh_fd, tnl_fd, tun_fd, tun_ifindex;
+	ev_io mh_w, tnl_w, tun_w;
+	struct mag_access_io acc[MAG_ACCESS_MAX];
+	size_t n_acc;
+	struct rs_src rs[MAG_BUL_MAX];
+	struct nio_linkmon *lm;
+	struct nio_ctl *ctl;
+	ev_timer timer;
+	bool table_route;
+	uint8_t pkt[PKT_MAX];
+};
+
+static void io_log(struct mag_io *io, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void io_log(struct mag_io *io, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	nio_log("magd", "%s: %s", io->o.node, buf);
+}
+
+/* ---- carrying out actions --------------------------------------------------- */
+
+static void act_send_pbu(struct mag_io *io, const struct mag_act *a)
+{
+	uint8_t buf[2048];
+	const char *why;
+	const struct mag_cfg *c = mag_cfg(io->m);
+	int len = mh_encode(&io->acts->pbu[a->pbu_idx], NULL, NULL, buf, sizeof(buf), &why);
+	if (len < 0) {
+		io_log(io, "PBU not encoded: %s", why);
+		return;
+	}
+	if (nio_mh_send(io->mh_fd, &c->proxy_coa, &a->peer, buf, (size_t)len) < 0)
+		io_log(io, "PBU send: %s", strerror(errno));
+}
+
+static void act_route(struct mag_io *io, const struct mag_act *a, bool add)
+{
+	char p[INET6_ADDRSTRLEN];
+	inet_ntop(AF_INET6, &a->prefix.prefix, p, sizeof(p));
+	if (add) {
+		/* downlink: HNP on-link on the access interface; uplink: from
+		 * HNP arriving on it, to the tunnel (RFC 5213 6.10.5) */
+		if (nio_route_add(&a->prefix.prefix, a->prefix.len, a->ifindex, NULL, 0, 0) < 0)
+			io_log(io, "route %s/%u dev %s: %s", p, a->prefix.len, a->ifname,
+			       strerror(errno));
+		if (nio_rule_add(&a->prefix.prefix, a->prefix.len, a->ifname,
+				 io->o.uplink_table, io->o.rule_prio) < 0 && errno != EEXIST)
+			io_log(io, "rule from %s/%u iif %s: %s", p, a->prefix.len,
+			       a->ifname, strerror(errno));
+		return;
+	}
+	if (nio_rule_del(&a->prefix.prefix, a->prefix.len, a->ifname,
+			 io->o.uplink_table, io->o.rule_prio) < 0 && errno != ENOENT)
+		io_log(io, "rule del %s/%u: %s", p, a->prefix.len, strerror(errno));
+	if (nio_route_del(&a->prefix.prefix, a->prefix.len, a->ifindex, 0) < 0 &&
+	    errno != ESRCH && errno != ENOENT)
+		io_log(io, "route del %s/%u: %s", p, a->prefix.len, strerror(errno));
+}
+
+static struct mag_access_io *acc_by_ifindex(struct mag_io *io, int ifindex)
+{
+	for (size_t i = 0; i < io->n_acc; i++)
+		if (io->acc[i].ifindex == ifindex)
+			return &io->acc[i];
+	return NULL;
+}
+
+static struct rs_src *rs_find(struct mag_io *io, int ifindex, const uint8_t mac[6],
+			      bool create)
+{
+	struct rs_src *free_slot = NULL;
+	for (size_t i = 0; i < MAG_BUL_MAX; i++) {
+		struct rs_src *r = &io->rs[i];
+		if (r->used && r->ifindex == ifindex && !memcmp(r->mac, mac, 6))
+			return r;
+		if (!r->used && !free_slot)
+			free_slot = r;
+	}
+	if (!create)
+		return NULL;
+	if (!free_slot)
+		free_slot = &io->rs[0];
+	memset(free_slot, 0, sizeof(*free_slot));
+	free_slot->used = true;
+	free_slot->ifindex = ifindex;
+	memcpy(free_slot->mac, mac, 6);
+	return free_slot;
+}
+
+/* RFC 5213 6.7: an RA to the MN alone, with its prefixes (L and A set for
+ * stateless autoconfiguration, RFC 4861 4.6.2), our link-layer address and
+ * the tunnel-reduced MTU. Unicast to the address its RS came from; with
+ * no RS seen, to all-nodes on the access link (RFC 4861 6.2.6 allows it;
+ * an emulated access link holds that one MN). */
+static void act_send_ra(struct mag_io *io, const struct mag_act *a)
+{
+	struct mag_access_io *acc = acc_by_ifindex(io, a->ifindex);
+	if (!acc)
+		return;
+	struct nd_ra ra;
+	memset(&ra, 0, sizeof(ra));
+	ra.cur_hop_limit = 64;
+	ra.router_lifetime_s = (uint16_t)(a->router_lifetime_s > 9000 ? 9000 :
+					  a->router_lifetime_s);
+	ra.has_slla = true;
+	ra.slla.len = 6;
+	memcpy(ra.slla.addr, acc->mac, 6);
+	ra.has_mtu = true;
+	ra.mtu = a->mtu;
+	for (unsigned i = 0; i < a->n_hnp && i < ND_PREFIX_MAX; i++) {
+		struct nd_prefix *p = &ra.prefix[ra.n_prefix++];
+		p->len = a->hnp[i].len;
+		p->flags = ND_PI_L | ND_PI_A;
+		p->valid_lifetime_s = a->valid_s;
+		p->preferred_lifetime_s = a->preferred_s;
+		p->prefix = a->hnp[i].prefix;
+	}
+	uint8_t buf[1024];
+	const char *why;
+	int len = nd_ra_encode(&ra, NULL, NULL, buf, sizeof(buf), &why);
+	if (len < 0) {
+		io_log(io, "RA not encoded: %s", why);
+		return;
+	}
+	struct in6_addr dst;
+	inet_pton(AF_INET6, "ff02::1", &dst);
+	struct rs_src *r = rs_find(io, a->ifindex, a->ll_id, false);
+	if (r && IN6_IS_ADDR_LINKLOCAL(&r->src))
+		dst = r->src;
+	if (nio_icmp6_send(acc->fd, acc->ifindex, &acc->ll, &dst, buf, (size_t)len) < 0)
+		io_log(io, "RA send on %s: %s", acc->name, strerror(errno));
+}
+
+static void act_timer(struct mag_io *io, uint64_t deadline_ns)
+{
+	ev_timer_stop(io->loop, &io->timer);
+	if (!deadline_ns)
+		return;
+	uint64_t now = nio_now_ns();
+	double s = deadline_ns > now ? (double)(deadline_ns - now) / 1e9 : 0.0;
+	ev_timer_set(&io->timer, s, 0.0);
+	ev_timer_start(io->loop, &io->timer);
+}
+
+static void run_acts(struct mag_io *io)
+{
+	struct mag_acts *acts = io->acts;
+	for (size_t i = 0; i < acts->n; i++) {
+		const struct mag_act *a = &acts->a[i];
+		switch (a->type) {
+		case MAG_ACT_SEND_PBU: act_send_pbu(io, a); break;
+		case MAG_ACT_ROUTE_ADD: act_route(io, a, true); break;
+		case MAG_ACT_ROUTE_DEL: act_route(io, a, false); break;
+		case MAG_ACT_SEND_RA: act_send_ra(io, a); break;
+		case MAG_ACT_TIMER_SET: act_timer(io, a->deadline_ns); break;
+		case MAG_ACT_EVENT:
+			nio_event(io->ev, "{\"ev\":\"%s\",%s}", mag_event_name(a->ev), a->text);
+			break;
+		case MAG_ACT_LOG:
+			if (io->o.debug)
+				io_log(io, "%s", a->text);
+			break;
+		}
+	}
+	if (acts->overflow)
+		io_log(io, "%zu actions lost (list full)", acts->overflow);
+	mag_acts_reset(acts);
+}
+
+/* Engine inputs start here: the RFC 5213 timestamp clock follows realtime. */
+static uint64_t engine_now(struct mag_io *io)
+{
+	uint64_t mono = nio_now_ns();
+	mag_set_realtime_offset(io->m, (int64_t)(nio_realtime_ns() - mono));
+	return mono;
+}
+
+/* ---- watchers ------------------------------------------------------------- */
+
+static void on_timer(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	(void)loop; (void)revents;
+	struct mag_io *io = w->data;
+	mag_timer(io->m, engine_now(io), io->acts);
+	run_acts(io);
+}
+
+static void on_mh(struct ev_loop *loop, ev_io *w, int revents)
+{
+	(void)loop; (void)revents;
+	struct mag_io *io = w->data;
+	for (int n = 0; n < BATCH; n++) {
+		struct in6_addr src, dst;
+		int ifindex;
+		ssize_t len = nio_mh_recv(io->mh_fd, io->pkt, sizeof(io->pkt), &src, &dst, &ifindex);
+		if (len < 0)
+			return;
+		static struct mh_msg msg;
+		const char *why;
+		if (mh_decode(io->pkt, (size_t)len, NULL, NULL, &msg, &why) < 0) {
+			if (io->o.debug)
+				io_log(io, "MH dropped: %s", why);
+			continue;
+		}
+		if (msg.type != MH_TYPE_BA)
+			continue;
+		mag_input_pba(io->m, &src, &msg, engine_now(io), io->acts);
+		run_acts(io);
+	}
+}
+
+static void on_icmp(struct ev_loop *loop, ev_io *w, int revents)
+{
+	(void)loop; (void)revents;
+	struct mag_access_io *acc = w->data;
+	struct mag_io *io = acc->io;
+	for (int n = 0; n < BATCH; n++) {
+		struct in6_addr src;
+		int ifindex;
+		ssize_t len = nio_icmp6_recv(acc->fd, io->pkt, sizeof(io->pkt), &src, &ifindex);
+		if (len < 0)
+			return;
+		struct nd_rs rs;
+		const char *why;
+		if (nd_rs_decode(io->pkt, (size_t)len, &src, NULL, &rs, &why) < 0)
+			continue;
+		if (!rs.has_slla || rs.slla.len != 6) {
+			/* the MN is known by its MAC (MN-LL-ID) only */
+			if (io->o.debug)
+				io_log(io, "RS on %s without source link-layer address", acc->name);
+			continue;
+		}
+		struct rs_src *r = rs_find(io, acc->ifindex, rs.slla.addr, true);
+		r->src = src;
+		if (mag_mn_rs(io->m, acc->ifindex, rs.slla.addr, engine_now(io), io->acts,
+			      &why) < 0 && io->o.debug)
+			io_log(io, "RS on %s: %s", acc->name, why);
+		run_acts(io);
+	}
+}
+
+/* Uplink: from the MN (policy rule) into the tunnel to its LMA, source
+ * Proxy-CoA (RFC 5213 6.10.5). */
+static void on_tun(struct ev_loop *loop, ev_io *w, int revents)
+{
+	(void)loop; (void)revents;
+	struct mag_io *io = w->data;
+	struct mag_stats *s = mag_stats(io->m);
+	for (int n = 0; n < BATCH; n++) {
+		ssize_t len = read(io->tun_fd, io->pkt, sizeof(io->pkt));
+		if (len <= 0)
+			return;
+		struct in6_addr src;
+		const struct mag_bul *b = NULL;
+		if (tnl_ip6_src(io->pkt, (size_t)len, &src) == 0)
+			b = mag_find_by_addr(io->m, &src);
+		if (!b) {
+			s->drop_up_no_session++;
+			continue;
+		}
+		if (nio_tnl_send(io->tnl_fd, &mag_cfg(io->m)->proxy_coa, &b->lmaa,
+				 io->pkt, (size_t)len) < 0)
+			continue;
+		s->up_pkts++;
+	}
+}
+
+/* Downlink: decapsulated by the kernel; accepted only from the LMA the
+ * destination's session is registered with (RFC 5213 6.10.5), then to the
+ * TUN: the kernel forwards to the access link. */
+static void on_tnl(struct ev_loop *loop, ev_io *w, int revents)
+{
+	(void)loop; (void)revents;
+	struct mag_io *io = w->data;
+	struct mag_stats *s = mag_stats(io->m);
+	for (int n = 0; n < BATCH; n++) {
+		struct in6_addr osrc, odst, dst;
+		ssize_t len = nio_tnl_recv(io->tnl_fd, io->pkt, sizeof(io->pkt), &osrc, &odst);
+		if (len < 0)
+			return;
+		const struct mag_bul *b = NULL;
+		if (tnl_ip6_dst(io->pkt, (size_t)len, &dst) == 0)
+			b = mag_find_by_addr(io->m, &dst);
+		if (!b) {
+			s->drop_down_no_session++;
+			continue;
+		}
+		if (memcmp(&b->lmaa, &osrc, sizeof(osrc))) {
+			s->drop_down_bad_src++;
+			continue;
+		}
+		if (write(io->tun_fd, io->pkt, (size_t)len) == len)
+			s->down_pkts++;
+	}
+}
+
+static void on_link(void *arg, int ifindex, const char *ifname, bool carrier, bool up)
+{
+	struct mag_io *io = arg;
+	if (!acc_by_ifindex(io, ifindex))
+		return;
+	if (io->o.debug)
+		io_log(io, "%s carrier %s, %s", ifname, carrier ? "on" : "off", up ? "up" : "down");
+	if (carrier && up)
+		return;                  /* attach waits for the MN's RS */
+	mag_mn_detach(io->m, ifindex, engine_now(io), io->acts);
+	for (size_t i = 0; i < MAG_BUL_MAX; i++)
+		if (io->rs[i].ifindex == ifindex)
+			io->rs[i].used = false;
+	run_acts(io);
+}
+
+static void on_ctl(void *arg, const char *line, char *out, size_t cap)
+{
+	struct mag_io *io = arg;
+	mag_ctl_handle(io->m, line, engine_now(io), io->acts, out, cap);
+	run_acts(io);
+}
+
+/* ---- start and stop ---------------------------------------------------------- */
+
+static int if_mac(const char *name, uint8_t mac[6])
+{
+	struct ifreq ifr;
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	int fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	int r = ioctl(fd, SIOCGIFHWADDR, &ifr);
+	close(fd);
+	if (r < 0)
+		return -1;
+	memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
+	return 0;
+}
+
+/* RFC 4291 2.5.1 / RFC 2464 5: modified EUI-64 interface identifier. */
+static void ll_from_mac(const uint8_t mac[6], struct in6_addr *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->s6_addr[0] = 0xfe;
+	a->s6_addr[1] = 0x80;
+	a->s6_addr[8] = mac[0] ^ 0x02;
+	a->s6_addr[9] = mac[1];
+	a->s6_addr[10] = mac[2];
+	a->s6_addr[11] = 0xff;
+	a->s6_addr[12] = 0xfe;
+	a->s6_addr[13] = mac[3];
+	a->s6_addr[14] = mac[4];
+	a->s6_addr[15] = mac[5];
+}
+
+/*
+ * RFC 5213 6.8: every MAG shows the MN the same link-local and link-layer
+ * address; the topology gives every MAG's access interface the same MAC, so
+ * the link-local address derived from it is the same too. It is added
+ * without DAD: the other MAGs hold it on other links by design.
+ */
+static int access_open(struct mag_io *io, size_t i, const char **why)
+{
+	struct mag_access_io *acc = &io->acc[i];
+	const struct mag_access *ca = &mag_cfg(io->m)->access[i];
+	acc->io = io;
+	acc->fd = -1;
+	acc->ifindex = ca->ifindex;
+	memcpy(acc->name, ca->name, sizeof(acc->name));
+	nio_link_set_up(acc->ifindex, true);
+	if (if_mac(acc->name, acc->mac) < 0) {
+		*why = "cannot read the access interface's MAC";
+		return -1;
+	}
+	ll_from_mac(acc->mac, &acc->ll);
+	if (nio_addr_add(acc->ifindex, &acc->ll, 64, true) < 0 && errno != EEXIST) {
+		*why = "cannot add the link-local address";
+		return -1;
+	}
+	acc->fd = nio_icmp6_open(acc->name);
+	if (acc->fd < 0) {
+		*why = "cannot open the ICMPv6 socket";
+		return -1;
+	}
+	ev_io_init(&acc->w, on_icmp, acc->fd, EV_READ);
+	acc->w.data = acc;
+	ev_io_start(io->loop, &acc->w);
+	io->n_acc = i + 1;
+	return 0;
+}
+
+static int dataplane_open(struct mag_io *io, const char **why)
+{
+	const struct mag_cfg *c = mag_cfg(io->m);
+	io->tun_fd = nio_tun_open(io->o.tun_name, c->link_mtu - 40, &io->tun_ifindex);
+	if (io->tun_fd < 0) {
+		*why = "cannot open the TUN device";
+		return -1;
+	}
+	struct in6_addr any = IN6ADDR_ANY_INIT;
+	if (nio_route_add(&any, 0, io->tun_ifindex, NULL, io->o.uplink_table, 0) < 0) {
+		*why = "cannot add the uplink table's default route";
+		return -1;
+	}
+	io->table_route = true;
+	io->tnl_fd = nio_tnl_open();
+	if (io->tnl_fd < 0) {
+		*why = "cannot open the protocol-41 socket";
+		return -1;
+	}
+	ev_io_init(&io->tun_w, on_tun, io->tun_fd, EV_READ);
+	ev_io_init(&io->tnl_w, on_tnl, io->tnl_fd, EV_READ);
+	io->tun_w.data = io->tnl_w.data = io;
+	ev_io_start(io->loop, &io->tun_w);
+	ev_io_start(io->loop, &io->tnl_w);
+	return 0;
+}
+
+static int io_open(struct mag_io *io, const char **why)
+{
+	const struct mag_cfg *c = mag_cfg(io->m);
+	if (nio_sysctl_set("net.ipv6.conf.all.forwarding", "1") < 0) {
+		*why = "cannot turn IPv6 forwarding on";
+		return -1;
+	}
+	for (size_t i = 0; i < c->n_access; i++)
+		if (access_open(io, i, why) < 0)
+			return -1;
+	io->mh_fd = nio_mh_open(&c->proxy_coa);
+	if (io->mh_fd < 0) {
+		*why = "cannot open the Mobility Header socket on the Proxy-CoA";
+		return -1;
+	}
+	ev_io_init(&io->mh_w, on_mh, io->mh_fd, EV_READ);
+	io->mh_w.data = io;
+	ev_io_start(io->loop, &io->mh_w);
+	if (dataplane_open(io, why) < 0)
+		return -1;
+	io->lm = nio_linkmon_start(io->loop, on_link, io);
+	if (!io->lm) {
+		*why = "cannot start the link monitor";
+		return -1;
+	}
+	if (io->o.ctl_path) {
+		io->ctl = nio_ctl_start(io->loop, io->o.ctl_path, on_ctl, io);
+		if (!io->ctl) {
+			*why = "cannot open the control socket";
+			return -1;
+		}
+	}
+	return 0;
+}
+
+struct mag_io *mag_io_start(struct ev_loop *loop, struct mag *m,
+			    const struct mag_io_opts *o, const char **why)
+{
+	struct mag_io *io = calloc(1, sizeof(*io));
+	struct mag_acts *acts = calloc(1, sizeof(*acts));
+	if (!io || !acts) {
+		free(io);
+		free(acts);
+		*why = "out of memory";
+		return NULL;
+	}
+	io->loop = loop;
+	io->m = m;
+	io->o = *o;
+	io->acts = acts;
+	io->mh_fd = io->tnl_fd = io->tun_fd = -1;
+	ev_init(&io->timer, on_timer);
+	io->timer.data = io;
+	io->ev = nio_events_open(o->node);
+	if (io_open(io, why) < 0) {
+		int e = errno;
+		mag_io_stop(io);
+		errno = e;
+		return NULL;
+	}
+	return io;
+}
+
+static void close_watched(struct mag_io *io, ev_io *w, int *fd)
+{
+	if (*fd < 0)
+		return;
+	ev_io_stop(io->loop, w);
+	close(*fd);
+	*fd = -1;
+}
+
+void mag_io_stop(struct mag_io *io)
+{
+	if (!io)
+		return;
+	/* RFC 5213 6.9.1.4 on the way out: every session deregistered */
+	for (int round = 0; round < MAG_BUL_MAX; round++) {
+		int left = mag_shutdown(io->m, engine_now(io), io->acts);
+		if (io->mh_fd >= 0)
+			run_acts(io);
+		else
+			mag_acts_reset(io->acts);
+		if (left == 0)
+			break;
+	}
+	ev_timer_stop(io->loop, &io->timer);
+	if (io->table_route) {
+		struct in6_addr any = IN6ADDR_ANY_INIT;
+		nio_route_del(&any, 0, io->tun_ifindex, io->o.uplink_table);
+	}
+	close_watched(io, &io->tun_w, &io->tun_fd);
+	close_watched(io, &io->tnl_w, &io->tnl_fd);
+	close_watched(io, &io->mh_w, &io->mh_fd);
+	for (size_t i = 0; i < io->n_acc; i++)
+		close_watched(io, &io->acc[i].w, &io->acc[i].fd);
+	if (io->lm)
+		nio_linkmon_stop(io->lm);
+	if (io->ctl)
+		nio_ctl_stop(io->ctl);
+	nio_events_close(io->ev);
+	free(io->acts);
+	free(io);
+}

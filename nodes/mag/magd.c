@@ -1,0 +1,209 @@
+/*
+ * magd.c - the Mobile Access Gateway daemon's main: options, configuration
+ * from a topology file, the event loop, clean shutdown on SIGTERM/SIGINT.
+ *
+ *   magd [-n] [-d] [-M] [-H HI] -f CONFIG.xml [-N NODE] [-s CTL.sock]
+ *
+ * Owns: the program's life. Must not: hold protocol logic (mag_engine.c)
+ * or system plumbing (mag_io.c).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <ev.h>
+
+#include "mag.h"
+#include "mag_io.h"
+#include "nio.h"
+#include "topo.h"
+
+struct magd_args {
+	bool check_only, debug, move_on_detach;
+	int default_hi;                  /* -1 = engine default (4) */
+	const char *config, *node, *ctl;
+};
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: magd [-n] [-d] [-M] [-H HI] -f CONFIG.xml "
+		"[-N NODE] [-s CTL.sock]\n");
+	exit(2);
+}
+
+static void parse_args(int argc, char **argv, struct magd_args *a)
+{
+	int c;
+	memset(a, 0, sizeof(*a));
+	a->default_hi = -1;
+	while ((c = getopt(argc, argv, "ndMH:f:N:s:h")) != -1) {
+		switch (c) {
+		case 'n': a->check_only = true; break;
+		case 'd': a->debug = true; break;
+		case 'M': a->move_on_detach = true; break;
+		case 'H': a->default_hi = atoi(optarg); break;
+		case 'f': a->config = optarg; break;
+		case 'N': a->node = optarg; break;
+		case 's': a->ctl = optarg; break;
+		default: usage();
+		}
+	}
+	if (!a->config || optind != argc)
+		usage();
+	if (a->default_hi != -1 && (a->default_hi < 1 || a->default_hi > 4)) {
+		fprintf(stderr, "magd: -H takes 1, 2, 3 or 4 (RFC 5213 8.4)\n");
+		exit(2);
+	}
+}
+
+/* NODE, or the only mag node of the file. */
+static const struct topo_node *pick_node(const struct topology *t, const char *name)
+{
+	const struct topo_node *found = NULL;
+	if (name) {
+		found = topo_find_node(t, name);
+		if (!found || found->kind != TOPO_NODE_MAG)
+			fprintf(stderr, "magd: %s: no mag node named %s\n", t->file, name);
+		return found && found->kind == TOPO_NODE_MAG ? found : NULL;
+	}
+	for (size_t i = 0; i < t->n_nodes; i++) {
+		if (t->nodes[i].kind != TOPO_NODE_MAG)
+			continue;
+		if (found) {
+			fprintf(stderr, "magd: %s: several mag nodes, choose one with -N\n",
+				t->file);
+			return NULL;
+		}
+		found = &t->nodes[i];
+	}
+	if (!found)
+		fprintf(stderr, "magd: %s: no mag node\n", t->file);
+	return found;
+}
+
+static struct topology *load(const char *path)
+{
+	struct topo_errors errs = { 0 };
+	struct topology *t = topo_load(path, &errs);
+	for (size_t i = 0; i < errs.n; i++)
+		fprintf(stderr, "%s\n", errs.msgs[i]);
+	topo_errors_free(&errs);
+	return t;
+}
+
+static int build_cfg(const struct topo_node *n, const struct magd_args *a,
+		     struct mag_cfg *cfg)
+{
+	const char *why = NULL;
+	if (mag_cfg_from_topo(cfg, n, &why) < 0) {
+		fprintf(stderr, "magd: %s:%d: %s\n", n->loc.file ? n->loc.file : "?",
+			n->loc.line, why);
+		return -1;
+	}
+	cfg->move_on_detach = a->move_on_detach;
+	if (a->default_hi > 0)
+		cfg->default_hi = (uint8_t)a->default_hi;
+	struct mag *probe = mag_new(cfg, &why);   /* the engine's own checks */
+	if (!probe) {
+		fprintf(stderr, "magd: %s: %s\n", n->name, why);
+		return -1;
+	}
+	mag_free(probe);
+	return 0;
+}
+
+static int resolve_ifaces(struct mag_cfg *cfg)
+{
+	for (size_t i = 0; i < cfg->n_access; i++) {
+		cfg->access[i].ifindex = nio_ifindex(cfg->access[i].name);
+		if (cfg->access[i].ifindex <= 0) {
+			fprintf(stderr, "magd: access interface %s not found\n",
+				cfg->access[i].name);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void on_signal(struct ev_loop *loop, ev_signal *w, int revents)
+{
+	(void)w; (void)revents;
+	ev_break(loop, EVBREAK_ALL);
+}
+
+static const char *ctl_path(const struct magd_args *a, const char *node,
+			    char *buf, size_t cap)
+{
+	if (a->ctl)
+		return a->ctl;
+	const char *dir = getenv("PMIPEMU_STATE_DIR");
+	if (!dir)
+		return NULL;
+	snprintf(buf, cap, "%s/%s.ctl", dir, node);
+	return buf;
+}
+
+static int run(struct mag *m, const struct magd_args *a, const char *node)
+{
+	char path[512];
+	struct ev_loop *loop = ev_default_loop(0);
+	struct mag_io_opts o = {
+		.node = node, .ctl_path = ctl_path(a, node, path, sizeof(path)),
+		.tun_name = "pmip0", .uplink_table = 100, .rule_prio = 1000,
+		.debug = a->debug,
+	};
+	const char *why = NULL;
+	struct mag_io *io = mag_io_start(loop, m, &o, &why);
+	if (!io) {
+		fprintf(stderr, "magd: %s: %s (%s)\n", node, why, strerror(errno));
+		return 1;
+	}
+	ev_signal sterm, sint;
+	ev_signal_init(&sterm, on_signal, SIGTERM);
+	ev_signal_init(&sint, on_signal, SIGINT);
+	ev_signal_start(loop, &sterm);
+	ev_signal_start(loop, &sint);
+	char lmaa[INET6_ADDRSTRLEN];
+	inet_ntop(AF_INET6, &mag_cfg(m)->lmaa, lmaa, sizeof(lmaa));
+	nio_log("magd", "%s: running, LMA %s, %zu access interface(s)", node,
+		lmaa, mag_cfg(m)->n_access);
+	ev_run(loop, 0);
+	mag_io_stop(io);
+	nio_log("magd", "%s: stopped", node);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct magd_args a;
+	parse_args(argc, argv, &a);
+	struct topology *t = load(a.config);
+	if (!t)
+		return 1;
+	const struct topo_node *n = pick_node(t, a.node);
+	static struct mag_cfg cfg;
+	if (!n || build_cfg(n, &a, &cfg) < 0) {
+		topo_free(t);
+		return 1;
+	}
+	char node[TOPO_NAME_MAX];
+	snprintf(node, sizeof(node), "%s", n->name);
+	topo_free(t);
+	if (a.check_only) {
+		printf("magd: %s: configuration OK\n", node);
+		return 0;
+	}
+	if (resolve_ifaces(&cfg) < 0)
+		return 1;
+	const char *why = NULL;
+	struct mag *m = mag_new(&cfg, &why);
+	if (!m) {
+		fprintf(stderr, "magd: %s\n", why);
+		return 1;
+	}
+	int rc = run(m, &a, node);
+	mag_free(m);
+	return rc;
+}
