@@ -161,6 +161,10 @@ struct topology *topo_load_mem(const char *buf, size_t len, const char *name,
 			    XML_PARSE_NONET | XML_PARSE_BIG_LINES);
 	xmlSetStructuredErrorFunc(NULL, NULL);
 	if (!doc) {
+		if (errs->n == errs_before) {   /* libxml2 is silent on empty input */
+			struct topo_loc l = { t->file, 0 };
+			topo_errors_add(errs, &l, "not an XML document");
+		}
 		free(t);
 		return NULL;
 	}

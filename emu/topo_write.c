@@ -169,17 +169,33 @@ static int topo_w_doc(xmlTextWriter *w, const struct topology *t, const struct t
 	return rc ? -1 : 0;
 }
 
+/* Written to memory first: libxml2 would print its own message on an
+ * unwritable path, and a half-written config must not be left behind. */
 int topo_write_node(const struct topology *t, const struct topo_node *n,
 		    const char *path)
 {
-	xmlTextWriter *w = xmlNewTextWriterFilename(path, 0);
+	xmlBuffer *buf = xmlBufferCreate();
+	xmlTextWriter *w = buf ? xmlNewTextWriterMemory(buf, 0) : NULL;
+	FILE *f;
 	int rc;
 
-	if (!w)
+	if (!w) {
+		xmlBufferFree(buf);
 		return -1;
+	}
 	rc = topo_w_doc(w, t, n);
-	if (xmlTextWriterFlush(w) < 0)
+	xmlFreeTextWriter(w);       /* flushes into buf */
+	if (rc == 0 && (f = fopen(path, "w"))) {
+		size_t len = (size_t)xmlBufferLength(buf);
+		if (fwrite(xmlBufferContent(buf), 1, len, f) != len)
+			rc = -1;
+		if (fclose(f) != 0)
+			rc = -1;
+		if (rc < 0)
+			remove(path);
+	} else {
 		rc = -1;
-	xmlFreeTextWriter(w);       /* closes the file */
+	}
+	xmlBufferFree(buf);
 	return rc;
 }
