@@ -1,0 +1,194 @@
+/*
+ * lma.h - the Local Mobility Anchor engine (RFC 5213 section 5) and its
+ * data-plane lookups.
+ *
+ * Owns: PBU validation and status codes (5.3.1, 5.5), Binding Cache entry
+ * lookup and the Handoff Indicator rules (5.4.1), registration, refresh,
+ * handoff and deregistration (5.3.2-5.3.5), prefix allocation, combined PBUs
+ * (several session groups, see nodes/pmip/mh.h), dormant routes (appendix D
+ * fast handover), timers, statistics. Must not: do I/O, read clocks, log:
+ * every input comes with now_ns and every effect leaves as an action that
+ * lma_io.c carries out.
+ */
+#ifndef PMIPEMU_LMA_H
+#define PMIPEMU_LMA_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <netinet/in.h>
+
+#include "bce.h"
+#include "mh.h"
+
+struct topo_node;
+
+/* RFC 6275 6.1.8 status codes the LMA also needs (the codec's enum lists
+ * the PMIPv6 ones). */
+#define LMA_STATUS_INSUFFICIENT_RESOURCES 130
+#define LMA_STATUS_SEQ_OUT_OF_WINDOW      135
+/* Name of any status the LMA sends: pba_status_name() plus the above. */
+const char *lma_status_name(unsigned status);
+
+/* RFC 5213 9.1 / 9.3 defaults. */
+#define LMA_MIN_DELAY_BEFORE_BCE_DELETE_NS   10000000000ULL  /* 10 s */
+#define LMA_MAX_DELAY_BEFORE_NEW_BCE_ASSIGN_NS 1500000000ULL /* 1.5 s */
+#define LMA_TIMESTAMP_VALIDITY_WINDOW_NS       300000000ULL  /* 300 ms */
+#define LMA_MAX_LIFETIME_S                     65535u * 4u   /* RFC 6275 6.1.7 */
+
+/* An MN policy profile as the LMA sees it (RFC 5213 section 6.2). Profiles
+ * are per interface: several may share an MN-ID, one per MN-LL-ID. */
+struct lma_policy {
+	char mn_id[128];
+	bool has_ll_id;
+	uint8_t ll_id[6];
+	uint8_t att;                    /* 0 = any */
+	uint8_t n_hnp;                  /* static HNPs; none = from the pool */
+	struct mh_prefix hnp[MH_HNP_MAX];
+	/* The MN is anchored at another LMA: PBUs for it are answered with
+	 * NOT_LMA_FOR_THIS_MOBILE_NODE (153). The topology cannot say this
+	 * yet; the engine and its tests can. */
+	bool has_lma_addr;
+	struct in6_addr lma_addr;
+};
+
+struct lma_config {
+	struct in6_addr lmaa;           /* our address (LMAA) */
+	struct in6_addr *mags;          /* authorized Proxy-CoAs (5.3.1) */
+	size_t n_mags;
+	struct mh_prefix pool;          /* prefix pool, e.g. 2001:db8:100::/48 */
+	uint8_t pool_plen;              /* allocated length, e.g. 64 */
+	struct lma_policy *policies;
+	size_t n_policies;
+	bool use_timestamps;            /* 5.5: timestamps, else sequence numbers */
+	bool fast_handover;             /* appendix D dormant route activation */
+	bool fast_handover_return;      /* traffic returns when the first
+					 * interface re-registers */
+	uint64_t min_delay_before_bce_delete_ns;
+	uint64_t max_delay_before_new_bce_assign_ns;
+	uint64_t timestamp_validity_window_ns;
+	uint32_t max_lifetime_s;        /* granted lifetime cap */
+	struct hash_key hash_seed;      /* binding cache hashing key */
+};
+
+/* Defaults (RFC 5213 constants, sequence-number mode, no MAGs, no pool). */
+void lma_config_init(struct lma_config *c);
+/* From the <pmip> element of an lma node. Allocates mags/policies (free
+ * with lma_config_fini). 0, or -1 with *why. */
+int lma_config_from_topo(struct lma_config *c, const struct topo_node *n,
+			 const char **why);
+void lma_config_fini(struct lma_config *c);
+
+/* ---- actions ------------------------------------------------------------ */
+enum lma_action_type {
+	LMA_ACT_SEND_PBA,       /* mh_encode(pba.msg) and send to pba.dst */
+	LMA_ACT_ROUTE_ADD,      /* prefix is routed to the tunnel (peer: Proxy-CoA) */
+	LMA_ACT_ROUTE_DEL,      /* prefix no longer routed */
+	LMA_ACT_TIMER_SET,      /* next deadline (BCE_NO_DEADLINE = none) */
+	LMA_ACT_EVENT,          /* event.json: one JSON object */
+};
+const char *lma_action_type_name(enum lma_action_type t);
+
+enum lma_event {
+	LMA_EV_PBU_RECEIVED,
+	LMA_EV_PBA_SENT,
+	LMA_EV_BCE_CREATED,
+	LMA_EV_BCE_REFRESHED,
+	LMA_EV_BCE_HANDOFF,
+	LMA_EV_BCE_DEREGISTERED,
+	LMA_EV_BCE_DELETED,
+	LMA_EV_BCE_PENDING,             /* waiting MaxDelayBeforeNewBCEAssign */
+	LMA_EV_BCE_DORMANT_ACTIVATED,
+	LMA_EV_BCE_DORMANT_RESTORED,
+};
+const char *lma_event_name(enum lma_event e);   /* "pbu_received", ... */
+
+#define LMA_EVENT_JSON_MAX 1024
+
+struct lma_action {
+	enum lma_action_type type;
+	union {
+		struct {
+			struct in6_addr dst;
+			struct mh_msg msg;
+		} pba;
+		struct {
+			struct mh_prefix prefix;
+			struct in6_addr peer;
+		} route;
+		uint64_t deadline_ns;
+		struct {
+			enum lma_event ev;
+			char json[LMA_EVENT_JSON_MAX];
+		} event;
+	};
+};
+
+struct lma_actions {
+	struct lma_action *v;
+	size_t n, cap;
+	bool overflow;                  /* an action was lost (out of memory) */
+};
+void lma_actions_init(struct lma_actions *a);
+void lma_actions_clear(struct lma_actions *a);  /* n = 0, keep the memory */
+void lma_actions_fini(struct lma_actions *a);
+
+/* ---- statistics ------------------------------------------------------------ */
+enum lma_drop {
+	LMA_DROP_NO_BINDING,            /* downlink: no prefix for the destination */
+	LMA_DROP_DEREGISTERED,          /* downlink: no registered route */
+	LMA_DROP_WRONG_PROXY_COA,       /* uplink: outer src is not the MN's MAG (5.6.2) */
+	LMA_DROP_UNKNOWN_SOURCE,        /* uplink: inner src has no binding */
+	LMA_DROP_MAX
+};
+const char *lma_drop_name(enum lma_drop d);
+
+struct lma_stats {
+	uint64_t pbu_received;
+	uint64_t pbu_not_proxy;         /* BU without the P flag */
+	uint64_t pba_sent;
+	uint64_t pba_status[256];
+	uint64_t groups_accepted, groups_rejected;
+	uint64_t sessions_created, sessions_deleted, handoffs, refreshes;
+	uint64_t deregistrations, stale_deregistrations, pending_waits;
+	uint64_t dormant_activations;
+	uint64_t drops[LMA_DROP_MAX];
+	uint64_t downlink_pkts, uplink_pkts;
+};
+
+/* ---- the engine ------------------------------------------------------------- */
+struct lma;
+
+/* Copies the configuration. NULL with *why. */
+struct lma *lma_new(const struct lma_config *c, const char **why);
+void lma_free(struct lma *l);
+
+/* A Mobility Header message received from src (the Proxy-CoA, i.e. the
+ * PBU's source address). realtime_ns is the wall clock, for RFC 5213 5.5
+ * timestamps. Returns 0, or -1 if the message is not a BU (ignored). */
+int lma_input_pbu(struct lma *l, const struct in6_addr *src, const struct mh_msg *pbu,
+		  uint64_t now_ns, uint64_t realtime_ns, struct lma_actions *out);
+/* Run every deadline <= now_ns (BCE expiry, MinDelayBeforeBCEDelete,
+ * MaxDelayBeforeNewBCEAssign). */
+void lma_timer(struct lma *l, uint64_t now_ns, struct lma_actions *out);
+/* The earliest deadline, or BCE_NO_DEADLINE. */
+uint64_t lma_next_deadline(const struct lma *l);
+
+/* ---- data plane (RFC 5213 5.6) ------------------------------------------------ */
+/* Downlink: the Proxy-CoA to tunnel a packet for dst to, or NULL (dropped
+ * and counted). O(1): the dst's registered prefix is found by hash. */
+const struct in6_addr *lma_downlink_peer(struct lma *l, const struct in6_addr *dst);
+/* Uplink: 0 if the outer source is a Proxy-CoA bound to the inner source's
+ * prefix (5.6.2), else -1 (dropped and counted). */
+int lma_uplink_check(struct lma *l, const struct in6_addr *outer_src,
+		     const struct in6_addr *inner_src);
+
+/* ---- inspection ------------------------------------------------------------- */
+const struct lma_stats *lma_stats(const struct lma *l);
+struct bce_cache *lma_bce(const struct lma *l);
+/* Control socket answers (JSON text, NUL-terminated, truncated to cap):
+ * "show bindings" and "show stats". Return the length written, or -1. */
+int lma_show_bindings(const struct lma *l, uint64_t now_ns, char *out, size_t cap);
+int lma_show_stats(const struct lma *l, char *out, size_t cap);
+
+#endif

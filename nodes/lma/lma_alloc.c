@@ -1,0 +1,150 @@
+/*
+ * lma_alloc.c - MN policy profiles (RFC 5213 6.2) and home network prefix
+ * assignment (5.3.2: static from the profile, else from the pool).
+ *
+ * Must not: do I/O or read clocks. The pool is walked with a cursor and
+ * used prefixes are found in the binding cache's prefix table (O(1) each),
+ * so allocation is O(1) amortized while the pool is sparse.
+ */
+#include "lma_int.h"
+
+#include <string.h>
+
+static bool policy_is(const struct lma_policy *p, const uint8_t *mn_id, size_t len)
+{
+	return strlen(p->mn_id) == len && memcmp(p->mn_id, mn_id, len) == 0;
+}
+
+/* The profile of this MN's interface: the one with this MN-LL-ID, else one
+ * without an MN-LL-ID, else any of the MN's (the MN-ID alone authorizes). */
+const struct lma_policy *lma_policy_find(const struct lma *l, const uint8_t *mn_id,
+					 size_t len, const uint8_t *ll_id, size_t ll_len)
+{
+	const struct lma_policy *any = NULL, *no_ll = NULL;
+
+	for (size_t i = 0; i < l->cfg.n_policies; i++) {
+		const struct lma_policy *p = &l->cfg.policies[i];
+
+		if (!policy_is(p, mn_id, len))
+			continue;
+		if (p->has_ll_id && ll_len == 6 && memcmp(p->ll_id, ll_id, 6) == 0)
+			return p;
+		if (!p->has_ll_id && !no_ll)
+			no_ll = p;
+		if (!any)
+			any = p;
+	}
+	return no_ll ? no_ll : any;
+}
+
+bool lma_policy_any(const struct lma *l, const uint8_t *mn_id, size_t len)
+{
+	return lma_policy_find(l, mn_id, len, NULL, 0) != NULL;
+}
+
+bool lma_prefix_is_zero(const struct mh_prefix *p)
+{
+	return IN6_IS_ADDR_UNSPECIFIED(&p->prefix);
+}
+
+static bool same_prefix(const struct mh_prefix *a, const struct in6_addr *p, uint8_t len)
+{
+	struct in6_addr m = a->prefix;
+
+	bce_prefix_mask(&m, a->len);
+	return a->len == len && memcmp(&m, p, sizeof(m)) == 0;
+}
+
+bool lma_prefix_authorized(const struct lma *l, const uint8_t *mn_id, size_t len,
+			   const struct mh_prefix *p)
+{
+	struct in6_addr m = p->prefix;
+
+	bce_prefix_mask(&m, p->len);
+	for (size_t i = 0; i < l->cfg.n_policies; i++) {
+		const struct lma_policy *pol = &l->cfg.policies[i];
+
+		if (!policy_is(pol, mn_id, len))
+			continue;
+		for (uint8_t j = 0; j < pol->n_hnp; j++)
+			if (same_prefix(&pol->hnp[j], &m, p->len))
+				return true;
+	}
+	return false;
+}
+
+/* A static HNP of any profile is never handed out from the pool. Profiles
+ * are few (topology), so a linear walk is fine. */
+static bool prefix_reserved(const struct lma *l, const struct in6_addr *p, uint8_t len)
+{
+	for (size_t i = 0; i < l->cfg.n_policies; i++)
+		for (uint8_t j = 0; j < l->cfg.policies[i].n_hnp; j++)
+			if (same_prefix(&l->cfg.policies[i].hnp[j], p, len))
+				return true;
+	return false;
+}
+
+/* Slot i of the pool: the pool prefix with i in bits [pool.len, pool_plen). */
+static struct in6_addr pool_slot(const struct lma *l, uint64_t i)
+{
+	struct in6_addr a = l->cfg.pool.prefix;
+
+	bce_prefix_mask(&a, l->cfg.pool.len);
+	for (int bit = l->cfg.pool_plen - 1; bit >= l->cfg.pool.len && i; bit--, i >>= 1)
+		if (i & 1)
+			a.s6_addr[bit / 8] |= (uint8_t)(0x80 >> (bit % 8));
+	return a;
+}
+
+static uint64_t pool_size(const struct lma *l)
+{
+	unsigned bits = l->cfg.pool_plen - l->cfg.pool.len;
+
+	if (l->cfg.pool_plen == 0 || l->cfg.pool_plen < l->cfg.pool.len)
+		return 0;
+	return bits >= 63 ? UINT64_MAX : (uint64_t)1 << bits;
+}
+
+static int alloc_from_pool(struct lma *l, struct bce_session *s, uint8_t *status)
+{
+	uint64_t n = pool_size(l);
+
+	for (uint64_t tries = 0; tries < n; tries++) {
+		uint64_t i = l->pool_next++ % n;
+		struct in6_addr a = pool_slot(l, i);
+
+		if (bce_find_prefix(l->bc, &a, l->cfg.pool_plen) ||
+		    prefix_reserved(l, &a, l->cfg.pool_plen))
+			continue;
+		if (bce_prefix_bind(l->bc, s, &a, l->cfg.pool_plen) < 0) {
+			*status = PBA_STATUS_UNSPECIFIED;
+			return -1;
+		}
+		return 0;
+	}
+	/* RFC 5213 5.3.2: no prefix to give, status 130 Insufficient resources. */
+	*status = LMA_STATUS_INSUFFICIENT_RESOURCES;
+	return -1;
+}
+
+int lma_alloc_prefixes(struct lma *l, struct bce_session *s, const struct lma_policy *pol,
+		       uint8_t *status)
+{
+	if (!pol || pol->n_hnp == 0)
+		return alloc_from_pool(l, s, status);
+	for (uint8_t i = 0; i < pol->n_hnp; i++) {
+		const struct bce_prefix *x =
+			bce_find_prefix(l->bc, &pol->hnp[i].prefix, pol->hnp[i].len);
+
+		/* A static HNP held by another MN is a configuration error. */
+		if (x && x->n_route && x->route[0]->mn != s->mn) {
+			*status = PBA_STATUS_UNSPECIFIED;
+			return -1;
+		}
+		if (bce_prefix_bind(l->bc, s, &pol->hnp[i].prefix, pol->hnp[i].len) < 0) {
+			*status = PBA_STATUS_UNSPECIFIED;
+			return -1;
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,93 @@
+/*
+ * lma_config.c - the LMA engine's configuration: RFC 5213 defaults and the
+ * translation from the topology model (emu/topo.h <pmip>). Pure: no I/O.
+ */
+#include "lma_int.h"
+#include "topo.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void lma_config_init(struct lma_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->min_delay_before_bce_delete_ns = LMA_MIN_DELAY_BEFORE_BCE_DELETE_NS;
+	c->max_delay_before_new_bce_assign_ns = LMA_MAX_DELAY_BEFORE_NEW_BCE_ASSIGN_NS;
+	c->timestamp_validity_window_ns = LMA_TIMESTAMP_VALIDITY_WINDOW_NS;
+	c->max_lifetime_s = LMA_MAX_LIFETIME_S;
+	c->pool_plen = 64;
+	c->fast_handover_return = true;
+}
+
+void lma_config_fini(struct lma_config *c)
+{
+	free(c->mags);
+	free(c->policies);
+	c->mags = NULL;
+	c->policies = NULL;
+	c->n_mags = c->n_policies = 0;
+}
+
+static int policy_from_topo(struct lma_policy *p, const struct topo_mn_policy *t,
+			    const char **why)
+{
+	memset(p, 0, sizeof(*p));
+	if (strlen(t->mn_id) >= sizeof(p->mn_id) || strlen(t->mn_id) > MH_MN_ID_MAX ||
+	    !t->mn_id[0]) {
+		*why = "MN identifier empty or too long";
+		return -1;
+	}
+	strcpy(p->mn_id, t->mn_id);
+	p->has_ll_id = t->has_ll_id;
+	memcpy(p->ll_id, t->ll_id, sizeof(p->ll_id));
+	p->att = t->att;
+	if (t->n_hnps > MH_HNP_MAX) {
+		*why = "more static home network prefixes than a PBU can carry";
+		return -1;
+	}
+	for (size_t i = 0; i < t->n_hnps; i++) {
+		p->hnp[i].prefix = t->hnps[i].addr;
+		p->hnp[i].len = t->hnps[i].len;
+		bce_prefix_mask(&p->hnp[i].prefix, p->hnp[i].len);
+	}
+	p->n_hnp = (uint8_t)t->n_hnps;
+	return 0;
+}
+
+int lma_config_from_topo(struct lma_config *c, const struct topo_node *n, const char **why)
+{
+	const struct topo_pmip *t = &n->pmip;
+
+	lma_config_init(c);
+	if (n->kind != TOPO_NODE_LMA || !t->present) {
+		*why = "node is not an lma with a <pmip> element";
+		return -1;
+	}
+	c->lmaa = t->lma_addr;
+	c->pool.prefix = t->pool.addr;
+	c->pool.len = t->pool.len;
+	c->pool_plen = t->pool_plen ? t->pool_plen : 64;
+	if (c->pool_plen < c->pool.len || c->pool_plen > 128) {
+		*why = "pool allocation length shorter than the pool";
+		return -1;
+	}
+	c->use_timestamps = t->use_timestamps;
+	c->fast_handover = t->fast_handover;
+	c->mags = calloc(t->n_mags ? t->n_mags : 1, sizeof(*c->mags));
+	c->policies = calloc(t->n_mns ? t->n_mns : 1, sizeof(*c->policies));
+	if (!c->mags || !c->policies) {
+		lma_config_fini(c);
+		*why = "out of memory";
+		return -1;
+	}
+	memcpy(c->mags, t->mags, t->n_mags * sizeof(*c->mags));
+	c->n_mags = t->n_mags;
+	for (size_t i = 0; i < t->n_mns; i++) {
+		if (policy_from_topo(&c->policies[i], &t->mns[i], why) < 0) {
+			lma_config_fini(c);
+			return -1;
+		}
+	}
+	c->n_policies = t->n_mns;
+	return 0;
+}

@@ -1,0 +1,60 @@
+/*
+ * lma_dataplane.c - per-packet lookups of the LMA's user-space tunnel
+ * (RFC 5213 5.6): which Proxy-CoA a downlink packet goes to, and whether an
+ * uplink packet came from a MAG the source's prefix is bound to.
+ *
+ * Must not: touch packets or sockets (lma_io.c does); only look up and
+ * count. O(1): one hash lookup per prefix length in use (normally one).
+ */
+#include "lma_int.h"
+
+#include <string.h>
+
+const struct in6_addr *lma_downlink_peer(struct lma *l, const struct in6_addr *dst)
+{
+	const struct bce_prefix *x = bce_lookup_addr(l->bc, dst);
+	const struct bce_session *d = x ? bce_prefix_downlink(x) : NULL;
+
+	if (!x) {
+		l->st.drops[LMA_DROP_NO_BINDING]++;
+		return NULL;
+	}
+	if (!d) {
+		/* 5.3.5: deregistered, waiting MinDelayBeforeBCEDelete */
+		l->st.drops[LMA_DROP_DEREGISTERED]++;
+		return NULL;
+	}
+	l->st.downlink_pkts++;
+	return &d->proxy_coa;
+}
+
+static bool from_route(const struct bce_session *s, const struct in6_addr *outer_src)
+{
+	return s && s->state == BCE_STATE_REGISTERED &&
+	       memcmp(&s->proxy_coa, outer_src, sizeof(*outer_src)) == 0;
+}
+
+int lma_uplink_check(struct lma *l, const struct in6_addr *outer_src,
+		     const struct in6_addr *inner_src)
+{
+	const struct bce_prefix *x = bce_lookup_addr(l->bc, inner_src);
+
+	if (!x) {
+		l->st.drops[LMA_DROP_UNKNOWN_SOURCE]++;
+		return -1;
+	}
+	/* 5.6.2: the tunnel must be one the prefix is bound to; a shared
+	 * prefix has several, a dormant route counts once active. */
+	for (uint8_t i = 0; i < x->n_route; i++) {
+		if (from_route(x->route[i], outer_src)) {
+			l->st.uplink_pkts++;
+			return 0;
+		}
+	}
+	if (x->dormant_active && from_route(x->dormant, outer_src)) {
+		l->st.uplink_pkts++;
+		return 0;
+	}
+	l->st.drops[LMA_DROP_WRONG_PROXY_COA]++;
+	return -1;
+}

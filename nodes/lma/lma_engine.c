@@ -1,0 +1,426 @@
+/*
+ * lma_engine.c - the LMA's PBU processing (RFC 5213 5.3) and timers.
+ *
+ * Owns: validation order and status codes (5.3.1), message ordering by
+ * timestamp or sequence number (5.5, RFC 6275 9.5.1), the PBA (5.3.6: it
+ * mirrors the PBU's options), combined PBUs, held PBUs and deadlines.
+ * Must not: do I/O, read clocks or log (see lma.h).
+ *
+ * Combined PBU (several session groups, each opened by a BID option): each
+ * group is processed as its own session, and one PBA answers with one group
+ * per PBU group in the same order, each with its BID and BID status (RFC
+ * 5648 6.2). The PBA's Status is 0 when every group was accepted, else the
+ * status of the first rejected group; accepted groups are in effect either
+ * way, and their BID status (0) says so. Failures common to all groups
+ * (MN-ID, MAG authorization, policy, timestamp window) reject the whole PBU.
+ */
+#include "lma_int.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct lma *lma_new(const struct lma_config *c, const char **why)
+{
+	struct lma *l = calloc(1, sizeof(*l));
+
+	if (!l) {
+		*why = "out of memory";
+		return NULL;
+	}
+	l->cfg = *c;
+	l->cfg.mags = calloc(c->n_mags ? c->n_mags : 1, sizeof(*c->mags));
+	l->cfg.policies = calloc(c->n_policies ? c->n_policies : 1, sizeof(*c->policies));
+	l->bc = bce_new(&c->hash_seed);
+	if (!l->cfg.mags || !l->cfg.policies || !l->bc) {
+		lma_free(l);
+		*why = "out of memory";
+		return NULL;
+	}
+	memcpy(l->cfg.mags, c->mags, c->n_mags * sizeof(*c->mags));
+	memcpy(l->cfg.policies, c->policies, c->n_policies * sizeof(*c->policies));
+	l->announced_ns = BCE_NO_DEADLINE;
+	return l;
+}
+
+void lma_free(struct lma *l)
+{
+	if (!l)
+		return;
+	bce_free(l->bc);
+	lma_config_fini(&l->cfg);
+	free(l);
+}
+
+const struct lma_stats *lma_stats(const struct lma *l) { return &l->st; }
+struct bce_cache *lma_bce(const struct lma *l) { return l->bc; }
+
+uint64_t lma_next_deadline(const struct lma *l)
+{
+	uint64_t d = bce_next_deadline(l->bc);
+
+	for (size_t i = 0; i < LMA_PENDING_MAX; i++)
+		if (l->pend[i].used && l->pend[i].deadline_ns < d)
+			d = l->pend[i].deadline_ns;
+	return d;
+}
+
+/* ---- validation (5.3.1, 5.5) -------------------------------------------------- */
+
+static bool mag_authorized(const struct lma *l, const struct in6_addr *src)
+{
+	for (size_t i = 0; i < l->cfg.n_mags; i++)
+		if (memcmp(&l->cfg.mags[i], src, sizeof(*src)) == 0)
+			return true;
+	return false;
+}
+
+static bool other_lma(const struct lma *l, const struct mh_msg *pbu)
+{
+	for (size_t i = 0; i < l->cfg.n_policies; i++) {
+		const struct lma_policy *p = &l->cfg.policies[i];
+
+		if (strlen(p->mn_id) == pbu->mn_id_len &&
+		    memcmp(p->mn_id, pbu->mn_id, pbu->mn_id_len) == 0 && p->has_lma_addr &&
+		    memcmp(&p->lma_addr, &l->cfg.lmaa, sizeof(p->lma_addr)) != 0)
+			return true;
+	}
+	return false;
+}
+
+/* 5.5: the timestamp must be within TimestampValidityWindow of our clock. */
+static bool timestamp_valid(const struct lma *l, const struct mh_msg *pbu, uint64_t realtime_ns)
+{
+	if (!pbu->has_timestamp)
+		return false;
+	uint64_t ts = mh_timestamp_to_ns(pbu->timestamp);
+	uint64_t diff = ts > realtime_ns ? ts - realtime_ns : realtime_ns - ts;
+
+	return diff <= l->cfg.timestamp_validity_window_ns;
+}
+
+/* Checks common to every group, in the order of RFC 5213 5.3.1. */
+static uint8_t check_common(struct lma *l, const struct in6_addr *src,
+			    const struct mh_msg *pbu, uint64_t realtime_ns)
+{
+	if (!pbu->has_mn_id || pbu->mn_id_len == 0)
+		return PBA_STATUS_MISSING_MN_IDENTIFIER_OPTION;
+	if (!mag_authorized(l, src))
+		return PBA_STATUS_MAG_NOT_AUTHORIZED_FOR_PROXY_REG;
+	if (!(pbu->bu_flags & MH_BU_P)) {
+		l->st.pbu_not_proxy++;
+		return PBA_STATUS_PROXY_REG_NOT_ENABLED;
+	}
+	if (!lma_policy_any(l, pbu->mn_id, pbu->mn_id_len))
+		return PBA_STATUS_PROXY_REG_NOT_ENABLED;
+	if (other_lma(l, pbu))
+		return PBA_STATUS_NOT_LMA_FOR_THIS_MOBILE_NODE;
+	if (l->cfg.use_timestamps && !timestamp_valid(l, pbu, realtime_ns))
+		return PBA_STATUS_TIMESTAMP_MISMATCH;
+	return PBA_STATUS_ACCEPTED;
+}
+
+/* 5.3.1: the options each session group must carry, in the RFC's order. */
+static uint8_t check_group(const struct mh_group *g)
+{
+	if (g->n_hnp == 0)
+		return PBA_STATUS_MISSING_HOME_NETWORK_PREFIX_OPTION;
+	if (!g->has_hi)
+		return PBA_STATUS_MISSING_HANDOFF_INDICATOR_OPTION;
+	if (!g->has_att)
+		return PBA_STATUS_MISSING_ACCESS_TECH_TYPE_OPTION;
+	return PBA_STATUS_ACCEPTED;
+}
+
+/* RFC 6275 9.5.1: a is newer than b modulo 2^16. */
+static bool seq_newer(uint16_t a, uint16_t b)
+{
+	uint16_t d = (uint16_t)(a - b);
+
+	return d != 0 && d < 32768;
+}
+
+/* 5.5 against the entry the PBU updates. Sequence numbers are per MAG: a
+ * PBU from another MAG (a handoff) starts from that MAG's own counter, so
+ * only PBUs from the entry's current Proxy-CoA are compared. */
+static uint8_t check_order(const struct lma *l, const struct in6_addr *src,
+			   const struct mh_msg *pbu, const struct bce_session *ref)
+{
+	if (!ref)
+		return PBA_STATUS_ACCEPTED;
+	if (l->cfg.use_timestamps) {
+		if (ref->has_timestamp && pbu->timestamp < ref->timestamp)
+			return PBA_STATUS_TIMESTAMP_LOWER_THAN_PREV_ACCEPTED;
+		return PBA_STATUS_ACCEPTED;
+	}
+	if (memcmp(&ref->proxy_coa, src, sizeof(*src)) == 0 && !seq_newer(pbu->seq, ref->seq))
+		return LMA_STATUS_SEQ_OUT_OF_WINDOW;
+	return PBA_STATUS_ACCEPTED;
+}
+
+/* ---- the PBA (5.3.6) ----------------------------------------------------------- */
+
+static void pba_init(struct mh_msg *pba, const struct mh_msg *pbu)
+{
+	mh_msg_init(pba, MH_TYPE_BA);
+	pba->ba_flags = MH_BA_P;                  /* 8.2: proxy registration */
+	pba->seq = pbu->seq;
+	pba->has_mn_id = pbu->has_mn_id;
+	pba->mn_id_subtype = pbu->mn_id_subtype;
+	pba->mn_id_len = pbu->mn_id_len;
+	memcpy(pba->mn_id, pbu->mn_id, pbu->mn_id_len);
+	pba->has_timestamp = pbu->has_timestamp;
+	pba->timestamp = pbu->timestamp;
+	pba->n_groups = pbu->n_groups ? pbu->n_groups : 1;
+	memcpy(pba->group, pbu->group, sizeof(pba->group));
+	for (uint8_t i = 0; i < pba->n_groups; i++)
+		pba->group[i].bid_h = false;
+}
+
+static void pba_group_hnps(struct mh_group *out, const struct bce_session *s)
+{
+	out->n_hnp = s->n_prefix;
+	for (uint8_t i = 0; i < s->n_prefix; i++) {
+		out->hnp[i].prefix = s->prefix[i]->prefix;
+		out->hnp[i].len = s->prefix[i]->len;
+	}
+}
+
+static void pba_group(struct mh_group *out, const struct lma_group_ctx *c)
+{
+	bool accepted = c->plan != LMA_PLAN_REJECT;
+
+	out->bid_status = accepted ? PBA_STATUS_ACCEPTED : c->status;
+	if (accepted && c->s && c->plan != LMA_PLAN_DEREG && c->plan != LMA_PLAN_NOOP_DEREG) {
+		pba_group_hnps(out, c->s);
+		/* 6.8 / 8.7: the link-local address the MAG should use */
+		if (out->has_ll_addr && c->s->has_ll_addr)
+			out->ll_addr = c->s->ll_addr;
+	}
+}
+
+static uint16_t granted_units(const struct lma *l, const struct mh_msg *pbu)
+{
+	uint32_t max_u = l->cfg.max_lifetime_s / 4;
+
+	return pbu->lifetime > max_u ? (uint16_t)max_u : pbu->lifetime;
+}
+
+static void reject_all(struct lma *l, const struct in6_addr *src, const struct mh_msg *pbu,
+		       uint8_t status, uint64_t realtime_ns, struct lma_actions *out)
+{
+	struct mh_msg pba;
+
+	pba_init(&pba, pbu);
+	pba.status = status;
+	pba.lifetime = 0;
+	for (uint8_t i = 0; i < pba.n_groups; i++)
+		pba.group[i].bid_status = status;
+	if (status == PBA_STATUS_TIMESTAMP_MISMATCH) {
+		/* 5.5: the PBA carries our current time, so the MAG can resync */
+		pba.has_timestamp = true;
+		pba.timestamp = mh_timestamp_from_ns(realtime_ns);
+	}
+	l->st.groups_rejected += pba.n_groups;
+	lma_act_pba(l, out, src, &pba);
+}
+
+/* ---- processing ----------------------------------------------------------------- */
+
+static void pbu_event(const struct in6_addr *src, const struct mh_msg *pbu,
+		      struct lma_actions *out)
+{
+	char id[2 * MH_MN_ID_MAX + 8] = "null", peer[INET6_ADDRSTRLEN], hnp[600] = "[";
+	char ll[64] = "";
+	const struct mh_group *g = &pbu->group[0];
+	size_t o = 1;
+
+	if (pbu->has_mn_id)
+		lma_json_str(id, sizeof(id), pbu->mn_id, pbu->mn_id_len);
+	inet_ntop(AF_INET6, src, peer, sizeof(peer));
+	for (uint8_t i = 0; pbu->n_groups && i < g->n_hnp && o + 60 < sizeof(hnp); i++) {
+		char p[64];
+
+		lma_fmt_prefix(p, sizeof(p), &g->hnp[i].prefix, g->hnp[i].len);
+		o += (size_t)snprintf(hnp + o, sizeof(hnp) - o, "%s\"%s\"", i ? "," : "", p);
+	}
+	snprintf(hnp + o, sizeof(hnp) - o, "]");
+	if (pbu->n_groups && g->has_mn_ll_id)
+		lma_fmt_ll_id(ll, sizeof(ll), g->mn_ll_id, g->mn_ll_id_len);
+	lma_act_event(out, LMA_EV_PBU_RECEIVED,
+		      "\"mn_id\":%s,\"seq\":%u,\"lifetime_s\":%u,\"hi\":%u,\"att\":%u,"
+		      "\"ll_id\":\"%s\",\"hnp\":%s,\"flags\":\"0x%04x\",\"groups\":%u,\"peer\":\"%s\"",
+		      id, pbu->seq, pbu->lifetime * 4u, pbu->n_groups ? g->hi : 0,
+		      pbu->n_groups ? g->att : 0, ll, hnp, pbu->bu_flags, pbu->n_groups, peer);
+}
+
+static void group_ctx(struct lma_group_ctx *c, const struct mh_msg *pbu, uint8_t i)
+{
+	const struct mh_group *g = &pbu->group[i];
+
+	memset(c, 0, sizeof(*c));
+	c->g = g;
+	c->key.mn_id = pbu->mn_id;
+	c->key.mn_id_len = pbu->mn_id_len;
+	c->key.ll_id = g->has_mn_ll_id ? g->mn_ll_id : NULL;
+	c->key.ll_id_len = g->has_mn_ll_id ? g->mn_ll_id_len : 0;
+	c->key.att = g->att;
+	c->key.bid = g->has_bid ? g->bid : BCE_BID_NONE;
+	for (uint8_t j = 0; j < g->n_hnp && j < MH_HNP_MAX; j++)
+		if (!lma_prefix_is_zero(&g->hnp[j]))
+			c->req[c->n_req++] = g->hnp[j];
+}
+
+static bool hold(struct lma *l, const struct in6_addr *src, const struct mh_msg *pbu,
+		 uint64_t now_ns, uint64_t realtime_ns, struct lma_actions *out)
+{
+	for (size_t i = 0; i < LMA_PENDING_MAX; i++) {
+		struct lma_pending *p = &l->pend[i];
+		char id[2 * MH_MN_ID_MAX + 8];
+
+		if (p->used)
+			continue;
+		p->used = true;
+		p->src = *src;
+		p->pbu = *pbu;
+		p->deadline_ns = now_ns + l->cfg.max_delay_before_new_bce_assign_ns;
+		p->realtime_ns = realtime_ns;
+		l->st.pending_waits++;
+		lma_json_str(id, sizeof(id), pbu->mn_id, pbu->mn_id_len);
+		lma_act_event(out, LMA_EV_BCE_PENDING, "\"mn_id\":%s,\"seq\":%u,\"wait_ms\":%llu",
+			      id, pbu->seq,
+			      (unsigned long long)(l->cfg.max_delay_before_new_bce_assign_ns / 1000000));
+		return true;
+	}
+	return false;                   /* full: decide now */
+}
+
+static bool is_held(const struct lma *l, const struct in6_addr *src, const struct mh_msg *pbu)
+{
+	for (size_t i = 0; i < LMA_PENDING_MAX; i++) {
+		const struct lma_pending *p = &l->pend[i];
+
+		if (p->used && !memcmp(&p->src, src, sizeof(*src)) &&
+		    p->pbu.mn_id_len == pbu->mn_id_len &&
+		    !memcmp(p->pbu.mn_id, pbu->mn_id, pbu->mn_id_len))
+			return true;
+	}
+	return false;
+}
+
+static void process(struct lma *l, const struct in6_addr *src, const struct mh_msg *pbu,
+		    uint64_t now_ns, uint64_t realtime_ns, bool force_new,
+		    struct bce_session *handoff_from, struct lma_actions *out);
+
+/* A deregistration from one MAG releases a PBU held for the same MN from
+ * another: it was a handoff after all (5.4.1, MaxDelayBeforeNewBCEAssign). */
+static void release_held(struct lma *l, const struct in6_addr *src, struct bce_session *s,
+			 uint64_t now_ns, struct lma_actions *out)
+{
+	for (size_t i = 0; i < LMA_PENDING_MAX; i++) {
+		struct lma_pending *p = &l->pend[i];
+
+		if (!p->used || !memcmp(&p->src, src, sizeof(*src)) ||
+		    p->pbu.mn_id_len != s->mn->id_len ||
+		    memcmp(p->pbu.mn_id, s->mn->id, s->mn->id_len))
+			continue;
+		p->used = false;
+		process(l, &p->src, &p->pbu, now_ns, p->realtime_ns, true, s, out);
+		return;
+	}
+}
+
+static void process(struct lma *l, const struct in6_addr *src, const struct mh_msg *pbu,
+		    uint64_t now_ns, uint64_t realtime_ns, bool force_new,
+		    struct bce_session *handoff_from, struct lma_actions *out)
+{
+	struct lma_group_ctx c[MH_GROUP_MAX];
+	uint8_t n = pbu->n_groups ? pbu->n_groups : 1, first_bad = 0;
+	struct bce_session *dereg[MH_GROUP_MAX];
+	uint8_t n_dereg = 0;
+	struct mh_msg pba;
+
+	for (uint8_t i = 0; i < n; i++) {
+		group_ctx(&c[i], pbu, i);
+		c[i].force_new = force_new || n > 1;   /* only single groups wait */
+		c[i].handoff_from = i == 0 ? handoff_from : NULL;
+		c[i].status = check_group(c[i].g);
+		if (c[i].status != PBA_STATUS_ACCEPTED) {
+			c[i].plan = LMA_PLAN_REJECT;
+			continue;
+		}
+		lma_decide(l, src, pbu, &c[i]);
+		if (c[i].plan != LMA_PLAN_REJECT) {
+			uint8_t st = check_order(l, src, pbu, c[i].ref);
+
+			if (st != PBA_STATUS_ACCEPTED) {
+				c[i].plan = LMA_PLAN_REJECT;
+				c[i].status = st;
+			}
+		}
+	}
+	if (n == 1 && c[0].plan == LMA_PLAN_WAIT && hold(l, src, pbu, now_ns, realtime_ns, out))
+		return;
+	pba_init(&pba, pbu);
+	pba.lifetime = granted_units(l, pbu);
+	for (uint8_t i = 0; i < n; i++) {
+		if (c[i].plan == LMA_PLAN_WAIT)
+			c[i].plan = LMA_PLAN_NEW;
+		lma_apply(l, src, pbu, &c[i], now_ns, out);
+		pba_group(&pba.group[i], &c[i]);
+		if (c[i].plan == LMA_PLAN_REJECT) {
+			l->st.groups_rejected++;
+			if (!pba.status)
+				pba.status = c[i].status, first_bad = i;
+		} else {
+			l->st.groups_accepted++;
+		}
+		if (c[i].plan == LMA_PLAN_DEREG)
+			dereg[n_dereg++] = c[i].s;
+	}
+	if (pba.status == LMA_STATUS_SEQ_OUT_OF_WINDOW)
+		pba.seq = c[first_bad].ref->seq;       /* RFC 6275 9.5.1 */
+	if (pba.status && l->st.groups_rejected && n == 1)
+		pba.lifetime = 0;
+	lma_act_pba(l, out, src, &pba);
+	for (uint8_t i = 0; i < n_dereg; i++)
+		release_held(l, src, dereg[i], now_ns, out);
+}
+
+int lma_input_pbu(struct lma *l, const struct in6_addr *src, const struct mh_msg *pbu,
+		  uint64_t now_ns, uint64_t realtime_ns, struct lma_actions *out)
+{
+	if (pbu->type != MH_TYPE_BU)
+		return -1;
+	l->st.pbu_received++;
+	pbu_event(src, pbu, out);
+	uint8_t st = check_common(l, src, pbu, realtime_ns);
+
+	if (st != PBA_STATUS_ACCEPTED)
+		reject_all(l, src, pbu, st, realtime_ns, out);
+	else if (!is_held(l, src, pbu))   /* a retransmission of a held PBU waits too */
+		process(l, src, pbu, now_ns, realtime_ns, false, NULL, out);
+	lma_act_timer(l, out);
+	return 0;
+}
+
+void lma_timer(struct lma *l, uint64_t now_ns, struct lma_actions *out)
+{
+	struct bce_session *s;
+
+	while ((s = bce_expired(l->bc, now_ns)) != NULL)
+		lma_session_delete(l, s, s->state == BCE_STATE_REGISTERED ?
+				   "lifetime_expired" : "deregistered", out);
+	for (size_t i = 0; i < LMA_PENDING_MAX; i++) {
+		struct lma_pending *p = &l->pend[i];
+
+		if (!p->used || p->deadline_ns > now_ns)
+			continue;
+		/* MaxDelayBeforeNewBCEAssign passed without a deregistration:
+		 * a new mobility session after all. */
+		p->used = false;
+		process(l, &p->src, &p->pbu, now_ns, p->realtime_ns, true, NULL, out);
+	}
+	lma_act_timer(l, out);
+}

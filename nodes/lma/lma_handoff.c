@@ -1,0 +1,519 @@
+/*
+ * lma_handoff.c - which Binding Cache entry a PBU group is about, and what
+ * to do with it (RFC 5213 5.4.1, 5.3.2-5.3.5), extended for multihoming.
+ *
+ * Must not: validate options (lma_engine.c did), build the PBA, do I/O.
+ *
+ * The decision table, mirrored by lma_decide() (HNP = the non-zero Home
+ * Network Prefix options of the group; "key" = MN-ID, MN-LL-ID, ATT, BID):
+ *
+ *   lifetime 0 ............ the entry holding the HNPs (or the key's entry):
+ *                           its Proxy-CoA == source -> DEREG (5.3.5), else a
+ *                           late deregistration from a previous MAG -> accepted,
+ *                           nothing changes (NOOP_DEREG)
+ *   no HNP (ALL_ZERO, "assign me one", 5.4.1.2/5.4.1.3):
+ *     key has an entry .... UPDATE it (refresh if same Proxy-CoA, else handoff)
+ *     HI 4 and the MN has an entry we cannot tell apart (no MN-LL-ID on
+ *       either side) ...... WAIT MaxDelayBeforeNewBCEAssign for a
+ *                           deregistration; then handoff of that entry, or NEW
+ *     otherwise ........... NEW (5.3.2)
+ *   HNPs (5.4.1.1):
+ *     a HNP of another MN, or unknown and not in the profile -> 155
+ *     none bound yet ...... key's entry must hold exactly them (159) -> UPDATE,
+ *                           no entry -> NEW with them (static profile)
+ *     HI 2 ................ MOVE them to the key's entry (new if none): an
+ *                           inter-interface handoff, also behind the same MAG
+ *                           (problem statement section 4: 5.3.1 alone would see
+ *                           a lifetime extension); the old entry keeps what is
+ *                           not named (subset move, section 2.2) or goes
+ *     HI 1 ................ key's entry holding exactly them -> UPDATE (a MAG
+ *                           repeating HI 1 on refresh); key's entry with
+ *                           others -> 159; no entry -> NEW sharing them
+ *                           (a prefix shared by interfaces, section 3)
+ *     HI 3, 4, 5 .......... the entry holding them; if it has another key the
+ *                           prefixes follow the PBU's interface (MOVE); else
+ *                           its set must match (159) -> UPDATE
+ * A refresh (same Proxy-CoA, same key) is therefore never taken for a
+ * handoff, and a PBU for another interface never for a refresh.
+ */
+#include "lma_int.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+
+static bool addr_eq(const struct in6_addr *a, const struct in6_addr *b)
+{
+	return memcmp(a, b, sizeof(*a)) == 0;
+}
+
+static struct bce_session *find_key(const struct lma *l, const struct bce_key *k)
+{
+	struct bce_session *s = bce_find_session(l->bc, k);
+	struct bce_key any = *k;
+
+	if (s)
+		return s;
+	any.any_bid = true;
+	return bce_find_session(l->bc, &any);
+}
+
+static struct bce_prefix *req_prefix(const struct lma *l, const struct mh_prefix *p)
+{
+	return bce_find_prefix(l->bc, &p->prefix, p->len);
+}
+
+/* Does s hold exactly the requested prefixes? */
+static bool same_set(const struct lma *l, const struct bce_session *s,
+		     const struct lma_group_ctx *c)
+{
+	if (s->n_prefix != c->n_req)
+		return false;
+	for (uint8_t i = 0; i < c->n_req; i++) {
+		const struct bce_prefix *x = req_prefix(l, &c->req[i]);
+
+		if (!x || !bce_session_has_prefix(s, x))
+			return false;
+	}
+	return true;
+}
+
+/* Every prefix of s is among the requested ones. */
+static bool subset_of_req(const struct lma *l, const struct bce_session *s,
+			  const struct lma_group_ctx *c)
+{
+	for (uint8_t i = 0; i < s->n_prefix; i++) {
+		bool found = false;
+
+		for (uint8_t j = 0; j < c->n_req && !found; j++)
+			found = req_prefix(l, &c->req[j]) == s->prefix[i];
+		if (!found)
+			return false;
+	}
+	return true;
+}
+
+static bool key_eq(const struct bce_session *s, const struct bce_key *k)
+{
+	return s->ll_id_len == k->ll_id_len && memcmp(s->ll_id, k->ll_id, k->ll_id_len) == 0 &&
+	       s->att == k->att;
+}
+
+static void reject(struct lma_group_ctx *c, uint8_t status)
+{
+	c->plan = LMA_PLAN_REJECT;
+	c->status = status;
+}
+
+static void plan(struct lma_group_ctx *c, enum lma_plan p, struct bce_session *s,
+		 struct bce_session *ref)
+{
+	c->plan = p;
+	c->s = s;
+	c->ref = ref;
+}
+
+/* 5.4.1.1: who holds the named prefixes. -1 when one is not this MN's. */
+static int find_owner(const struct lma *l, const struct lma_group_ctx *c,
+		      const struct bce_session *exact, struct bce_session **owner)
+{
+	const struct bce_mn *mn = bce_find_mn(l->bc, c->key.mn_id, c->key.mn_id_len);
+
+	*owner = NULL;
+	for (uint8_t i = 0; i < c->n_req; i++) {
+		struct bce_prefix *x = req_prefix(l, &c->req[i]);
+
+		if (x && x->n_route) {
+			if (x->route[0]->mn != mn)
+				return -1;
+			if (!*owner)
+				*owner = exact && bce_session_has_prefix(exact, x) ?
+					 (struct bce_session *)exact : x->route[0];
+		} else if (!lma_prefix_authorized(l, c->key.mn_id, c->key.mn_id_len,
+						  &c->req[i])) {
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* No MN-LL-ID on one side: this PBU may be the same interface moving. */
+static bool ambiguous(const struct lma *l, const struct lma_group_ctx *c)
+{
+	const struct bce_mn *mn = bce_find_mn(l->bc, c->key.mn_id, c->key.mn_id_len);
+
+	for (const struct bce_session *s = mn ? mn->sessions : NULL; s; s = s->mn_next)
+		if (s->state == BCE_STATE_REGISTERED &&
+		    (c->key.ll_id_len == 0 || s->ll_id_len == 0))
+			return true;
+	return false;
+}
+
+static void decide_zero(const struct lma *l, struct lma_group_ctx *c,
+			struct bce_session *exact)
+{
+	if (exact)
+		plan(c, LMA_PLAN_UPDATE, exact, exact);
+	else if (!c->force_new && c->g->hi == MH_HI_UNKNOWN && ambiguous(l, c))
+		plan(c, LMA_PLAN_WAIT, NULL, NULL);
+	else
+		plan(c, LMA_PLAN_NEW, NULL, NULL);
+}
+
+static void decide_named(const struct lma *l, struct lma_group_ctx *c,
+			 struct bce_session *exact, struct bce_session *owner)
+{
+	if (!owner) {
+		if (!exact)
+			plan(c, LMA_PLAN_NEW, NULL, NULL);
+		else if (same_set(l, exact, c))
+			plan(c, LMA_PLAN_UPDATE, exact, exact);
+		else
+			reject(c, PBA_STATUS_BCE_PBU_PREFIX_SET_DO_NOT_MATCH);
+		return;
+	}
+	switch (c->g->hi) {
+	case MH_HI_HANDOFF_BETWEEN_IFACES:
+		if (exact && !subset_of_req(l, exact, c))
+			reject(c, PBA_STATUS_BCE_PBU_PREFIX_SET_DO_NOT_MATCH);
+		else
+			plan(c, owner == exact ? LMA_PLAN_UPDATE : LMA_PLAN_MOVE, exact, owner);
+		return;
+	case MH_HI_ATTACH_NEW_IFACE:
+		if (exact && same_set(l, exact, c))
+			plan(c, LMA_PLAN_UPDATE, exact, exact);
+		else if (exact)
+			reject(c, PBA_STATUS_BCE_PBU_PREFIX_SET_DO_NOT_MATCH);
+		else
+			plan(c, LMA_PLAN_NEW, NULL, NULL);
+		return;
+	default:
+		if (owner != exact && !key_eq(owner, &c->key) &&
+		    (!exact || subset_of_req(l, exact, c)))
+			plan(c, LMA_PLAN_MOVE, exact, owner);
+		else if (same_set(l, owner, c))
+			plan(c, LMA_PLAN_UPDATE, owner, owner);
+		else
+			reject(c, PBA_STATUS_BCE_PBU_PREFIX_SET_DO_NOT_MATCH);
+	}
+}
+
+void lma_decide(struct lma *l, const struct in6_addr *src, const struct mh_msg *pbu,
+		struct lma_group_ctx *c)
+{
+	struct bce_session *exact = find_key(l, &c->key), *owner;
+
+	plan(c, LMA_PLAN_REJECT, NULL, NULL);
+	c->status = PBA_STATUS_ACCEPTED;
+	if (c->handoff_from) {
+		/* a held PBU: it was checked when it came, and the deregistration
+		 * that released it is newer by construction */
+		plan(c, LMA_PLAN_MOVE, exact, NULL);
+		return;
+	}
+	if (find_owner(l, c, exact, &owner) < 0) {
+		reject(c, PBA_STATUS_NOT_AUTHORIZED_FOR_HOME_NETWORK_PREFIX);
+		return;
+	}
+	if (pbu->lifetime == 0) {
+		struct bce_session *s = c->n_req ? owner : exact;
+
+		if (s && addr_eq(&s->proxy_coa, src))
+			plan(c, LMA_PLAN_DEREG, s, s);
+		else
+			plan(c, LMA_PLAN_NOOP_DEREG, s, NULL);
+		return;
+	}
+	if (c->n_req == 0)
+		decide_zero(l, c, exact);
+	else
+		decide_named(l, c, exact, owner);
+}
+
+/* ---- applying ------------------------------------------------------------------ */
+
+static uint64_t lifetime_ns(uint32_t s)
+{
+	return (uint64_t)s * 1000000000ULL;
+}
+
+/* Record an accepted registration in s (5.3.2 / 5.3.3). */
+static void registered(struct lma *l, struct bce_session *s, const struct in6_addr *src,
+		       const struct mh_msg *pbu, const struct lma_group_ctx *c,
+		       uint64_t now_ns)
+{
+	s->proxy_coa = *src;
+	s->seq = pbu->seq;
+	if (pbu->has_timestamp) {
+		s->has_timestamp = true;
+		s->timestamp = pbu->timestamp;
+	}
+	if (c->g->has_ll_addr && !IN6_IS_ADDR_UNSPECIFIED(&c->g->ll_addr)) {
+		s->has_ll_addr = true;
+		s->ll_addr = c->g->ll_addr;
+	}
+	s->bid = c->key.bid;
+	s->state = BCE_STATE_REGISTERED;
+	s->lifetime_s = pbu->lifetime * 4u;
+	if (s->lifetime_s > l->cfg.max_lifetime_s)
+		s->lifetime_s = l->cfg.max_lifetime_s;
+	s->registered_ns = now_ns;
+	bce_set_deadline(l->bc, s, now_ns + lifetime_ns(s->lifetime_s));
+}
+
+/* Appendix D: the prefixes of s that went to a backup come back. */
+static void restore_dormant(struct lma *l, struct bce_session *s, struct lma_actions *out)
+{
+	char p[64];
+
+	if (!l->cfg.fast_handover_return)
+		return;
+	for (uint8_t i = 0; i < s->n_prefix; i++) {
+		struct bce_prefix *x = s->prefix[i];
+
+		if (!x->dormant_active)
+			continue;
+		bce_prefix_restore(x);
+		bce_prefix_set_dormant(x, NULL);
+		lma_fmt_prefix(p, sizeof(p), &x->prefix, x->len);
+		lma_act_event(out, LMA_EV_BCE_DORMANT_RESTORED, "\"session\":%llu,\"hnp\":\"%s\"",
+			      (unsigned long long)s->id, p);
+	}
+}
+
+static void apply_new(struct lma *l, const struct in6_addr *src, const struct mh_msg *pbu,
+		      struct lma_group_ctx *c, uint64_t now_ns, struct lma_actions *out)
+{
+	struct bce_session *s = bce_session_add(l->bc, &c->key);
+	char f[1024];
+	int rc = 0;
+
+	if (!s) {
+		reject(c, PBA_STATUS_UNSPECIFIED);
+		return;
+	}
+	for (uint8_t i = 0; i < c->n_req && rc == 0; i++)
+		rc = bce_prefix_bind(l->bc, s, &c->req[i].prefix, c->req[i].len);
+	if (rc < 0)
+		c->status = PBA_STATUS_UNSPECIFIED;
+	else if (c->n_req == 0)
+		rc = lma_alloc_prefixes(l, s, lma_policy_find(l, c->key.mn_id, c->key.mn_id_len,
+				c->key.ll_id, c->key.ll_id_len), &c->status);
+	if (rc < 0) {
+		bce_session_del(l->bc, s);
+		c->plan = LMA_PLAN_REJECT;
+		return;
+	}
+	registered(l, s, src, pbu, c, now_ns);
+	c->s = s;
+	l->st.sessions_created++;
+	lma_act_event(out, LMA_EV_BCE_CREATED, "%s", lma_session_fields(s, f, sizeof(f)));
+	lma_act_routes(out, s);
+}
+
+static void apply_update(struct lma *l, const struct in6_addr *src, const struct mh_msg *pbu,
+			 struct lma_group_ctx *c, uint64_t now_ns, struct lma_actions *out)
+{
+	struct bce_session *s = c->s;
+	bool handoff = !addr_eq(&s->proxy_coa, src);
+	bool revived = s->state != BCE_STATE_REGISTERED;
+	char from[INET6_ADDRSTRLEN], f[1024];
+
+	inet_ntop(AF_INET6, &s->proxy_coa, from, sizeof(from));
+	registered(l, s, src, pbu, c, now_ns);
+	restore_dormant(l, s, out);
+	lma_session_fields(s, f, sizeof(f));
+	if (handoff) {
+		l->st.handoffs++;
+		lma_act_event(out, LMA_EV_BCE_HANDOFF, "%s,\"from\":\"%s\",\"hi\":%u", f, from,
+			      c->g->hi);
+	} else {
+		l->st.refreshes++;
+		lma_act_event(out, LMA_EV_BCE_REFRESHED, "%s,\"revived\":%s", f,
+			      revived ? "true" : "false");
+	}
+	lma_act_routes(out, s);
+}
+
+/* The first route of x that is not t (the session x moves away from). */
+static struct bce_session *move_source(const struct bce_prefix *x, const struct bce_session *t)
+{
+	for (uint8_t i = 0; i < x->n_route; i++)
+		if (x->route[i] != t)
+			return x->route[i];
+	return NULL;
+}
+
+static void note_from(struct bce_session **from, uint8_t *n_from, struct bce_session *f)
+{
+	for (uint8_t i = 0; i < *n_from; i++)
+		if (from[i] == f)
+			return;
+	from[(*n_from)++] = f;
+}
+
+/* Bring the prefixes into t: all of handoff_from's (a held PBU after a
+ * deregistration), or the named ones from whoever routes them. */
+static int move_in(struct lma *l, struct lma_group_ctx *c, struct bce_session *t,
+		   struct bce_session **from, uint8_t *n_from)
+{
+	struct bce_session *hf = c->handoff_from;
+
+	while (hf && hf != t && hf->n_prefix > 0) {
+		if (bce_prefix_move(l->bc, hf->prefix[0], hf, t) < 0)
+			return -1;
+		note_from(from, n_from, hf);
+	}
+	for (uint8_t i = 0; !hf && i < c->n_req; i++) {
+		struct bce_prefix *x = req_prefix(l, &c->req[i]);
+		struct bce_session *f = x ? move_source(x, t) : NULL;
+
+		if (!x) {
+			if (bce_prefix_bind(l->bc, t, &c->req[i].prefix, c->req[i].len) < 0)
+				return -1;
+			continue;
+		}
+		if (!f || bce_session_has_prefix(t, x))
+			continue;
+		if (bce_prefix_move(l->bc, x, f, t) < 0)
+			return -1;
+		note_from(from, n_from, f);
+	}
+	return 0;
+}
+
+static void apply_move(struct lma *l, const struct in6_addr *src, const struct mh_msg *pbu,
+		       struct lma_group_ctx *c, uint64_t now_ns, struct lma_actions *out)
+{
+	struct bce_session *t = c->s ? c->s : bce_session_add(l->bc, &c->key);
+	struct bce_session *from[MH_HNP_MAX];
+	uint8_t n_from = 0;
+	char f[1024];
+
+	if (!t) {
+		reject(c, PBA_STATUS_UNSPECIFIED);
+		return;
+	}
+	bool created = !c->s;
+	if (move_in(l, c, t, from, &n_from) < 0 || t->n_prefix == 0) {
+		if (created && t->n_prefix == 0)
+			bce_session_del(l->bc, t);
+		reject(c, PBA_STATUS_UNSPECIFIED);
+		return;
+	}
+	c->s = t;
+	registered(l, t, src, pbu, c, now_ns);
+	if (created)
+		l->st.sessions_created++;
+	l->st.handoffs++;
+	lma_session_fields(t, f, sizeof(f));
+	for (uint8_t i = 0; i < n_from; i++) {
+		char coa[INET6_ADDRSTRLEN];
+
+		inet_ntop(AF_INET6, &from[i]->proxy_coa, coa, sizeof(coa));
+		lma_act_event(out, LMA_EV_BCE_HANDOFF, "%s,\"from\":\"%s\",\"from_session\":%llu,"
+			      "\"hi\":%u", f, coa, (unsigned long long)from[i]->id, c->g->hi);
+		if (from[i]->n_prefix == 0)
+			lma_session_delete(l, from[i], "moved", out);
+	}
+	lma_act_routes(out, t);
+}
+
+/* Appendix D: the MN's other live session, to take the downlink at once. */
+static struct bce_session *backup_session(const struct bce_session *s)
+{
+	for (struct bce_session *o = s->mn->sessions; o; o = o->mn_next)
+		if (o != s && o->state == BCE_STATE_REGISTERED)
+			return o;
+	return NULL;
+}
+
+static void activate_dormant(struct lma *l, struct bce_session *s, struct lma_actions *out)
+{
+	struct bce_session *b = l->cfg.fast_handover ? backup_session(s) : NULL;
+	char p[64];
+
+	for (uint8_t i = 0; b && i < s->n_prefix; i++) {
+		struct bce_prefix *x = s->prefix[i];
+
+		if (bce_prefix_downlink(x))
+			continue;           /* another route still carries it */
+		bce_prefix_set_dormant(x, b);
+		bce_prefix_activate_dormant(x);
+		l->st.dormant_activations++;
+		lma_fmt_prefix(p, sizeof(p), &x->prefix, x->len);
+		lma_act_event(out, LMA_EV_BCE_DORMANT_ACTIVATED,
+			      "\"session\":%llu,\"to_session\":%llu,\"hnp\":\"%s\"",
+			      (unsigned long long)s->id, (unsigned long long)b->id, p);
+		lma_act_route(out, LMA_ACT_ROUTE_ADD, x, &b->proxy_coa);
+	}
+}
+
+static void apply_dereg(struct lma *l, const struct mh_msg *pbu, struct lma_group_ctx *c,
+			uint64_t now_ns, struct lma_actions *out)
+{
+	struct bce_session *s = c->s;
+	char f[1024];
+
+	s->seq = pbu->seq;
+	if (pbu->has_timestamp) {
+		s->has_timestamp = true;
+		s->timestamp = pbu->timestamp;
+	}
+	s->state = BCE_STATE_DEREGISTERED;
+	s->lifetime_s = 0;
+	/* 5.3.5: keep the entry MinDelayBeforeBCEDelete, in case the MN shows
+	 * up at another MAG (handoff) before it goes. */
+	bce_set_deadline(l->bc, s, now_ns + l->cfg.min_delay_before_bce_delete_ns);
+	l->st.deregistrations++;
+	lma_act_event(out, LMA_EV_BCE_DEREGISTERED, "%s", lma_session_fields(s, f, sizeof(f)));
+	activate_dormant(l, s, out);
+}
+
+void lma_apply(struct lma *l, const struct in6_addr *src, const struct mh_msg *pbu,
+	       struct lma_group_ctx *c, uint64_t now_ns, struct lma_actions *out)
+{
+	switch (c->plan) {
+	case LMA_PLAN_NEW: apply_new(l, src, pbu, c, now_ns, out); break;
+	case LMA_PLAN_UPDATE: apply_update(l, src, pbu, c, now_ns, out); break;
+	case LMA_PLAN_MOVE: apply_move(l, src, pbu, c, now_ns, out); break;
+	case LMA_PLAN_DEREG: apply_dereg(l, pbu, c, now_ns, out); break;
+	case LMA_PLAN_NOOP_DEREG: l->st.stale_deregistrations++; break;
+	case LMA_PLAN_REJECT:
+	case LMA_PLAN_WAIT: break;
+	}
+}
+
+void lma_session_delete(struct lma *l, struct bce_session *s, const char *reason,
+			struct lma_actions *out)
+{
+	struct mh_prefix gone[MH_HNP_MAX];
+	uint8_t n = 0;
+	char f[1024];
+
+	/* Appendix D: a prefix whose downlink went to the backup stays there. */
+	for (uint8_t i = s->n_prefix; i-- > 0;) {
+		struct bce_prefix *x = s->prefix[i];
+
+		if (x->dormant_active && x->dormant && x->dormant != s)
+			bce_prefix_move(l->bc, x, s, x->dormant);
+	}
+	for (uint8_t i = 0; i < s->n_prefix; i++) {
+		gone[n].prefix = s->prefix[i]->prefix;
+		gone[n++].len = s->prefix[i]->len;
+	}
+	lma_act_event(out, LMA_EV_BCE_DELETED, "%s,\"reason\":\"%s\"",
+		      lma_session_fields(s, f, sizeof(f)), reason);
+	l->st.sessions_deleted++;
+	bce_session_del(l->bc, s);
+	for (uint8_t i = 0; i < n; i++) {
+		struct bce_prefix *x = bce_find_prefix(l->bc, &gone[i].prefix, gone[i].len);
+		const struct bce_session *d = x ? bce_prefix_downlink(x) : NULL;
+		struct bce_prefix tmp = { .prefix = gone[i].prefix, .len = gone[i].len };
+
+		if (!x)
+			lma_act_route(out, LMA_ACT_ROUTE_DEL, &tmp, NULL);
+		else if (d)
+			lma_act_route(out, LMA_ACT_ROUTE_ADD, x, &d->proxy_coa);
+	}
+}

@@ -1,0 +1,94 @@
+/*
+ * lma_int.h - the LMA engine's insides, shared by its pure files
+ * (lma_engine.c, lma_handoff.c, lma_alloc.c, lma_act.c, lma_config.c,
+ * lma_dataplane.c, lma_show.c). Not for lma_io.c or other modules.
+ */
+#ifndef PMIPEMU_LMA_INT_H
+#define PMIPEMU_LMA_INT_H
+
+#include "lma.h"
+
+/* PBUs held for MaxDelayBeforeNewBCEAssign (RFC 5213 5.4.1.x, HI = 4). */
+#define LMA_PENDING_MAX 64
+
+struct lma_pending {
+	bool used;
+	struct in6_addr src;
+	uint64_t deadline_ns;
+	uint64_t realtime_ns;
+	struct mh_msg pbu;
+};
+
+struct lma {
+	struct lma_config cfg;
+	struct bce_cache *bc;
+	struct lma_stats st;
+	struct lma_pending pend[LMA_PENDING_MAX];
+	uint64_t pool_next;             /* next pool slot to try */
+	uint64_t announced_ns;          /* last TIMER_SET deadline */
+};
+
+/* What 5.4.1 decided for one session group. */
+enum lma_plan {
+	LMA_PLAN_REJECT,                /* status says why */
+	LMA_PLAN_NEW,                   /* new mobility session (5.3.2) */
+	LMA_PLAN_UPDATE,                /* refresh or handoff of s (5.3.3) */
+	LMA_PLAN_MOVE,                  /* prefixes move to the PBU's interface */
+	LMA_PLAN_DEREG,                 /* lifetime 0 for s (5.3.5) */
+	LMA_PLAN_NOOP_DEREG,            /* lifetime 0, nothing (left) to remove */
+	LMA_PLAN_WAIT,                  /* hold the PBU (MaxDelayBeforeNewBCEAssign) */
+};
+const char *lma_plan_name(enum lma_plan p);
+
+struct lma_group_ctx {
+	const struct mh_group *g;       /* PBU's group */
+	struct bce_key key;             /* (MN-ID, MN-LL-ID, ATT, BID) */
+	uint8_t n_req;                  /* non-zero HNPs requested */
+	struct mh_prefix req[MH_HNP_MAX];
+	enum lma_plan plan;
+	uint8_t status;
+	struct bce_session *s;          /* UPDATE/DEREG: the entry; MOVE: target or NULL */
+	struct bce_session *ref;        /* entry whose timestamp/seq to compare */
+	bool force_new;                 /* MaxDelayBeforeNewBCEAssign expired */
+	struct bce_session *handoff_from; /* a pending PBU after a deregistration */
+};
+
+/* lma_handoff.c: RFC 5213 5.4.1 decision, then applying it. */
+void lma_decide(struct lma *l, const struct in6_addr *src, const struct mh_msg *pbu,
+		struct lma_group_ctx *c);
+/* Carry out c->plan. Sets c->s and c->status. */
+void lma_apply(struct lma *l, const struct in6_addr *src, const struct mh_msg *pbu,
+	       struct lma_group_ctx *c, uint64_t now_ns, struct lma_actions *out);
+/* Delete s with its routes (reason for the event). */
+void lma_session_delete(struct lma *l, struct bce_session *s, const char *reason,
+			struct lma_actions *out);
+
+/* lma_alloc.c: policy profiles and prefixes. */
+const struct lma_policy *lma_policy_find(const struct lma *l, const uint8_t *mn_id,
+					 size_t len, const uint8_t *ll_id, size_t ll_len);
+bool lma_policy_any(const struct lma *l, const uint8_t *mn_id, size_t len);
+/* Is p/len one of this MN's static HNPs? */
+bool lma_prefix_authorized(const struct lma *l, const uint8_t *mn_id, size_t len,
+			   const struct mh_prefix *p);
+/* Bind the prefixes a new session gets: the profile's static HNPs, else one
+ * from the pool. 0, or -1 with *status (130 pool exhausted, 128 other). */
+int lma_alloc_prefixes(struct lma *l, struct bce_session *s, const struct lma_policy *pol,
+		       uint8_t *status);
+bool lma_prefix_is_zero(const struct mh_prefix *p);
+
+/* lma_act.c: building actions and events. */
+void lma_act_pba(struct lma *l, struct lma_actions *a, const struct in6_addr *dst,
+		 const struct mh_msg *pba);
+void lma_act_route(struct lma_actions *a, enum lma_action_type t,
+		   const struct bce_prefix *x, const struct in6_addr *peer);
+void lma_act_routes(struct lma_actions *a, const struct bce_session *s);
+void lma_act_timer(struct lma *l, struct lma_actions *a);
+void lma_act_event(struct lma_actions *a, enum lma_event ev, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* "mn_id":"..","ll_id":"..",... of a session, for events. */
+const char *lma_session_fields(const struct bce_session *s, char *buf, size_t len);
+void lma_json_str(char *out, size_t cap, const uint8_t *s, size_t len);
+void lma_fmt_ll_id(char *out, size_t cap, const uint8_t *ll, size_t len);
+void lma_fmt_prefix(char *out, size_t cap, const struct in6_addr *p, uint8_t len);
+
+#endif

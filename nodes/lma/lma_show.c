@@ -1,0 +1,161 @@
+/*
+ * lma_show.c - the LMA's state as JSON for the control socket ("show
+ * bindings", "show stats"). Pure: builds text, json-c does the escaping.
+ */
+#include "lma_int.h"
+
+#include <arpa/inet.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <string.h>
+
+static json_object *jaddr(const struct in6_addr *a)
+{
+	char s[INET6_ADDRSTRLEN];
+
+	inet_ntop(AF_INET6, a, s, sizeof(s));
+	return json_object_new_string(s);
+}
+
+static json_object *jprefix(const struct bce_prefix *x)
+{
+	char s[64];
+
+	lma_fmt_prefix(s, sizeof(s), &x->prefix, x->len);
+	return json_object_new_string(s);
+}
+
+static json_object *jroute(const struct bce_session *s)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "session", json_object_new_int64((int64_t)s->id));
+	json_object_object_add(o, "proxy_coa", jaddr(&s->proxy_coa));
+	json_object_object_add(o, "state", json_object_new_string(bce_state_name(s->state)));
+	return o;
+}
+
+struct show_ctx {
+	uint64_t now_ns;
+	json_object *sessions;
+	json_object *prefixes;
+	json_object *seen;              /* prefixes already listed, by text */
+};
+
+static void prefix_json(struct show_ctx *c, const struct bce_prefix *x)
+{
+	char key[64];
+
+	lma_fmt_prefix(key, sizeof(key), &x->prefix, x->len);
+	if (json_object_object_get_ex(c->seen, key, NULL))
+		return;
+	json_object_object_add(c->seen, key, NULL);
+	json_object *o = json_object_new_object(), *routes = json_object_new_array();
+	const struct bce_session *d = bce_prefix_downlink(x);
+
+	for (uint8_t i = 0; i < x->n_route; i++)
+		json_object_array_add(routes, jroute(x->route[i]));
+	json_object_object_add(o, "hnp", jprefix(x));
+	json_object_object_add(o, "routes", routes);
+	json_object_object_add(o, "active", d ? jroute(d) : NULL);
+	json_object_object_add(o, "dormant", x->dormant ? jroute(x->dormant) : NULL);
+	json_object_object_add(o, "dormant_active", json_object_new_boolean(x->dormant_active));
+	json_object_array_add(c->prefixes, o);
+}
+
+static void session_json(void *arg, const struct bce_session *s)
+{
+	struct show_ctx *c = arg;
+	json_object *o = json_object_new_object(), *h = json_object_new_array();
+	char ll[64];
+	uint64_t rem = s->deadline_ns != BCE_NO_DEADLINE && s->deadline_ns > c->now_ns ?
+		       (s->deadline_ns - c->now_ns) / 1000000000ULL : 0;
+
+	lma_fmt_ll_id(ll, sizeof(ll), s->ll_id, s->ll_id_len);
+	json_object_object_add(o, "session", json_object_new_int64((int64_t)s->id));
+	json_object_object_add(o, "mn_id", json_object_new_string_len((const char *)s->mn->id,
+								     s->mn->id_len));
+	json_object_object_add(o, "mn_ll_id", json_object_new_string(ll));
+	json_object_object_add(o, "att", json_object_new_int(s->att));
+	json_object_object_add(o, "att_name", json_object_new_string(mh_att_name(s->att)));
+	json_object_object_add(o, "bid", json_object_new_int(s->bid));
+	json_object_object_add(o, "proxy_coa", jaddr(&s->proxy_coa));
+	for (uint8_t i = 0; i < s->n_prefix; i++) {
+		json_object_array_add(h, jprefix(s->prefix[i]));
+		prefix_json(c, s->prefix[i]);
+	}
+	json_object_object_add(o, "hnps", h);
+	json_object_object_add(o, "lifetime_s", json_object_new_int64(s->lifetime_s));
+	json_object_object_add(o, "remaining_s", json_object_new_int64((int64_t)rem));
+	json_object_object_add(o, "seq", json_object_new_int(s->seq));
+	json_object_object_add(o, "state", json_object_new_string(bce_state_name(s->state)));
+	json_object_array_add(c->sessions, o);
+}
+
+static int emit(json_object *o, char *out, size_t cap)
+{
+	const char *s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
+	size_t n = strlen(s);
+	int rc;
+
+	if (n + 1 > cap)
+		rc = snprintf(out, cap, "{\"error\":\"answer too long (%zu bytes)\"}", n);
+	else
+		rc = snprintf(out, cap, "%s", s);
+	json_object_put(o);
+	return rc < 0 || (size_t)rc >= cap ? -1 : rc;
+}
+
+int lma_show_bindings(const struct lma *l, uint64_t now_ns, char *out, size_t cap)
+{
+	struct show_ctx c = {
+		.now_ns = now_ns, .sessions = json_object_new_array(),
+		.prefixes = json_object_new_array(), .seen = json_object_new_object(),
+	};
+	json_object *o = json_object_new_object();
+
+	bce_foreach_session(l->bc, session_json, &c);
+	json_object_put(c.seen);
+	json_object_object_add(o, "n_sessions", json_object_new_int64((int64_t)bce_n_sessions(l->bc)));
+	json_object_object_add(o, "sessions", c.sessions);
+	json_object_object_add(o, "prefixes", c.prefixes);
+	return emit(o, out, cap);
+}
+
+static void add_u64(json_object *o, const char *k, uint64_t v)
+{
+	json_object_object_add(o, k, json_object_new_int64((int64_t)v));
+}
+
+int lma_show_stats(const struct lma *l, char *out, size_t cap)
+{
+	const struct lma_stats *s = &l->st;
+	json_object *o = json_object_new_object(), *st = json_object_new_object(),
+		    *dr = json_object_new_object();
+
+	add_u64(o, "pbu_received", s->pbu_received);
+	add_u64(o, "pbu_not_proxy", s->pbu_not_proxy);
+	add_u64(o, "pba_sent", s->pba_sent);
+	for (unsigned i = 0; i < 256; i++)
+		if (s->pba_status[i])
+			add_u64(st, lma_status_name(i), s->pba_status[i]);
+	json_object_object_add(o, "pba_by_status", st);
+	add_u64(o, "groups_accepted", s->groups_accepted);
+	add_u64(o, "groups_rejected", s->groups_rejected);
+	add_u64(o, "sessions", bce_n_sessions(l->bc));
+	add_u64(o, "sessions_created", s->sessions_created);
+	add_u64(o, "sessions_deleted", s->sessions_deleted);
+	add_u64(o, "handoffs", s->handoffs);
+	add_u64(o, "refreshes", s->refreshes);
+	add_u64(o, "deregistrations", s->deregistrations);
+	add_u64(o, "stale_deregistrations", s->stale_deregistrations);
+	add_u64(o, "pending_waits", s->pending_waits);
+	add_u64(o, "dormant_activations", s->dormant_activations);
+	add_u64(o, "downlink_pkts", s->downlink_pkts);
+	add_u64(o, "uplink_pkts", s->uplink_pkts);
+	for (unsigned i = 0; i < LMA_DROP_MAX; i++)
+		add_u64(dr, lma_drop_name((enum lma_drop)i), s->drops[i]);
+	json_object_object_add(o, "drops", dr);
+	add_u64(o, "bce_bytes", bce_mem_bytes(l->bc));
+	return emit(o, out, cap);
+}
