@@ -1,12 +1,14 @@
 /*
  * expect.c - evaluates one <expect> of the topology against a built
  * report: pass or fail, the bound, the measured value, and a message that
- * says which and by how much. Semantics (doc/scenarios.md): delivery ratio
- * >= value; lost packets <= value; latency p99 <= value_ns; largest arrival
- * gap <= value_ns; share of arrivals via an interface >= min_share; a link
- * counter compared with value; an exec exits 0 and its output matches.
+ * says which and by how much. Semantics (doc/scenarios.md): the measured
+ * delivery ratio, lost count, latency p99, largest arrival gap or link
+ * counter compared with the bound as the topology says (min= >=, max= <=,
+ * eq= ==); the share of arrivals via an interface >= min_share; an exec
+ * exits with status= (default 0) and its output matches match=.
  * Windows are run-relative. Reads the exec output file; nothing else.
  */
+#include <math.h>
 #include <regex.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -23,17 +25,40 @@ static void fail(struct report_expect *o, const char *fmt, const char *a)
 	report_fmt(o->message, sizeof o->message, fmt, a);
 }
 
-/* The window in absolute monotonic ns, and its text for messages. */
+static const char *cmp_op(enum topo_cmp c)
+{
+	return c == TOPO_CMP_LE ? "<=" : c == TOPO_CMP_GE ? ">=" : "==";
+}
+
+/* The topology's bound: min= (>=), max= (<=), eq= (==). */
+static bool cmp_holds(enum topo_cmp c, double measured, double bound)
+{
+	const double eps = 1e-9;
+	if (c == TOPO_CMP_LE)
+		return measured <= bound + eps;
+	if (c == TOPO_CMP_GE)
+		return measured + eps >= bound;
+	return fabs(measured - bound) <= eps;
+}
+
+static uint64_t sat_add(uint64_t a, uint64_t b)
+{
+	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
+/* The window in absolute monotonic ns, and its text for messages. An open
+ * end (to_ns = UINT64_MAX: until the end of the run) saturates. */
 static void window_abs(const struct report *r, const struct topo_expect *e,
 		       uint64_t *from, uint64_t *to, char *txt, size_t len)
 {
 	char a[32], b[32];
-	*from = e->has_window ? r->t0_ns + e->from_ns : 0;
-	*to = e->has_window ? r->t0_ns + e->to_ns : UINT64_MAX;
+	*from = e->has_window ? sat_add(r->t0_ns, e->from_ns) : 0;
+	*to = e->has_window ? sat_add(r->t0_ns, e->to_ns) : UINT64_MAX;
 	if (e->has_window)
 		report_fmt(txt, len, " in [%s, %s]",
-			 report_fmt_ms((double)e->from_ns / 1e6, a, sizeof a),
-			 report_fmt_ms((double)e->to_ns / 1e6, b, sizeof b));
+			   report_fmt_ms((double)e->from_ns / 1e6, a, sizeof a),
+			   e->to_ns == UINT64_MAX ? "end" :
+			   report_fmt_ms((double)e->to_ns / 1e6, b, sizeof b));
 	else
 		txt[0] = '\0';
 }
@@ -76,12 +101,12 @@ static void eval_delivery(const struct report *r, const struct topo_expect *e,
 	}
 	o->bound = e->value;
 	o->measured = want ? (double)got / (double)want : 0;
-	report_fmt(o->bound_s, sizeof o->bound_s, ">= %.2f%%", e->value * 100);
+	report_fmt(o->bound_s, sizeof o->bound_s, "%s %.2f%%", cmp_op(e->cmp), e->value * 100);
 	report_fmt(o->measured_s, sizeof o->measured_s, "%.2f%% (%llu/%llu)", o->measured * 100,
 		 (unsigned long long)got, (unsigned long long)want);
-	o->pass = want > 0 && o->measured + 1e-12 >= e->value;
+	o->pass = want > 0 && cmp_holds(e->cmp, o->measured, e->value);
 	report_fmt(o->message, sizeof o->message, "flow %s delivered %s%s, %s %s%s", f->id,
-		 o->measured_s, w, o->pass ? "meets" : "below", o->bound_s,
+		 o->measured_s, w, o->pass ? "meets" : "violates", o->bound_s,
 		 want ? (f->has_send ? "" : " (sent count estimated: no sender summary)")
 		      : " (no packets sent)");
 }
@@ -104,34 +129,37 @@ static void eval_loss(const struct report *r, const struct topo_expect *e,
 	}
 	o->bound = e->value;
 	o->measured = (double)lost;
-	o->pass = o->measured <= e->value;
-	report_fmt(o->bound_s, sizeof o->bound_s, "<= %.0f", e->value);
+	o->pass = cmp_holds(e->cmp, o->measured, e->value);
+	report_fmt(o->bound_s, sizeof o->bound_s, "%s %.0f", cmp_op(e->cmp), e->value);
 	report_fmt(o->measured_s, sizeof o->measured_s, "%llu", (unsigned long long)lost);
-	if (o->pass)
-		report_fmt(o->message, sizeof o->message, "flow %s lost %llu packets%s, bound %.0f",
-			 f->id, (unsigned long long)lost, w, e->value);
+	if (o->pass || e->cmp != TOPO_CMP_LE)
+		report_fmt(o->message, sizeof o->message, "flow %s lost %llu packets%s, %s %s",
+			 f->id, (unsigned long long)lost, w, o->pass ? "meets" : "violates",
+			 o->bound_s);
 	else
 		report_fmt(o->message, sizeof o->message,
 			 "flow %s lost %llu packets%s, %.0f over the bound %.0f", f->id,
 			 (unsigned long long)lost, w, o->measured - e->value, e->value);
 }
 
-/* "<what> 73.2ms exceeds 50ms by 23.2ms" or "... within 50ms" */
-static void ms_verdict(struct report_expect *o, const char *what, double ms, uint64_t bound_ns)
+/* "<what> 73.2ms exceeds 50ms by 23.2ms", "... below 5ms by 1ms", "... meets <= 50ms" */
+static void ms_verdict(struct report_expect *o, const char *what, double ms,
+		       const struct topo_expect *e)
 {
 	char m[32], b[32], d[32];
-	o->bound = (double)bound_ns / 1e6;
+	o->bound = (double)e->value_ns / 1e6;
 	o->measured = ms;
-	o->pass = ms <= o->bound;
+	o->pass = cmp_holds(e->cmp, ms, o->bound);
 	report_fmt_ms(ms, m, sizeof m);
 	report_fmt_ms(o->bound, b, sizeof b);
-	report_fmt(o->bound_s, sizeof o->bound_s, "<= %s", b);
+	report_fmt(o->bound_s, sizeof o->bound_s, "%s %s", cmp_op(e->cmp), b);
 	report_fmt(o->measured_s, sizeof o->measured_s, "%s", m);
 	if (o->pass)
-		report_fmt(o->message, sizeof o->message, "%s %s within %s", what, m, b);
+		report_fmt(o->message, sizeof o->message, "%s %s meets %s", what, m, o->bound_s);
 	else
-		report_fmt(o->message, sizeof o->message, "%s %s exceeds %s by %s", what, m, b,
-			 report_fmt_ms(ms - o->bound, d, sizeof d));
+		report_fmt(o->message, sizeof o->message, "%s %s %s %s by %s", what, m,
+			   ms > o->bound ? "exceeds" : "is below", b,
+			   report_fmt_ms(fabs(ms - o->bound), d, sizeof d));
 }
 
 static void eval_latency(const struct report *r, const struct topo_expect *e,
@@ -148,30 +176,51 @@ static void eval_latency(const struct report *r, const struct topo_expect *e,
 		return;
 	}
 	report_fmt(what, sizeof what, "flow %s latency p99%s", f->id, w);
-	ms_verdict(o, what, (double)p99 / 1e6, e->value_ns);
+	ms_verdict(o, what, (double)p99 / 1e6, e);
 }
 
+/* When the flow was meant to send, absolute: the topology's start/stop,
+ * else the run's end; silence outside it is not an interruption. */
+static void flow_period(const struct report *r, const struct report_flow *f,
+			uint64_t *start, uint64_t *stop)
+{
+	const struct topo_flow *tf = topo_find_flow(r->topo, f->id);
+	*start = sat_add(r->t0_ns, tf ? tf->start_ns : 0);
+	if (tf && tf->stop_ns)
+		*stop = sat_add(r->t0_ns, tf->stop_ns);
+	else if (r->duration_ns)
+		*stop = sat_add(r->t0_ns, r->duration_ns);
+	else
+		*stop = f->st.last_recv_ns;
+}
+
+/* Largest silence: with a window, inside window and sending period; without,
+ * from the first arrival to the end of the sending period (so that a flow
+ * that never came back after a handover shows the whole outage). */
 static void eval_gap(const struct report *r, const struct topo_expect *e,
 		     struct report_expect *o)
 {
 	const struct report_flow *f = flow_or_fail(r, e, o);
-	uint64_t from, to, gap, at;
+	uint64_t from, to, start, stop, gap, at;
 	char w[80], what[200], at_s[32];
 	if (!f)
 		return;
-	window_abs(r, e, &from, &to, w, sizeof w);
-	if (e->has_window) {
-		tg_stats_gap_window(f->arr, f->n_arr, from, to, &gap, &at);
-	} else if (f->st.has_gap) {
-		gap = f->st.max_gap_ns;
-		at = f->st.max_gap_from_ns;
-	} else {
-		report_fmt(o->message, sizeof o->message, "flow %s: fewer than two arrivals", f->id);
+	if (!f->st.arrivals) {
+		report_fmt(o->message, sizeof o->message, "flow %s: no packet arrived", f->id);
 		return;
 	}
+	window_abs(r, e, &from, &to, w, sizeof w);
+	flow_period(r, f, &start, &stop);
+	if (!e->has_window)
+		start = f->st.first_recv_ns;
+	from = from > start ? from : start;
+	to = to < stop ? to : stop;
+	if (to < from)
+		to = from;
+	tg_stats_gap_window(f->arr, f->n_arr, from, to, &gap, &at);
 	report_fmt(what, sizeof what, "flow %s largest gap%s (from %s)", f->id, w,
-		 report_fmt_ms(((double)at - (double)r->t0_ns) / 1e6, at_s, sizeof at_s));
-	ms_verdict(o, what, (double)gap / 1e6, e->value_ns);
+		   report_fmt_ms(((double)at - (double)r->t0_ns) / 1e6, at_s, sizeof at_s));
+	ms_verdict(o, what, (double)gap / 1e6, e);
 }
 
 static void eval_via(const struct report *r, const struct topo_expect *e,
@@ -189,7 +238,7 @@ static void eval_via(const struct report *r, const struct topo_expect *e,
 			on = counts[i];
 	o->bound = e->min_share > 0 ? e->min_share : 1.0;
 	o->measured = total ? (double)on / (double)total : 0;
-	o->pass = total > 0 && o->measured + 1e-12 >= o->bound;
+	o->pass = total > 0 && cmp_holds(TOPO_CMP_GE, o->measured, o->bound);
 	report_fmt(o->bound_s, sizeof o->bound_s, ">= %.1f%%", o->bound * 100);
 	report_fmt(o->measured_s, sizeof o->measured_s, "%.1f%% (%llu/%llu)", o->measured * 100,
 		 (unsigned long long)on, (unsigned long long)total);
@@ -212,11 +261,6 @@ static const struct {
 	{ "bytes_out", offsetof(struct report_link_counters, bytes_out) },
 };
 
-static const char *cmp_op(enum topo_cmp c)
-{
-	return c == TOPO_CMP_LE ? "<=" : c == TOPO_CMP_GE ? ">=" : "==";
-}
-
 static void eval_link_counter(const struct report *r, const struct topo_expect *e,
 			      struct report_expect *o)
 {
@@ -236,8 +280,7 @@ static void eval_link_counter(const struct report *r, const struct topo_expect *
 	memcpy(&v, (const char *)&l->dir[e->dir == TOPO_DIR_BA] + counters[c].off, sizeof v);
 	o->bound = e->value;
 	o->measured = (double)v;
-	o->pass = e->cmp == TOPO_CMP_LE ? o->measured <= e->value :
-		  e->cmp == TOPO_CMP_GE ? o->measured >= e->value : o->measured == e->value;
+	o->pass = cmp_holds(e->cmp, o->measured, e->value);
 	report_fmt(o->bound_s, sizeof o->bound_s, "%s %.0f", cmp_op(e->cmp), e->value);
 	report_fmt(o->measured_s, sizeof o->measured_s, "%llu", (unsigned long long)v);
 	report_fmt(o->message, sizeof o->message, "link %s %s %s = %llu, %s %s", e->link,
@@ -278,8 +321,8 @@ static void match_output(const struct report *r, const struct report_exec *x,
 	o->pass = out && regexec(&re, out, 0, NULL, 0) == 0;
 	report_fmt(o->measured_s, sizeof o->measured_s, "%s", !out ? "no output" :
 		 o->pass ? "matches" : "no match");
-	report_fmt(o->message, sizeof o->message, "exec %s exited 0, output %s /%.160s/",
-		 x->id, !out ? "unreadable for" : o->pass ? "matches" : "does not match",
+	report_fmt(o->message, sizeof o->message, "exec %s exited %d, output %s /%.160s/",
+		 x->id, x->exit_status, !out ? "unreadable for" : o->pass ? "matches" : "does not match",
 		 e->match);
 	free(out);
 	regfree(&re);
@@ -292,23 +335,25 @@ static void eval_exec(const struct report *r, const struct topo_expect *e,
 	for (size_t i = 0; i < r->n_execs; i++)
 		if (strcmp(r->execs[i].id, e->exec_id) == 0)
 			x = &r->execs[i];
-	report_fmt(o->bound_s, sizeof o->bound_s, "%s", e->match[0] ? "exit 0, match" : "exit 0");
+	int want = (int)e->value;       /* status=, default 0 */
+	report_fmt(o->bound_s, sizeof o->bound_s, "exit %d%s", want, e->match[0] ? ", match" : "");
 	if (!x || !x->finished) {
 		fail(o, "exec %s did not run to its end", e->exec_id);
 		report_fmt(o->measured_s, sizeof o->measured_s, "not finished");
 		return;
 	}
+	o->bound = want;
 	o->measured = x->exit_status;
 	report_fmt(o->measured_s, sizeof o->measured_s, "exit %d", x->exit_status);
-	if (x->exit_status != 0) {
+	if (x->exit_status != want) {
 		o->pass = false;
-		report_fmt(o->message, sizeof o->message, "exec %s exited %d, expected 0",
-			 x->id, x->exit_status);
+		report_fmt(o->message, sizeof o->message, "exec %s exited %d, expected %d",
+			 x->id, x->exit_status, want);
 	} else if (e->match[0]) {
 		match_output(r, x, e, o);
 	} else {
 		o->pass = true;
-		report_fmt(o->message, sizeof o->message, "exec %s exited 0", x->id);
+		report_fmt(o->message, sizeof o->message, "exec %s exited %d", x->id, want);
 	}
 }
 

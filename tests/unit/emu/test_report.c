@@ -83,6 +83,9 @@ static struct topo_expect *add_exp(enum topo_expect_kind k, const char *flow)
 	struct topo_expect *e = &exps[topo.n_expects++];
 	memset(e, 0, sizeof *e);
 	e->kind = k;
+	/* as the parser sets them: delivery min=, the others max=, exec eq */
+	e->cmp = k == TOPO_EXP_DELIVERY ? TOPO_CMP_GE : k == TOPO_EXP_EXEC ? TOPO_CMP_EQ
+					 : TOPO_CMP_LE;
 	snprintf(e->flow, sizeof e->flow, "%s", flow);
 	e->loc.line = (int)topo.n_expects + 100;
 	return e;
@@ -105,6 +108,8 @@ static void build_topology(void)
 	snprintf(flows[0].id, sizeof flows[0].id, "f1");
 	snprintf(flows[0].from, sizeof flows[0].from, "cn");
 	snprintf(flows[0].to, sizeof flows[0].to, "mn");
+	flows[0].start_ns = 1000 * MS;
+	flows[0].stop_ns = 2000 * MS;
 	snprintf(flows[1].id, sizeof flows[1].id, "f2");
 	topo.flows = flows;
 	topo.n_flows = 2;
@@ -153,6 +158,18 @@ static void build_topology(void)
 	e = add_exp(TOPO_EXP_VIA, "f1");                             /* 17: pass */
 	snprintf(e->iface, sizeof e->iface, "eth0");
 	window(e, 1000, 1300);                                       /* min_share 0 = 1 */
+	e = add_exp(TOPO_EXP_EXEC, "");                              /* 18: pass */
+	snprintf(e->exec_id, sizeof e->exec_id, "e2");
+	e->value = 1;                                                /* status="1" */
+	e = add_exp(TOPO_EXP_GAP, "f1");                             /* 19: pass */
+	e->value_ns = 120 * MS;
+	window(e, 1300, 0);
+	e->to_ns = UINT64_MAX;                                       /* open: to the end */
+	e = add_exp(TOPO_EXP_GAP, "f1");                             /* 20: fail */
+	e->value_ns = 100 * MS;                                      /* whole flow */
+	e = add_exp(TOPO_EXP_DELIVERY, "f1");                        /* 21: fail */
+	e->cmp = TOPO_CMP_LE;                                        /* max="50%" */
+	e->value = 0.5;
 }
 
 static void setup(void)
@@ -280,6 +297,27 @@ Test(report, link_counter_comparison)
 	cr_assert_float_eq(ex(11)->measured, 120, 1e-9);
 }
 
+Test(report, exec_expected_nonzero_status)
+{
+	cr_assert(ex(18)->pass, "%s", ex(18)->message);
+	cr_assert_str_eq(ex(18)->bound_s, "exit 1");
+}
+
+Test(report, gap_open_window_ends_with_the_flow)
+{
+	cr_assert(ex(19)->pass, "%s", ex(19)->message);
+	cr_assert_float_eq(ex(19)->measured, 110.0, 1e-9);
+	cr_assert_not(ex(20)->pass);
+	cr_assert_float_eq(ex(20)->measured, 110.0, 1e-9);
+}
+
+Test(report, bound_direction_follows_the_topology)
+{
+	cr_assert_not(ex(21)->pass);
+	cr_assert_str_eq(ex(21)->bound_s, "<= 50.00%");
+	cr_assert(strstr(ex(21)->message, "violates"), "%s", ex(21)->message);
+}
+
 Test(report, exec_status_and_output_regex)
 {
 	cr_assert(ex(12)->pass, "%s", ex(12)->message);
@@ -294,7 +332,7 @@ Test(report, flow_without_files_fails_saying_why)
 	cr_assert_not(ex(15)->pass);
 	cr_assert(strstr(ex(15)->message, "no receiver records"), "%s", ex(15)->message);
 	cr_assert(strstr(ex(15)->message, "f2.recv.json"), "%s", ex(15)->message);
-	cr_assert_eq(report_failed_count(&rep), 10);
+	cr_assert_eq(report_failed_count(&rep), 12);
 }
 
 Test(report, events_read_sorted_and_classified)
@@ -386,9 +424,9 @@ Test(report, junit_xml_one_case_per_expectation_with_failure_message)
 	snprintf(p, sizeof p, "%s/junit.xml", dir);
 	cr_assert_eq(report_write_all(&rep, dir, p), 0);
 	xmlDocPtr d = parse_xml("junit.xml");
-	cr_assert_eq(xpath_count(d, "/testsuites/testsuite[@name='fig2-test'][@failures='10']"), 1);
+	cr_assert_eq(xpath_count(d, "/testsuites/testsuite[@name='fig2-test'][@failures='12']"), 1);
 	cr_assert_eq(xpath_count(d, "//testcase"), (int)rep.n_expects);
-	cr_assert_eq(xpath_count(d, "//testcase/failure"), 10);
+	cr_assert_eq(xpath_count(d, "//testcase/failure"), 12);
 	cr_assert_eq(xpath_count(d, "//failure[contains(@message,'exceeds 10ms by 40ms')]"), 1);
 	cr_assert_eq(xpath_count(d, "//failure[contains(@message,'exited 1')]"), 1);
 	xmlFreeDoc(d);
@@ -424,6 +462,6 @@ Test(report, text_summary_lists_flows_links_and_verdicts)
 	cr_assert(strstr(buf, "wifi"), "%s", buf);
 	cr_assert(strstr(buf, "FAIL fig2-test"), "%s", buf);
 	cr_assert(strstr(buf, "PASS fig2-test"), "%s", buf);
-	cr_assert(strstr(buf, "10 of 18 expectations failed"), "%s", buf);
+	cr_assert(strstr(buf, "12 of 22 expectations failed"), "%s", buf);
 	free(buf);
 }
