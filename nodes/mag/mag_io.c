@@ -313,8 +313,12 @@ static void on_tun(struct ev_loop *loop, ev_io *w, int revents)
 			return;
 		struct in6_addr src;
 		const struct mag_bul *b = NULL;
-		if (tnl_ip6_src(io->pkt, (size_t)len, &src) == 0)
-			b = mag_find_by_addr(io->m, &src);
+		if (tnl_ip6_src(io->pkt, (size_t)len, &src) < 0)
+			continue;
+		/* pmip0's own chatter (RS, MLD from its link-local) is no MN's */
+		if (IN6_IS_ADDR_LINKLOCAL(&src) || IN6_IS_ADDR_UNSPECIFIED(&src))
+			continue;
+		b = mag_find_by_addr(io->m, &src);
 		if (!b) {
 			s->drop_up_no_session++;
 			continue;
