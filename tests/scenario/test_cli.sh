@@ -1,0 +1,31 @@
+#!/bin/bash
+# The command line: validate's exit codes and file:line messages, an unmet
+# expectation makes `pmipemu test` exit 1 with a JUnit failure saying which
+# and by how much, usage errors exit 2.
+. "$(dirname "$0")/lib.sh"
+$PMIPEMU validate topologies/*.xml tests/data/scenario/*.xml > /dev/null || fail "a shipped topology does not validate"
+bad=$(ls tests/data/topo/bad/*.xml | head -n 1)
+$PMIPEMU validate "$bad" 2> "$TMP/err"; rc=$?
+[ $rc = 2 ] || fail "validate of $bad exit $rc, expected 2"
+grep -qE "^$bad:[0-9]+: " "$TMP/err" || fail "no FILE:LINE: message: $(cat "$TMP/err")"
+$PMIPEMU run 2>/dev/null; [ $? = 2 ] || fail "run without a file should exit 2"
+$PMIPEMU frobnicate 2>/dev/null; [ $? = 2 ] || fail "unknown command should exit 2"
+
+$PMIPEMU test tests/data/scenario/impossible.xml --out "$TMP/out" --junit "$TMP/junit.xml" > "$TMP/stdout"; rc=$?
+cat "$TMP/stdout"
+[ $rc = 1 ] || fail "an unmet expectation gave exit $rc, expected 1"
+grep -q "FAIL" "$TMP/stdout" || fail "no FAIL line"
+python3 - "$TMP/junit.xml" <<'PY' || exit 1
+import sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+cases = root.findall(".//testcase")
+fails = [c for c in cases if c.find("failure") is not None]
+assert len(cases) == 2, f"{len(cases)} testcases, expected 2"
+assert len(fails) == 1, f"{len(fails)} failures, expected 1"
+msg = fails[0].find("failure").get("message")
+print("  junit failure:", msg)
+assert "loss" in (fails[0].get("name") + msg), "the failure does not name the loss expectation"
+assert any(ch.isdigit() for ch in msg), "the failure does not say by how much"
+PY
+check_leftovers
+echo ok
