@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -20,6 +21,8 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+extern char **environ;
 
 static volatile sig_atomic_t init_child_pid;
 
@@ -87,10 +90,13 @@ static int init_wait(pid_t child)
 	return code;
 }
 
-static void init_main(const struct proc_spec *s, pid_t parent)
+/* In its own pid namespace the init sees getppid() == 0, so whether
+ * pmipemu died before PR_SET_PDEATHSIG took hold is asked of a pidfd. */
+static void init_main(const struct proc_spec *s, int parent_pidfd)
 {
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() != parent)
+	struct pollfd pfd = { .fd = parent_pidfd, .events = POLLIN };
+	if (parent_pidfd >= 0 && poll(&pfd, 1, 0) != 0)
 		_exit(125);                     /* pmipemu already gone */
 	if (setns(s->netns_fd, CLONE_NEWNET) < 0)
 		_exit(126);
@@ -117,7 +123,10 @@ static void init_main(const struct proc_spec *s, pid_t parent)
 		sigset_t none;
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
-		execvpe(s->argv[0], s->argv, s->envp);
+		/* PATH of the node's environment, not pmipemu's, finds the
+		 * program (execvpe would search the caller's PATH). */
+		environ = (char **)s->envp;
+		execvp(s->argv[0], s->argv);
 		fprintf(stderr, "pmipemu: cannot run %s: %s\n", s->argv[0],
 			strerror(errno));
 		_exit(127);
@@ -126,9 +135,12 @@ static void init_main(const struct proc_spec *s, pid_t parent)
 	_exit(init_wait(c));
 }
 
+static int self_pidfd = -1;
+
 pid_t proc_spawn(const struct proc_spec *s)
 {
-	pid_t parent = getpid();
+	if (self_pidfd < 0)
+		self_pidfd = (int)syscall(SYS_pidfd_open, getpid(), 0);
 	/* clone(CLONE_NEWPID) without a new stack behaves like fork(): the
 	 * child is pid 1 of its own pid namespace. */
 	long pid = syscall(SYS_clone, CLONE_NEWPID | SIGCHLD, NULL, NULL, NULL, 0);
@@ -136,7 +148,7 @@ pid_t proc_spawn(const struct proc_spec *s)
 	if (pid < 0)
 		return -1;
 	if (pid == 0)
-		init_main(s, parent);
+		init_main(s, self_pidfd);
 	return (pid_t)pid;
 }
 
