@@ -177,7 +177,7 @@ static void decide_named(const struct lma *l, struct lma_group_ctx *c,
 		if (exact && !subset_of_req(l, exact, c))
 			reject(c, PBA_STATUS_BCE_PBU_PREFIX_SET_DO_NOT_MATCH);
 		else
-			plan(c, owner == exact ? LMA_PLAN_UPDATE : LMA_PLAN_MOVE, exact, owner);
+			plan(c, LMA_PLAN_MOVE, exact, owner);
 		return;
 	case MH_HI_ATTACH_NEW_IFACE:
 		if (exact && same_set(l, exact, c))
@@ -402,6 +402,11 @@ static void apply_move(struct lma *l, const struct in6_addr *src, const struct m
 		return;
 	}
 	c->s = t;
+	if (n_from == 0 && !created) {
+		/* HI 2 naming only what t already holds: nothing moved */
+		apply_update(l, src, pbu, c, now_ns, out);
+		return;
+	}
 	registered(l, t, src, pbu, c, now_ns);
 	if (created)
 		l->st.sessions_created++;
