@@ -131,12 +131,16 @@ deps:
 lint-engines:
 	@scripts/check-engines.sh
 
+check-docs:
+	@scripts/check-docs.sh
+
 scenario: all
 	@tests/scenario/run-all.sh
 
 test: deps
 	$(MAKE) all
 	$(MAKE) lint-engines
+	$(MAKE) check-docs
 	$(MAKE) unit
 	$(MAKE) asan-unit
 	$(MAKE) scenario
@@ -158,6 +162,6 @@ clang:
 clean:
 	rm -rf build build-asan build-clang build-fuzz
 
-.PHONY: all deps run test unit unit-build asan-unit scenario bench fuzz clean clang lint-engines
+.PHONY: check-docs all deps run test unit unit-build asan-unit scenario bench fuzz clean clang lint-engines
 
 -include $(shell find $(B)/obj -name '*.d' 2>/dev/null)

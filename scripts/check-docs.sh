@@ -1,0 +1,13 @@
+#!/bin/sh
+# doc/ stays true: every man page lints clean, every shipped topology
+# validates against the published XSD with an independent validator.
+set -eu
+cd "$(dirname "$0")/.."
+mandoc -Tlint -Wwarning doc/man/* 
+xmllint --noout --schema doc/topology.xsd topologies/*.xml 2>&1 | grep -v ' validates$' || true
+if xmllint --noout --schema doc/topology.xsd topologies/*.xml 2>/dev/null; then
+  echo "check-docs: man pages and topologies are clean"
+else
+  echo "check-docs: a topology fails doc/topology.xsd" >&2
+  exit 1
+fi
