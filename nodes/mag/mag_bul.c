@@ -56,8 +56,12 @@ struct mag_bul *mag_bul_new(struct mag *m, const struct mag_profile *p,
 			continue;
 		memset(b, 0, sizeof(*b));
 		b->state = MAG_BUL_DELETED;
-		/* ids start at 1: they double as Binding IDs (RFC 5648 6.2) */
-		b->id = ++m->next_id ? m->next_id : ++m->next_id;
+		/* ids double as Binding IDs (RFC 5648 6.2): 16 bits, never 0,
+		 * never one a live session holds */
+		do
+			m->next_id = m->next_id % 65535 + 1;
+		while (mag_bul_by_id(m, m->next_id));
+		b->id = m->next_id;
 		b->prof = p;
 		memcpy(b->ll_id, ll_id, 6);
 		/* RFC 5213 6.9.1.1: ATT never 0 (Reserved) */
