@@ -247,7 +247,9 @@ static void draw_flow(struct svg *s, const struct report_flow *fl, double top)
 		text(s, (X0 + X1) / 2, (top + bottom) / 2, "middle", " fill=\"#d62728\"",
 		     "no packet received");
 	}
-	if (fl->problem[0])
+	if (fl->problem[0] && fl->n_arr)     /* a warning, clear of the bars' legend */
+		text(s, X0 + 6, top + 14, "start", " fill=\"#d62728\"", fl->problem);
+	else if (fl->problem[0])
 		text(s, (X0 + X1) / 2, (top + bottom) / 2 + 16, "middle", " fill=\"#d62728\"",
 		     fl->problem);
 	free(bins);

@@ -335,6 +335,21 @@ Test(report, flow_without_files_fails_saying_why)
 	cr_assert_eq(report_failed_count(&rep), 12);
 }
 
+Test(report, records_without_receiver_summary_still_count)
+{
+	char p[512];
+	snprintf(p, sizeof p, "%s/flows/f1.recv.json", dir);
+	cr_assert_eq(unlink(p), 0);
+	struct report_flow f;
+	memset(&f, 0, sizeof f);
+	cr_assert_eq(report_load_flow(&f, dir, "f1"), 0);
+	cr_assert(f.has_recv);
+	cr_assert_eq(f.st.received, 90);
+	cr_assert_str_eq(f.ifnames[0], "if3");     /* named by index */
+	cr_assert(strstr(f.problem, "f1.recv.json"), "%s", f.problem);
+	free(f.arr);
+}
+
 Test(report, events_read_sorted_and_classified)
 {
 	cr_assert_eq(rep.n_events, 6);            /* two malformed lines skipped */
