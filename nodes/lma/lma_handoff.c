@@ -95,7 +95,8 @@ static bool subset_of_req(const struct lma *l, const struct bce_session *s,
 
 static bool key_eq(const struct bce_session *s, const struct bce_key *k)
 {
-	return s->ll_id_len == k->ll_id_len && memcmp(s->ll_id, k->ll_id, k->ll_id_len) == 0 &&
+	return s->ll_id_len == k->ll_id_len &&
+	       (k->ll_id_len == 0 || memcmp(s->ll_id, k->ll_id, k->ll_id_len) == 0) &&
 	       s->att == k->att;
 }
 

@@ -152,7 +152,8 @@ static uint64_t session_hash(const struct bce_cache *bc, const struct bce_key *k
 	memcpy(buf + n, k->mn_id, k->mn_id_len);
 	n += k->mn_id_len;
 	buf[n++] = k->ll_id_len;
-	memcpy(buf + n, k->ll_id, k->ll_id_len);
+	if (k->ll_id_len)
+		memcpy(buf + n, k->ll_id, k->ll_id_len);
 	n += k->ll_id_len;
 	buf[n++] = k->att;
 	return hash_siphash24(&bc->key, buf, n);
@@ -169,7 +170,7 @@ static bool session_matches(const struct bce_session *s, const struct bce_key *k
 	return s->mn->id_len == k->mn_id_len &&
 	       memcmp(s->mn->id, k->mn_id, k->mn_id_len) == 0 &&
 	       s->ll_id_len == k->ll_id_len &&
-	       memcmp(s->ll_id, k->ll_id, k->ll_id_len) == 0 &&
+	       (k->ll_id_len == 0 || memcmp(s->ll_id, k->ll_id, k->ll_id_len) == 0) &&
 	       s->att == k->att && (k->any_bid || s->bid == k->bid);
 }
 

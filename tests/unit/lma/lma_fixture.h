@@ -89,6 +89,10 @@ FIXTURE_FN void fixture_start(void)
 {
 	const char *why = NULL;
 
+	/* A test that reconfigures runs after the suite's init (Criterion
+	 * treats .init = NULL as unset): replace that engine. */
+	lma_free(L);
+	lma_actions_fini(&A);
 	L = lma_new(&C, &why);
 	cr_assert_not_null(L, "lma_new: %s", why);
 	lma_actions_init(&A);
@@ -103,6 +107,7 @@ FIXTURE_FN void setup(void)
 FIXTURE_FN void teardown(void)
 {
 	lma_free(L);
+	L = NULL;
 	lma_actions_fini(&A);
 }
 

@@ -1,0 +1,376 @@
+/*
+ * lma_io.c - carries out what the LMA engine decides (see lma_io.h).
+ *
+ * Owns: every system call of lmad but main()'s: MH socket in/out (decode,
+ * encode), routes HNP/plen dev pmip0 (RFC 5213 5.6.1: the LMA's route to
+ * the MN's prefix points into the tunnel), the user-space tunnel (TUN read
+ * -> Proxy-CoA lookup -> protocol 41 send; protocol 41 receive -> source
+ * check 5.6.2 -> TUN write), the protocol timer, the control socket and the
+ * event datagrams. Must not: decide anything about bindings.
+ */
+#include "lma_io.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <ev.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "nio.h"
+
+#define PKT_MAX     65536
+#define BATCH       64          /* packets per readiness, then yield */
+#define IP6_HDR_LEN 40
+
+struct lma_io_stats {
+	uint64_t mh_received, mh_malformed, mh_not_bu, mh_send_errors;
+	uint64_t route_errors, tun_bad, tnl_bad, tnl_send_errors, tun_write_errors;
+};
+
+struct lma_io {
+	struct ev_loop *loop;
+	struct lma *l;
+	struct lma_io_opts o;
+	struct in6_addr lmaa;
+	int mh_fd, tun_fd, tnl_fd, tun_ifindex;
+	ev_io mh_w, tun_w, tnl_w;
+	ev_timer timer;
+	struct nio_ctl *ctl;
+	struct nio_events *ev;
+	struct lma_actions acts;
+	struct lma_io_stats st;
+	struct nio_ratelimit rl;
+	uint8_t buf[PKT_MAX];
+};
+
+#define LOG(io, ...) do { \
+		unsigned long sup_; \
+		if (nio_ratelimit_ok(&(io)->rl, nio_now_ns(), &sup_)) \
+			nio_log("lmad", __VA_ARGS__); \
+	} while (0)
+
+/* ---- actions ------------------------------------------------------------------ */
+
+static void send_pba(struct lma_io *io, const struct lma_action *a)
+{
+	uint8_t out[2048];
+	const char *why = NULL;
+	int n = mh_encode(&a->pba.msg, NULL, NULL, out, sizeof(out), &why);
+
+	if (n < 0) {
+		io->st.mh_send_errors++;
+		LOG(io, "PBA not encoded: %s", why);
+		return;
+	}
+	if (nio_mh_send(io->mh_fd, &io->lmaa, &a->pba.dst, out, (size_t)n) < 0) {
+		io->st.mh_send_errors++;
+		LOG(io, "PBA not sent: %s", strerror(errno));
+	}
+}
+
+static void route(struct lma_io *io, const struct lma_action *a)
+{
+	const struct mh_prefix *p = &a->route.prefix;
+	int rc;
+
+	if (io->tun_ifindex <= 0)
+		return;
+	if (a->type == LMA_ACT_ROUTE_ADD)
+		rc = nio_route_add(&p->prefix, p->len, io->tun_ifindex, NULL, 0, 0);
+	else
+		rc = nio_route_del(&p->prefix, p->len, io->tun_ifindex, 0);
+	if (rc < 0 && !(a->type == LMA_ACT_ROUTE_DEL && errno == ESRCH)) {
+		char s[64];
+
+		io->st.route_errors++;
+		inet_ntop(AF_INET6, &p->prefix, s, sizeof(s));
+		LOG(io, "%s %s/%u: %s", lma_action_type_name(a->type), s, p->len,
+		    strerror(errno));
+	}
+}
+
+static void arm_timer(struct lma_io *io)
+{
+	uint64_t d = lma_next_deadline(io->l), now = nio_now_ns();
+
+	ev_timer_stop(io->loop, &io->timer);
+	if (d == BCE_NO_DEADLINE)
+		return;
+	/* ev_timer sleeps in whole ms with epoll: protocol timers do not
+	 * need better (design.md); a late wake-up just runs lma_timer later. */
+	ev_timer_set(&io->timer, d > now ? (double)(d - now) / 1e9 : 0.0, 0.0);
+	ev_timer_start(io->loop, &io->timer);
+}
+
+static void run_actions(struct lma_io *io)
+{
+	for (size_t i = 0; i < io->acts.n; i++) {
+		const struct lma_action *a = &io->acts.v[i];
+
+		if (io->o.debug && a->type != LMA_ACT_EVENT)
+			nio_log("lmad", "action %s", lma_action_type_name(a->type));
+		switch (a->type) {
+		case LMA_ACT_SEND_PBA: send_pba(io, a); break;
+		case LMA_ACT_ROUTE_ADD:
+		case LMA_ACT_ROUTE_DEL: route(io, a); break;
+		case LMA_ACT_TIMER_SET: break;          /* arm_timer() below */
+		case LMA_ACT_EVENT:
+			nio_event(io->ev, "%s", a->event.json);
+			if (io->o.debug)
+				nio_log("lmad", "%s", a->event.json);
+			break;
+		}
+	}
+	if (io->acts.overflow)
+		LOG(io, "out of memory: actions lost");
+	lma_actions_clear(&io->acts);
+	arm_timer(io);
+}
+
+/* ---- watchers ------------------------------------------------------------------ */
+
+static void on_mh(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct lma_io *io = w->data;
+	struct in6_addr src, dst;
+	struct mh_msg m;
+	int ifindex;
+
+	(void)loop; (void)revents;
+	for (int i = 0; i < BATCH; i++) {
+		ssize_t n = nio_mh_recv(io->mh_fd, io->buf, sizeof(io->buf), &src, &dst, &ifindex);
+		const char *why = NULL;
+
+		if (n < 0)
+			break;
+		io->st.mh_received++;
+		/* The kernel verified the checksum (IPV6_CHECKSUM 4) and dropped
+		 * bad ones; what reaches us may still be truncated or malformed. */
+		if (mh_decode(io->buf, (size_t)n, NULL, NULL, &m, &why) < 0) {
+			char s[INET6_ADDRSTRLEN];
+
+			io->st.mh_malformed++;
+			inet_ntop(AF_INET6, &src, s, sizeof(s));
+			LOG(io, "malformed MH from %s dropped: %s", s, why);
+			continue;
+		}
+		if (lma_input_pbu(io->l, &src, &m, nio_now_ns(), nio_realtime_ns(), &io->acts) < 0)
+			io->st.mh_not_bu++;
+		run_actions(io);
+	}
+}
+
+static void on_timer(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct lma_io *io = w->data;
+
+	(void)loop; (void)revents;
+	lma_timer(io->l, nio_now_ns(), &io->acts);
+	run_actions(io);
+}
+
+static bool ip6_ok(const uint8_t *p, ssize_t n)
+{
+	return n >= IP6_HDR_LEN && (p[0] >> 4) == 6;
+}
+
+/* Downlink: 5.6.1, a packet for an MN's prefix goes to its Proxy-CoA. */
+static void on_tun(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct lma_io *io = w->data;
+
+	(void)loop; (void)revents;
+	for (int i = 0; i < BATCH; i++) {
+		ssize_t n = read(io->tun_fd, io->buf, sizeof(io->buf));
+		struct in6_addr dst;
+
+		if (n < 0)
+			break;
+		if (!ip6_ok(io->buf, n)) {
+			io->st.tun_bad++;
+			continue;
+		}
+		memcpy(&dst, io->buf + 24, sizeof(dst));
+		const struct in6_addr *peer = lma_downlink_peer(io->l, &dst);
+
+		if (peer && nio_tnl_send(io->tnl_fd, &io->lmaa, peer, io->buf, (size_t)n) < 0)
+			io->st.tnl_send_errors++;
+	}
+}
+
+/* Uplink: 5.6.2, only from the Proxy-CoA the inner source is bound to. */
+static void on_tnl(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct lma_io *io = w->data;
+
+	(void)loop; (void)revents;
+	for (int i = 0; i < BATCH; i++) {
+		struct in6_addr osrc, odst, isrc;
+		ssize_t n = nio_tnl_recv(io->tnl_fd, io->buf, sizeof(io->buf), &osrc, &odst);
+
+		if (n < 0)
+			break;
+		if (!ip6_ok(io->buf, n)) {
+			io->st.tnl_bad++;
+			continue;
+		}
+		memcpy(&isrc, io->buf + 8, sizeof(isrc));
+		if (lma_uplink_check(io->l, &osrc, &isrc) < 0)
+			continue;
+		if (write(io->tun_fd, io->buf, (size_t)n) < 0)
+			io->st.tun_write_errors++;
+	}
+}
+
+/* ---- control socket ------------------------------------------------------------ */
+
+static void show_stats(struct lma_io *io, char *out, size_t cap)
+{
+	json_object *o, *s;
+
+	if (lma_show_stats(io->l, out, cap) < 0 || !(o = json_tokener_parse(out)))
+		return;
+	s = json_object_new_object();
+	json_object_object_add(s, "mh_received", json_object_new_int64((int64_t)io->st.mh_received));
+	json_object_object_add(s, "mh_malformed", json_object_new_int64((int64_t)io->st.mh_malformed));
+	json_object_object_add(s, "mh_not_bu", json_object_new_int64((int64_t)io->st.mh_not_bu));
+	json_object_object_add(s, "mh_send_errors", json_object_new_int64((int64_t)io->st.mh_send_errors));
+	json_object_object_add(s, "route_errors", json_object_new_int64((int64_t)io->st.route_errors));
+	json_object_object_add(s, "tun_bad", json_object_new_int64((int64_t)io->st.tun_bad));
+	json_object_object_add(s, "tnl_bad", json_object_new_int64((int64_t)io->st.tnl_bad));
+	json_object_object_add(s, "tnl_send_errors", json_object_new_int64((int64_t)io->st.tnl_send_errors));
+	json_object_object_add(s, "tun_write_errors", json_object_new_int64((int64_t)io->st.tun_write_errors));
+	json_object_object_add(s, "events_dropped",
+			       json_object_new_int64((int64_t)nio_events_dropped(io->ev)));
+	json_object_object_add(o, "io", s);
+	snprintf(out, cap, "%s", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	json_object_put(o);
+}
+
+static void on_ctl(void *arg, const char *line, char *out, size_t cap)
+{
+	struct lma_io *io = arg;
+
+	while (*line == ' ' || *line == '\t')
+		line++;
+	if (!strcmp(line, "show bindings")) {
+		lma_show_bindings(io->l, nio_now_ns(), out, cap);
+	} else if (!strcmp(line, "show stats")) {
+		show_stats(io, out, cap);
+	} else if (!strcmp(line, "help")) {
+		snprintf(out, cap, "{\"commands\":[\"show bindings\",\"show stats\",\"help\"]}");
+	} else {
+		json_object *o = json_object_new_object();
+		char msg[200];
+
+		snprintf(msg, sizeof(msg), "unknown command: %.150s", line);
+		json_object_object_add(o, "error", json_object_new_string(msg));
+		snprintf(out, cap, "%s", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+		json_object_put(o);
+	}
+}
+
+/* ---- start, stop ------------------------------------------------------------------ */
+
+static int open_dataplane(struct lma_io *io, const char **why)
+{
+	io->tun_fd = nio_tun_open(LMA_IO_TUN_NAME, LMA_IO_TUN_MTU, &io->tun_ifindex);
+	if (io->tun_fd < 0) {
+		*why = "cannot open TUN " LMA_IO_TUN_NAME;
+		return -1;
+	}
+	if (nio_link_set_up(io->tun_ifindex, true) < 0) {
+		*why = "cannot bring " LMA_IO_TUN_NAME " up";
+		return -1;
+	}
+	io->tnl_fd = nio_tnl_open();
+	if (io->tnl_fd < 0) {
+		*why = "cannot open the protocol 41 socket";
+		return -1;
+	}
+	/* 5.6: the LMA forwards between its core side and the tunnel */
+	if (nio_sysctl_set("net.ipv6.conf.all.forwarding", "1") < 0)
+		nio_log("lmad", "warning: cannot enable IPv6 forwarding: %s", strerror(errno));
+	ev_io_init(&io->tun_w, on_tun, io->tun_fd, EV_READ);
+	ev_io_init(&io->tnl_w, on_tnl, io->tnl_fd, EV_READ);
+	io->tun_w.data = io->tnl_w.data = io;
+	ev_io_start(io->loop, &io->tun_w);
+	ev_io_start(io->loop, &io->tnl_w);
+	return 0;
+}
+
+struct lma_io *lma_io_start(struct ev_loop *loop, struct lma *l,
+			    const struct lma_config *cfg, const struct lma_io_opts *o,
+			    const char **why)
+{
+	struct lma_io *io = calloc(1, sizeof(*io));
+
+	if (!io) {
+		*why = "out of memory";
+		return NULL;
+	}
+	io->loop = loop;
+	io->l = l;
+	io->o = *o;
+	io->lmaa = cfg->lmaa;
+	io->mh_fd = io->tun_fd = io->tnl_fd = -1;
+	io->rl.interval_ns = 1000000000ULL / 10;    /* at most 10 lines a second */
+	lma_actions_init(&io->acts);
+	ev_timer_init(&io->timer, on_timer, 0.0, 0.0);
+	io->timer.data = io;
+	io->ev = nio_events_open(o->node);
+	io->mh_fd = nio_mh_open(&cfg->lmaa);
+	if (io->mh_fd < 0) {
+		*why = "cannot open the Mobility Header socket on the LMAA";
+		goto fail;
+	}
+	ev_io_init(&io->mh_w, on_mh, io->mh_fd, EV_READ);
+	io->mh_w.data = io;
+	ev_io_start(loop, &io->mh_w);
+	if (!o->no_dataplane && open_dataplane(io, why) < 0)
+		goto fail;
+	if (o->ctl_path && !(io->ctl = nio_ctl_start(loop, o->ctl_path, on_ctl, io))) {
+		*why = "cannot create the control socket";
+		goto fail;
+	}
+	return io;
+fail:
+	lma_io_stop(io);
+	return NULL;
+}
+
+static void del_routes(void *arg, const struct bce_session *s)
+{
+	struct lma_io *io = arg;
+
+	for (uint8_t i = 0; i < s->n_prefix; i++)
+		nio_route_del(&s->prefix[i]->prefix, s->prefix[i]->len, io->tun_ifindex, 0);
+}
+
+void lma_io_stop(struct lma_io *io)
+{
+	if (!io)
+		return;
+	if (io->tun_ifindex > 0)
+		bce_foreach_session(lma_bce(io->l), del_routes, io);
+	ev_timer_stop(io->loop, &io->timer);
+	if (io->mh_fd >= 0) {
+		ev_io_stop(io->loop, &io->mh_w);
+		close(io->mh_fd);
+	}
+	if (io->tun_fd >= 0) {
+		ev_io_stop(io->loop, &io->tun_w);
+		close(io->tun_fd);
+	}
+	if (io->tnl_fd >= 0) {
+		ev_io_stop(io->loop, &io->tnl_w);
+		close(io->tnl_fd);
+	}
+	nio_ctl_stop(io->ctl);
+	nio_events_close(io->ev);
+	lma_actions_fini(&io->acts);
+	free(io);
+}

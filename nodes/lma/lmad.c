@@ -1,0 +1,178 @@
+/*
+ * lmad.c - the Local Mobility Anchor daemon's main: options, configuration
+ * from a topology file, the event loop, clean shutdown on SIGTERM/SIGINT.
+ *
+ *   lmad [-n] [-d] [-S] -f CONFIG.xml [-N NODE] [-s CTL.sock]
+ *
+ * Owns: the program's life. Must not: hold protocol logic (lma_engine.c and
+ * friends) or system plumbing (lma_io.c).
+ */
+#include <errno.h>
+#include <ev.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+#include "lma.h"
+#include "lma_io.h"
+#include "nio.h"
+#include "topo.h"
+
+struct lmad_args {
+	bool check_only, debug, signalling_only;
+	const char *config, *node, *ctl;
+};
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: lmad [-n] [-d] [-S] -f CONFIG.xml [-N NODE] [-s CTL.sock]\n");
+	exit(2);
+}
+
+static void parse_args(int argc, char **argv, struct lmad_args *a)
+{
+	int c;
+
+	memset(a, 0, sizeof(*a));
+	while ((c = getopt(argc, argv, "ndSf:N:s:h")) != -1) {
+		switch (c) {
+		case 'n': a->check_only = true; break;
+		case 'd': a->debug = true; break;
+		case 'S': a->signalling_only = true; break;
+		case 'f': a->config = optarg; break;
+		case 'N': a->node = optarg; break;
+		case 's': a->ctl = optarg; break;
+		default: usage();
+		}
+	}
+	if (!a->config || optind != argc)
+		usage();
+}
+
+/* NODE, or the only lma node of the file. */
+static const struct topo_node *pick_node(const struct topology *t, const char *name)
+{
+	const struct topo_node *found = NULL;
+
+	if (name) {
+		found = topo_find_node(t, name);
+		if (!found || found->kind != TOPO_NODE_LMA) {
+			fprintf(stderr, "lmad: %s: no lma node named %s\n", t->file, name);
+			return NULL;
+		}
+		return found;
+	}
+	for (size_t i = 0; i < t->n_nodes; i++) {
+		if (t->nodes[i].kind != TOPO_NODE_LMA)
+			continue;
+		if (found) {
+			fprintf(stderr, "lmad: %s: several lma nodes, choose one with -N\n", t->file);
+			return NULL;
+		}
+		found = &t->nodes[i];
+	}
+	if (!found)
+		fprintf(stderr, "lmad: %s: no lma node\n", t->file);
+	return found;
+}
+
+static struct topology *load(const char *path)
+{
+	struct topo_errors errs = { 0 };
+	struct topology *t = topo_load(path, &errs);
+
+	for (size_t i = 0; i < errs.n; i++)
+		fprintf(stderr, "%s\n", errs.msgs[i]);
+	topo_errors_free(&errs);
+	return t;
+}
+
+static const char *ctl_path(const struct lmad_args *a, const char *node, char *buf, size_t cap)
+{
+	const char *dir = getenv("PMIPEMU_STATE_DIR");
+
+	if (a->ctl)
+		return a->ctl;
+	if (!dir)
+		return NULL;
+	snprintf(buf, cap, "%s/%s.ctl", dir, node);
+	return buf;
+}
+
+static void on_signal(struct ev_loop *loop, ev_signal *w, int revents)
+{
+	(void)w; (void)revents;
+	ev_break(loop, EVBREAK_ALL);
+}
+
+static int run(struct lma *l, const struct lma_config *cfg, const struct lmad_args *a,
+	       const char *node)
+{
+	struct ev_loop *loop = ev_default_loop(0);
+	char path[512];
+	const char *why = NULL;
+	struct lma_io_opts o = {
+		.node = node, .ctl_path = ctl_path(a, node, path, sizeof(path)),
+		.debug = a->debug, .no_dataplane = a->signalling_only,
+	};
+	ev_signal sterm, sint;
+
+	struct lma_io *io = lma_io_start(loop, l, cfg, &o, &why);
+	if (!io) {
+		fprintf(stderr, "lmad: %s: %s (%s)\n", node, why, strerror(errno));
+		return 1;
+	}
+	ev_signal_init(&sterm, on_signal, SIGTERM);
+	ev_signal_init(&sint, on_signal, SIGINT);
+	ev_signal_start(loop, &sterm);
+	ev_signal_start(loop, &sint);
+	nio_log("lmad", "%s: serving, control socket %s", node, o.ctl_path ? o.ctl_path : "none");
+	ev_run(loop, 0);
+	nio_log("lmad", "%s: shutting down", node);
+	lma_io_stop(io);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct lmad_args a;
+	struct lma_config cfg;
+	const char *why = NULL;
+	int rc = 2;
+
+	parse_args(argc, argv, &a);
+	struct topology *t = load(a.config);
+	const struct topo_node *n = t ? pick_node(t, a.node) : NULL;
+
+	if (!n)
+		goto out;
+	if (lma_config_from_topo(&cfg, n, &why) < 0) {
+		fprintf(stderr, "lmad: %s:%d: %s\n", n->loc.file ? n->loc.file : a.config,
+			n->loc.line, why);
+		goto out;
+	}
+	/* The hash key keeps hostile prefixes from flooding one chain. */
+	if (getrandom(&cfg.hash_seed, sizeof(cfg.hash_seed), 0) != sizeof(cfg.hash_seed))
+		cfg.hash_seed.k0 = (uint64_t)getpid() * 0x9e3779b97f4a7c15ULL ^ nio_now_ns();
+	struct lma *l = lma_new(&cfg, &why);
+
+	if (!l) {
+		fprintf(stderr, "lmad: %s: %s\n", n->name, why);
+		lma_config_fini(&cfg);
+		goto out;
+	}
+	if (a.check_only) {
+		printf("lmad: %s: configuration ok (%zu MAGs, %zu MN profiles)\n", n->name,
+		       cfg.n_mags, cfg.n_policies);
+		rc = 0;
+	} else {
+		rc = run(l, &cfg, &a, n->name);
+	}
+	lma_free(l);
+	lma_config_fini(&cfg);
+out:
+	topo_free(t);
+	return rc;
+}
