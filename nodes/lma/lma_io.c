@@ -27,7 +27,8 @@
 
 struct lma_io_stats {
 	uint64_t mh_received, mh_malformed, mh_not_bu, mh_send_errors;
-	uint64_t route_errors, tun_bad, tnl_bad, tnl_send_errors, tun_write_errors;
+	uint64_t route_errors, tun_bad, tun_multicast, tnl_bad, tnl_send_errors;
+	uint64_t tun_write_errors;
 };
 
 struct lma_io {
@@ -194,6 +195,11 @@ static void on_tun(struct ev_loop *loop, ev_io *w, int revents)
 			continue;
 		}
 		memcpy(&dst, io->buf + 24, sizeof(dst));
+		if (IN6_IS_ADDR_MULTICAST(&dst)) {
+			/* the kernel's own MLD/ND on pmip0: no MN behind it */
+			io->st.tun_multicast++;
+			continue;
+		}
 		const struct in6_addr *peer = lma_downlink_peer(io->l, &dst);
 
 		if (peer && nio_tnl_send(io->tnl_fd, &io->lmaa, peer, io->buf, (size_t)n) < 0)
@@ -240,6 +246,7 @@ static void show_stats(struct lma_io *io, char *out, size_t cap)
 	json_object_object_add(s, "mh_send_errors", json_object_new_int64((int64_t)io->st.mh_send_errors));
 	json_object_object_add(s, "route_errors", json_object_new_int64((int64_t)io->st.route_errors));
 	json_object_object_add(s, "tun_bad", json_object_new_int64((int64_t)io->st.tun_bad));
+	json_object_object_add(s, "tun_multicast", json_object_new_int64((int64_t)io->st.tun_multicast));
 	json_object_object_add(s, "tnl_bad", json_object_new_int64((int64_t)io->st.tnl_bad));
 	json_object_object_add(s, "tnl_send_errors", json_object_new_int64((int64_t)io->st.tnl_send_errors));
 	json_object_object_add(s, "tun_write_errors", json_object_new_int64((int64_t)io->st.tun_write_errors));
