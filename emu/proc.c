@@ -247,3 +247,17 @@ unsigned long long proc_starttime(pid_t pid)
 	}
 	return v;
 }
+
+bool proc_zombie(pid_t pid)
+{
+	char path[64], buf[512];
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return true;
+	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	char *p = strrchr(buf, ')');
+	return !p || p[1] == '\0' || p[2] == 'Z';
+}

@@ -38,4 +38,7 @@ int proc_status_code(int wstatus);
  * to tell a pid from a recycled one. 0 if the process does not exist. */
 unsigned long long proc_starttime(pid_t pid);
 
+/* True when pid has exited and waits to be reaped. */
+bool proc_zombie(pid_t pid);
+
 #endif

@@ -290,6 +290,32 @@ static int daemons_start(struct run *r)
 	return 0;
 }
 
+/* A daemon is ready when its control socket exists. */
+static int daemons_ready(struct run *r)
+{
+	const uint64_t limit_ns = 5000000000ull;
+	uint64_t t0 = run_now_ns();
+
+	for (size_t i = 0; i < r->n_procs; i++) {
+		const struct run_proc *p = &r->procs[i];
+		char ctl[400];
+		if (p->kind != RUN_PROC_DAEMON)
+			continue;
+		snprintf(ctl, sizeof(ctl), "%s/%s.ctl", r->st.dir, r->t->nodes[p->node].name);
+		while (access(ctl, F_OK) < 0) {
+			if (run_now_ns() - t0 > limit_ns || proc_zombie(p->pid)) {
+				fprintf(stderr, "pmipemu: node %s: %s did not come up (see %s/logs/%s-%s.log)\n",
+					r->t->nodes[p->node].name, p->name, r->out_dir,
+					r->t->nodes[p->node].name, p->name);
+				return -1;
+			}
+			struct timespec ts = { 0, 2000000 };
+			nanosleep(&ts, NULL);
+		}
+	}
+	return 0;
+}
+
 static size_t node_idx(const struct topology *t, const char *name)
 {
 	for (size_t i = 0; i < t->n_nodes; i++)
@@ -415,21 +441,8 @@ static int bring_up(struct run *r)
 	r->links = link_engine_new(r->loop, r->t->seed, r->out_dir);
 	if (!r->links)
 		return -1;
-	if (nodes_up(r) < 0 || links_up(r) < 0)
+	if (nodes_up(r) < 0)
 		return -1;
-	r->t0_ns = run_now_ns();
-	r->bringup_ns = r->t0_ns - start;
-	evlog_set_t0(r->log, r->t0_ns);
-
-	struct json_object *o = json_object_new_object();
-	json_object_object_add(o, "topology", json_object_new_string(r->t->name));
-	json_object_object_add(o, "seed", json_object_new_int64((int64_t)r->t->seed));
-	json_object_object_add(o, "nodes", json_object_new_int((int)r->t->n_nodes));
-	json_object_object_add(o, "links", json_object_new_int((int)r->t->n_links));
-	json_object_object_add(o, "bringup_ms", json_object_new_double((double)r->bringup_ns / 1e6));
-	json_object_object_add(o, "run_id", json_object_new_string(r->st.id));
-	evlog_emit(r->log, "run_start", NULL, o);
-
 	size_t cap = r->t->n_flows * 2 + r->t->n_nodes + r->t->n_events + 16;
 	for (size_t i = 0; i < r->t->n_nodes; i++)
 		cap += r->t->nodes[i].n_procs * 2;
@@ -439,7 +452,30 @@ static int bring_up(struct run *r)
 	r->cap_procs = cap;
 	if (!r->procs)
 		return -1;
-	if (daemons_start(r) < 0 || receivers_start(r) < 0)
+	/* The network is ready before anything attaches: the daemons run and
+	 * listen before a single carrier comes on, so that they see every
+	 * attachment (an MN sends its first Router Solicitation the moment its
+	 * carrier appears, the next one only seconds later). */
+	uint64_t d0 = run_now_ns();
+	if (daemons_start(r) < 0 || daemons_ready(r) < 0)
+		return -1;
+	r->daemons_ns = run_now_ns() - d0;
+	if (links_up(r) < 0)
+		return -1;
+	r->t0_ns = run_now_ns();
+	r->bringup_ns = r->t0_ns - start - r->daemons_ns;
+	evlog_set_t0(r->log, r->t0_ns);
+
+	struct json_object *o = json_object_new_object();
+	json_object_object_add(o, "topology", json_object_new_string(r->t->name));
+	json_object_object_add(o, "seed", json_object_new_int64((int64_t)r->t->seed));
+	json_object_object_add(o, "nodes", json_object_new_int((int)r->t->n_nodes));
+	json_object_object_add(o, "links", json_object_new_int((int)r->t->n_links));
+	json_object_object_add(o, "bringup_ms", json_object_new_double((double)r->bringup_ns / 1e6));
+	json_object_object_add(o, "daemons_ms", json_object_new_double((double)r->daemons_ns / 1e6));
+	json_object_object_add(o, "run_id", json_object_new_string(r->st.id));
+	evlog_emit(r->log, "run_start", NULL, o);
+	if (receivers_start(r) < 0)
 		return -1;
 	return run_sched_build(r);
 }

@@ -99,7 +99,8 @@ struct run {
 	struct evlog *log;
 	uint64_t t0_ns;                 /* CLOCK_MONOTONIC at t = 0 */
 	uint64_t duration_ns;
-	uint64_t bringup_ns;
+	uint64_t bringup_ns;            /* namespaces, TAPs, links */
+	uint64_t daemons_ns;            /* daemons started until ready */
 
 	struct run_proc *procs;
 	size_t n_procs, cap_procs;

@@ -118,8 +118,9 @@ void run_report_finish(struct run *r, struct run_result *res, uint64_t teardown_
 		report_print_expects(&rep, stdout);
 	} else {
 		report_print_summary(&rep, stdout);
-		printf("bring-up %.1f ms, teardown %.1f ms; results in %s\n",
-		       (double)r->bringup_ns / 1e6, (double)teardown_ns / 1e6, r->out_dir);
+		printf("bring-up %.1f ms (daemons ready in %.1f ms more), teardown %.1f ms; results in %s\n",
+		       (double)r->bringup_ns / 1e6, (double)r->daemons_ns / 1e6,
+		       (double)teardown_ns / 1e6, r->out_dir);
 	}
 	fflush(stdout);
 	report_free(&rep);

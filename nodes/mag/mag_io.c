@@ -18,6 +18,8 @@
 #include <arpa/inet.h>
 #include <net/if.h>
 #include <sys/ioctl.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
 #include <sys/socket.h>
 #include <ev.h>
 
@@ -46,6 +48,10 @@ struct mag_access_io {
 	char name[MAG_IFNAME_MAX];
 	uint8_t mac[6];
 	struct in6_addr ll;                  /* fe80:: from the MAC, RFC 5213 6.8 */
+	int pkt_fd;                          /* AF_PACKET: the L2 attach trigger */
+	ev_io pkt_w;
+	uint8_t unknown[4][6];               /* MACs without a policy profile */
+	unsigned n_unknown;
 };
 
 struct mag_io {
@@ -359,6 +365,94 @@ static void on_tnl(struct ev_loop *loop, ev_io *w, int revents)
 	}
 }
 
+/*
+ * The L2 attach trigger. RFC 5213 6.9.1.1 leaves attachment detection to the
+ * link layer; a stock Linux MN sends no Router Solicitation when its carrier
+ * comes back after an L2 handoff (it only repeats its MLD reports), so an RS
+ * alone would miss it. After a carrier-up on an access interface the MAG
+ * watches that link's frames until the first one from an MN it has a policy
+ * profile for (by MAC = MN-LL-ID), then stops watching: the steady-state data
+ * path never reaches this socket.
+ */
+static bool pkt_unknown(struct mag_access_io *acc, const uint8_t mac[6])
+{
+	for (unsigned i = 0; i < acc->n_unknown && i < 4; i++)
+		if (!memcmp(acc->unknown[i], mac, 6))
+			return true;
+	return false;
+}
+
+static void pkt_watch(struct mag_access_io *acc, bool on)
+{
+	struct mag_io *io = acc->io;
+	uint8_t frame[64];
+
+	if (acc->pkt_fd < 0)
+		return;
+	if (!on) {
+		ev_io_stop(io->loop, &acc->pkt_w);
+		return;
+	}
+	while (recv(acc->pkt_fd, frame, sizeof(frame), MSG_DONTWAIT) >= 0)
+		;                        /* frames from before the carrier change */
+	acc->n_unknown = 0;
+	ev_io_start(io->loop, &acc->pkt_w);
+}
+
+static void on_pkt(struct ev_loop *loop, ev_io *w, int revents)
+{
+	(void)loop; (void)revents;
+	struct mag_access_io *acc = w->data;
+	struct mag_io *io = acc->io;
+	uint8_t frame[64];
+	for (int n = 0; n < BATCH; n++) {
+		struct sockaddr_ll sll;
+		socklen_t sl = sizeof(sll);
+		ssize_t len = recvfrom(acc->pkt_fd, frame, sizeof(frame), MSG_TRUNC,
+				       (struct sockaddr *)&sll, &sl);
+		if (len < 0)
+			return;
+		if (len < 14 || sll.sll_pkttype == PACKET_OUTGOING || (frame[6] & 1))
+			continue;
+		const uint8_t *mac = frame + 6;
+		if (pkt_unknown(acc, mac))
+			continue;
+		const char *why;
+		if (mag_mn_rs(io->m, acc->ifindex, mac, engine_now(io), io->acts, &why) < 0) {
+			if (acc->n_unknown < 4)
+				memcpy(acc->unknown[acc->n_unknown++], mac, 6);
+			if (io->o.debug)
+				io_log(io, "frame on %s: %s", acc->name, why);
+			run_acts(io);
+			continue;
+		}
+		run_acts(io);
+		pkt_watch(acc, false);
+		return;
+	}
+}
+
+static int pkt_open(struct mag_access_io *acc)
+{
+	struct sockaddr_ll sll = {
+		.sll_family = AF_PACKET,
+		.sll_protocol = htons(ETH_P_ALL),
+		.sll_ifindex = acc->ifindex,
+	};
+	acc->pkt_fd = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC,
+			     htons(ETH_P_ALL));
+	if (acc->pkt_fd < 0)
+		return -1;
+	if (bind(acc->pkt_fd, (struct sockaddr *)&sll, sizeof(sll)) < 0) {
+		close(acc->pkt_fd);
+		acc->pkt_fd = -1;
+		return -1;
+	}
+	ev_io_init(&acc->pkt_w, on_pkt, acc->pkt_fd, EV_READ);
+	acc->pkt_w.data = acc;
+	return 0;
+}
+
 static void on_link(void *arg, int ifindex, const char *ifname, bool carrier, bool up)
 {
 	struct mag_io *io = arg;
@@ -366,8 +460,12 @@ static void on_link(void *arg, int ifindex, const char *ifname, bool carrier, bo
 		return;
 	if (io->o.debug)
 		io_log(io, "%s carrier %s, %s", ifname, carrier ? "on" : "off", up ? "up" : "down");
-	if (carrier && up)
-		return;                  /* attach waits for the MN's RS */
+	if (carrier && up) {
+		/* attach waits for the MN's RS or its first frame */
+		pkt_watch(acc_by_ifindex(io, ifindex), true);
+		return;
+	}
+	pkt_watch(acc_by_ifindex(io, ifindex), false);
 	mag_mn_detach(io->m, ifindex, engine_now(io), io->acts);
 	for (size_t i = 0; i < MAG_BUL_MAX; i++)
 		if (io->rs[i].ifindex == ifindex)
@@ -428,6 +526,7 @@ static int access_open(struct mag_io *io, size_t i, const char **why)
 	const struct mag_access *ca = &mag_cfg(io->m)->access[i];
 	acc->io = io;
 	acc->fd = -1;
+	acc->pkt_fd = -1;
 	acc->ifindex = ca->ifindex;
 	memcpy(acc->name, ca->name, sizeof(acc->name));
 	nio_link_set_up(acc->ifindex, true);
@@ -449,6 +548,12 @@ static int access_open(struct mag_io *io, size_t i, const char **why)
 	acc->w.data = acc;
 	ev_io_start(io->loop, &acc->w);
 	io->n_acc = i + 1;
+	if (pkt_open(acc) < 0) {
+		*why = "cannot open the access interface's packet socket";
+		return -1;
+	}
+	if (nio_link_carrier(acc->ifindex) == 1)
+		pkt_watch(acc, true);
 	return 0;
 }
 
@@ -573,8 +678,10 @@ void mag_io_stop(struct mag_io *io)
 	close_watched(io, &io->tun_w, &io->tun_fd);
 	close_watched(io, &io->tnl_w, &io->tnl_fd);
 	close_watched(io, &io->mh_w, &io->mh_fd);
-	for (size_t i = 0; i < io->n_acc; i++)
+	for (size_t i = 0; i < io->n_acc; i++) {
 		close_watched(io, &io->acc[i].w, &io->acc[i].fd);
+		close_watched(io, &io->acc[i].pkt_w, &io->acc[i].pkt_fd);
+	}
 	if (io->lm)
 		nio_linkmon_stop(io->lm);
 	if (io->ctl)
