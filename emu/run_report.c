@@ -6,6 +6,9 @@
 #include "run.h"
 #include "link.h"
 #include "report.h"
+#include "evlog.h"
+
+#include <json-c/json.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,7 +42,7 @@ static void snap_links(struct run *r, struct run_snapshot *s)
 			o->dup = c.dup;
 			o->drop_loss = c.drop_loss;
 			o->drop_queue = c.drop_queue;
-			o->drop_down = c.drop_down + c.drop_tx + c.in_flight;
+			o->drop_down = c.drop_down;
 			o->bytes_in = c.bytes_in;
 			o->bytes_out = c.bytes_out;
 		}
@@ -69,12 +72,42 @@ static void snap_execs(struct run *r, struct run_snapshot *s)
 	}
 }
 
+/* The drops summary of the events log: one event per link at the end. */
+static void log_link_stats(struct run *r, const struct run_snapshot *s)
+{
+	static const char *dir[2] = { "ab", "ba" };
+	for (size_t i = 0; i < s->n_links; i++) {
+		struct json_object *o = json_object_new_object();
+		json_object_object_add(o, "link", json_object_new_string(s->links[i].name));
+		for (int d = 0; d < 2; d++) {
+			const struct report_link_counters *c = &s->links[i].dir[d];
+			struct json_object *x = json_object_new_object();
+			json_object_object_add(x, "in", json_object_new_int64((int64_t)c->in));
+			json_object_object_add(x, "delivered", json_object_new_int64((int64_t)c->delivered));
+			json_object_object_add(x, "drop_loss", json_object_new_int64((int64_t)c->drop_loss));
+			json_object_object_add(x, "drop_queue", json_object_new_int64((int64_t)c->drop_queue));
+			json_object_object_add(x, "drop_down", json_object_new_int64((int64_t)c->drop_down));
+			json_object_object_add(x, "dup", json_object_new_int64((int64_t)c->dup));
+			/* Not in the report's counters: refused by the far TAP, and
+			 * still in flight when the run ended. */
+			struct link_counters lc;
+			link_engine_counters(r->links, r->link_ids ? r->link_ids[i] : -1,
+					     (enum link_dir_id)d, &lc);
+			json_object_object_add(x, "drop_tx", json_object_new_int64((int64_t)lc.drop_tx));
+			json_object_object_add(x, "in_flight", json_object_new_int64((int64_t)lc.in_flight));
+			json_object_object_add(o, dir[d], x);
+		}
+		evlog_emit(r->log, "link_stats", NULL, o);
+	}
+}
+
 void run_report_snapshot(struct run *r)
 {
 	struct run_snapshot *s = calloc(1, sizeof(*s));
 	if (!s)
 		return;
 	snap_links(r, s);
+	log_link_stats(r, s);
 	snap_execs(r, s);
 	s->started_at = (int64_t)time(NULL) - (int64_t)(run_t_ns(r) / 1000000000ull);
 	s->duration_ns = run_t_ns(r);
