@@ -7,8 +7,10 @@
 
 TestSuite(mag_multi, .init = tsetup, .fini = tteardown);
 
+/* Runs after the suite's init: release what it made first. */
 static void combined_setup(void)
 {
+	tteardown();
 	tcfg_default();
 	tcfg.multi_session_pbu = true;
 	tstart();
