@@ -1,0 +1,29 @@
+/*
+ * mn_int.h - the MN engine's insides, shared by its files (engine, action
+ * list, control answers) and by the unit tests. Not for the shell.
+ */
+#ifndef PMIPEMU_MN_INT_H
+#define PMIPEMU_MN_INT_H
+
+#include "mn.h"
+
+struct mn {
+	struct mn_cfg cfg;
+	struct mn_iface ifc[MN_IFACE_MAX];
+	size_t n_ifc;
+	struct mn_stats stats;
+	uint64_t deadline_ns;            /* last TIMER_SET sent */
+};
+
+struct mn_act *mn_act_push(struct mn_acts *acts, enum mn_act_type t);
+void mn_act_event(struct mn_acts *acts, enum mn_event ev, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void mn_act_log(struct mn_acts *acts, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* "2001:db8::/64" */
+void mn_fmt_prefix(char *buf, size_t cap, const struct in6_addr *p, uint8_t plen);
+/* a masked to plen bits */
+void mn_prefix_mask(struct in6_addr *out, const struct in6_addr *a, uint8_t plen);
+bool mn_prefix_covers(const struct in6_addr *p, uint8_t plen, const struct in6_addr *a);
+
+#endif
