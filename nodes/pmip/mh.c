@@ -2,6 +2,9 @@
  * mh.c - the Mobility Header and its messages: BU/PBU, BA/PBA, Heartbeat
  * (RFC 6275 6.1, RFC 5213 8.1-8.2, RFC 5847 5.1).
  *
+ * Handover Initiate / Acknowledge (RFC 5568 6.2.1-6.2.2, with the P and F
+ * flags of RFC 5949 6.2.1) carry 4 octets of data: options start at 10.
+ *
  * Owns: the fixed header, each message's fixed part, header length and
  * checksum handling, helpers on struct mh_msg. Options are mh_opt.c's.
  * Must not: read past the buffer or the Header Len, allocate, log.
@@ -19,6 +22,7 @@
 
 #define MH_HDR_LEN     6        /* up to and including Checksum */
 #define MH_OPTS_OFF    12       /* BU, BA, Heartbeat: 6 octets of data */
+#define MH_HI_OPTS_OFF 10       /* HI, HAck: 4 octets of data */
 #define MH_LEN_MAX     ((255 + 1) * 8)
 #define MH_NEXT_HEADER 135      /* IANA protocol number of the MH */
 
@@ -31,7 +35,8 @@ void mh_msg_init(struct mh_msg *m, enum mh_type type)
 	memset(m, 0, sizeof *m);
 	m->type = (uint8_t)type;
 	m->payload_proto = IPPROTO_NONE;   /* RFC 6275 6.1.1: 59 */
-	if (type == MH_TYPE_BU || type == MH_TYPE_BA)
+	if (type == MH_TYPE_BU || type == MH_TYPE_BA || type == MH_TYPE_HI ||
+	    type == MH_TYPE_HACK)
 		m->n_groups = 1;
 	if (type == MH_TYPE_HEARTBEAT)
 		m->hb_request = true;
@@ -61,6 +66,31 @@ static void dec_hb(const uint8_t *p, struct mh_msg *m)
 	m->hb_seq = wire_get32(p + 8);
 }
 
+/* RFC 5568 6.2.1 (HI): Sequence #, flags, Code; 6.2.2 (HAck): Sequence #,
+ * Reserved, Code. */
+static void dec_hi(const uint8_t *p, struct mh_msg *m)
+{
+	m->seq = wire_get16(p + 6);
+	m->hi_flags = m->type == MH_TYPE_HI ? p[8] : 0;
+	m->hi_code = p[9];
+}
+
+/* Where a type's options start: 0 for a type we do not speak. */
+static size_t opts_off(uint8_t type)
+{
+	switch (type) {
+	case MH_TYPE_BU:
+	case MH_TYPE_BA:
+	case MH_TYPE_HEARTBEAT:
+		return MH_OPTS_OFF;
+	case MH_TYPE_HI:
+	case MH_TYPE_HACK:
+		return MH_HI_OPTS_OFF;
+	default:
+		return 0;
+	}
+}
+
 /* Header checks of RFC 6275 9.2: length against the buffer, the type's
  * minimum length, the checksum. */
 static int dec_header(const uint8_t *p, size_t len, const struct in6_addr *src,
@@ -86,7 +116,7 @@ static int dec_header(const uint8_t *p, size_t len, const struct in6_addr *src,
 int mh_decode(const uint8_t *p, size_t len, const struct in6_addr *src,
 	      const struct in6_addr *dst, struct mh_msg *out, const char **why)
 {
-	size_t mh_len;
+	size_t mh_len, off;
 
 	memset(out, 0, sizeof *out);
 	if (len >= 3)
@@ -96,14 +126,15 @@ int mh_decode(const uint8_t *p, size_t len, const struct in6_addr *src,
 	mh_msg_init(out, (enum mh_type)p[2]);
 	out->payload_proto = p[0];
 	out->checksum = wire_get16(p + 4);
-	if (out->type != MH_TYPE_BU && out->type != MH_TYPE_BA &&
-	    out->type != MH_TYPE_HEARTBEAT) {
+	off = opts_off(out->type);
+	if (off == 0) {
 		*why = "unsupported MH Type";
 		return -1;
 	}
-	/* Each type we speak has 6 octets of data (RFC 6275 6.1.7, 6.1.8,
-	 * RFC 5847 5.1): Header Len 0 (8 octets) is the one too-short case. */
-	if (mh_len < MH_OPTS_OFF) {
+	/* Each type we speak has 6 (RFC 6275 6.1.7, 6.1.8, RFC 5847 5.1) or
+	 * 4 (RFC 5568 6.2.1, 6.2.2) octets of data: Header Len 0 (8 octets)
+	 * is the one too-short case. */
+	if (mh_len < off) {
 		*why = "Header Len below the message minimum";
 		return -1;
 	}
@@ -111,9 +142,11 @@ int mh_decode(const uint8_t *p, size_t len, const struct in6_addr *src,
 		dec_bu(p, out);
 	else if (out->type == MH_TYPE_BA)
 		dec_ba(p, out);
-	else
+	else if (out->type == MH_TYPE_HEARTBEAT)
 		dec_hb(p, out);
-	return mh_opts_decode(p, MH_OPTS_OFF, mh_len, out, why);
+	else
+		dec_hi(p, out);
+	return mh_opts_decode(p, off, mh_len, out, why);
 }
 
 /* --- encode -------------------------------------------------------------- */
@@ -138,6 +171,12 @@ static int enc_fixed(const struct mh_msg *m, uint8_t *buf, const char **why)
 				   (m->hb_request ? 0 : MH_HB_R));
 		wire_put32(buf + 8, m->hb_seq);
 		return 0;
+	case MH_TYPE_HI:
+	case MH_TYPE_HACK:
+		wire_put16(buf + 6, m->seq);
+		buf[8] = m->type == MH_TYPE_HI ? m->hi_flags : 0;
+		buf[9] = m->hi_code;
+		return 0;
 	default:
 		*why = "unsupported MH Type";
 		return -1;
@@ -148,7 +187,7 @@ int mh_encode(const struct mh_msg *m, const struct in6_addr *src,
 	      const struct in6_addr *dst, uint8_t *buf, size_t cap,
 	      const char **why)
 {
-	size_t off = MH_OPTS_OFF;
+	size_t off = opts_off(m->type);
 
 	if (cap < MH_OPTS_OFF) {
 		*why = "buffer too small";
@@ -267,6 +306,11 @@ static bool fixed_equal(const struct mh_msg *a, const struct mh_msg *b)
 		return a->hb_request == b->hb_request &&
 		       a->hb_unsolicited == b->hb_unsolicited &&
 		       a->hb_seq == b->hb_seq;
+	case MH_TYPE_HI:
+		return a->seq == b->seq && a->hi_flags == b->hi_flags &&
+		       a->hi_code == b->hi_code;
+	case MH_TYPE_HACK:
+		return a->seq == b->seq && a->hi_code == b->hi_code;
 	default:
 		return true;
 	}
@@ -284,6 +328,9 @@ bool mh_msg_equal(const struct mh_msg *a, const struct mh_msg *b)
 			     memcmp(a->mn_id, b->mn_id, a->mn_id_len)))
 		return false;
 	if (a->has_timestamp && a->timestamp != b->timestamp)
+		return false;
+	if (a->has_alt_coa != b->has_alt_coa ||
+	    (a->has_alt_coa && memcmp(&a->alt_coa, &b->alt_coa, 16)))
 		return false;
 	for (i = 0; i < a->n_groups && i < MH_GROUP_MAX; i++)
 		if (!group_equal(&a->group[i], &b->group[i]))

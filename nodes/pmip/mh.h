@@ -32,6 +32,8 @@ enum mh_type {
 	MH_TYPE_BA = 6,              /* PBA when the P flag is set */
 	MH_TYPE_BE = 7,
 	MH_TYPE_HEARTBEAT = 13,      /* RFC 5847 */
+	MH_TYPE_HI = 14,             /* Handover Initiate, RFC 5568 6.2.1, RFC 5949 6.2.1 */
+	MH_TYPE_HACK = 15,           /* Handover Acknowledge, RFC 5568 6.2.2 */
 	MH_TYPE_BR = 16,             /* Binding Revocation, RFC 5846 */
 	MH_TYPE_UPN = 19,            /* Update Notification, RFC 7077 */
 	MH_TYPE_UPA = 20,
@@ -42,6 +44,7 @@ const char *mh_type_name(unsigned type);
 enum mh_opt_type {
 	MH_OPT_PAD1 = 0,
 	MH_OPT_PADN = 1,
+	MH_OPT_ALT_COA = 3,          /* Alternate Care-of Address, RFC 6275 6.2.5 */
 	MH_OPT_MN_ID = 8,            /* RFC 4283 */
 	MH_OPT_HNP = 22,             /* RFC 5213 8.3 */
 	MH_OPT_HI = 23,              /* 8.4 */
@@ -65,6 +68,22 @@ const char *mh_opt_name(unsigned type);
 #define MH_BA_K 0x80
 #define MH_BA_R 0x40
 #define MH_BA_P 0x20
+
+/* Handover Initiate flags (RFC 5568 6.2.1; P and F: RFC 5949 6.2.1), the
+ * octet after the Sequence Number. */
+#define MH_HINIT_S 0x80                /* assigned address configuration */
+#define MH_HINIT_U 0x40                /* buffer */
+#define MH_HINIT_P 0x20                /* proxy: the HI is about a PMIPv6 MN */
+#define MH_HINIT_F 0x10                /* forwarding: set up a tunnel */
+
+/* Handover Acknowledge codes (RFC 5568 6.2.2). */
+enum mh_hack_code {
+	MH_HACK_ACCEPTED = 0,                    /* Handover Accepted */
+	MH_HACK_NOT_ACCEPTED = 128,              /* reason unspecified */
+	MH_HACK_ADMINISTRATIVELY_PROHIBITED = 129,
+	MH_HACK_INSUFFICIENT_RESOURCES = 130,
+};
+const char *mh_hack_code_name(unsigned code);
 
 /* PBA status codes (IANA; RFC 6275 6.1.8, RFC 5213 8.9). */
 enum pba_status {
@@ -165,6 +184,11 @@ struct mh_msg {
 	bool hb_unsolicited;         /* U flag */
 	uint32_t hb_seq;
 
+	/* Handover Initiate / Acknowledge (types 14, 15, RFC 5568 6.2.1-6.2.2);
+	 * the sequence number is seq above. */
+	uint8_t hi_flags;            /* MH_HINIT_* (HI); HAck: Reserved, sent 0 */
+	uint8_t hi_code;             /* HI Code; HAck: enum mh_hack_code */
+
 	/* Common options */
 	bool has_mn_id;
 	uint8_t mn_id_subtype;
@@ -172,8 +196,10 @@ struct mh_msg {
 	uint8_t mn_id[MH_MN_ID_MAX]; /* not NUL-terminated; see mh_mn_id_str() */
 	bool has_timestamp;
 	uint64_t timestamp;          /* RFC 5213 8.8: 48-bit seconds . 16-bit 1/65536 s */
+	bool has_alt_coa;
+	struct in6_addr alt_coa;     /* Alternate Care-of Address (RFC 6275 6.2.5) */
 
-	/* Per-session groups; group 0 always exists for BU/BA. */
+	/* Per-session groups; group 0 always exists for BU/BA/HI/HAck. */
 	uint8_t n_groups;
 	struct mh_group group[MH_GROUP_MAX];
 

@@ -31,6 +31,7 @@ const char *mh_type_name(unsigned type)
 		NAME(MH_TYPE_BRR), NAME(MH_TYPE_HOTI), NAME(MH_TYPE_COTI),
 		NAME(MH_TYPE_HOT), NAME(MH_TYPE_COT), NAME(MH_TYPE_BU),
 		NAME(MH_TYPE_BA), NAME(MH_TYPE_BE), NAME(MH_TYPE_HEARTBEAT),
+		NAME(MH_TYPE_HI), NAME(MH_TYPE_HACK),
 		NAME(MH_TYPE_BR), NAME(MH_TYPE_UPN), NAME(MH_TYPE_UPA),
 	};
 	return FIND(t, type);
@@ -42,9 +43,19 @@ const char *mh_opt_name(unsigned type)
 		NAME(MH_OPT_PAD1), NAME(MH_OPT_PADN), NAME(MH_OPT_MN_ID),
 		NAME(MH_OPT_HNP), NAME(MH_OPT_HI), NAME(MH_OPT_ATT),
 		NAME(MH_OPT_MN_LL_ID), NAME(MH_OPT_LL_ADDR),
-		NAME(MH_OPT_TIMESTAMP), NAME(MH_OPT_BID),
+		NAME(MH_OPT_TIMESTAMP), NAME(MH_OPT_BID), NAME(MH_OPT_ALT_COA),
 	};
 	return FIND(t, type);
+}
+
+const char *mh_hack_code_name(unsigned code)
+{
+	static const struct name_entry t[] = {
+		NAME(MH_HACK_ACCEPTED), NAME(MH_HACK_NOT_ACCEPTED),
+		NAME(MH_HACK_ADMINISTRATIVELY_PROHIBITED),
+		NAME(MH_HACK_INSUFFICIENT_RESOURCES),
+	};
+	return FIND(t, code);
 }
 
 const char *pba_status_name(unsigned status)

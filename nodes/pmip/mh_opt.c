@@ -1,6 +1,6 @@
 /*
  * mh_opt.c - the mobility option table: length, alignment, decode and
- * encode of every option pmipemu speaks (RFC 6275 6.2, RFC 4283 3,
+ * encode of every option pmipemu speaks (RFC 6275 6.2, 6.2.5, RFC 4283 3,
  * RFC 5213 8.3-8.8, RFC 5648 6.2).
  *
  * Owns: the TLV walk, Pad1/PadN, the assignment of options to session
@@ -192,6 +192,21 @@ static int dec_timestamp(struct dec_ctx *c, const uint8_t *d, uint8_t len,
 	return 0;
 }
 
+/* RFC 6275 6.2.5: one IPv6 address; in an HI it names the peer MAG
+ * (doc/protocol.md "Appendix D"). Common to the message, like MN-ID. */
+static int dec_alt_coa(struct dec_ctx *c, const uint8_t *d, uint8_t len,
+		       const char **why)
+{
+	(void)len;
+	if (c->m->has_alt_coa) {
+		*why = "duplicate Alternate Care-of Address option";
+		return -1;
+	}
+	c->m->has_alt_coa = true;
+	memcpy(c->m->alt_coa.s6_addr, d, 16);
+	return 0;
+}
+
 /* RFC 5648 6.2 (BID-PRI: RFC 6089 4.1): BID, Status, H|BID-PRI, then an
  * optional IPv4 (4) or IPv6 (16) care-of address. */
 static int dec_bid(struct dec_ctx *c, const uint8_t *d, uint8_t len,
@@ -292,6 +307,14 @@ static int enc_timestamp(const struct mh_msg *m, const struct mh_group *g,
 	return 8;
 }
 
+static int enc_alt_coa(const struct mh_msg *m, const struct mh_group *g,
+		       unsigned idx, uint8_t *d, const char **why)
+{
+	(void)g, (void)idx, (void)why;
+	memcpy(d, m->alt_coa.s6_addr, 16);
+	return 16;
+}
+
 static int enc_bid(const struct mh_msg *m, const struct mh_group *g,
 		   unsigned idx, uint8_t *d, const char **why)
 {
@@ -313,7 +336,8 @@ static int enc_bid(const struct mh_msg *m, const struct mh_group *g,
 /* Lengths and alignments: MN-ID has none (RFC 4283 3); HNP 8n+4, length 18
  * (RFC 5213 8.3); HI and ATT none, length 2 (8.4, 8.5); MN-LL-ID none,
  * length 2 + identifier (8.6); Link-local Address 8n+6, length 16 (8.7);
- * Timestamp 8n+2, length 8 (8.8). BID (RFC 5648 6.2): we always place it
+ * Timestamp 8n+2, length 8 (8.8); Alternate Care-of Address 8n+6, length
+ * 16 (RFC 6275 6.2.5). BID (RFC 5648 6.2): we always place it
  * at 8n+2, which meets a 2n, 4n+2 or 8n+2 requirement alike and puts an
  * IPv6 care-of address (option offset 6) on an 8-octet boundary. */
 static const struct mh_opt_desc opt_table[] = {
@@ -333,6 +357,9 @@ static const struct mh_opt_desc opt_table[] = {
 	  dec_ll_addr, enc_ll_addr },
 	{ MH_OPT_TIMESTAMP, 8, 8, 8, 2,
 	  "Timestamp option: bad length (8)", dec_timestamp, enc_timestamp },
+	{ MH_OPT_ALT_COA, 16, 16, 8, 6,
+	  "Alternate Care-of Address option: bad length (16)",
+	  dec_alt_coa, enc_alt_coa },
 	{ MH_OPT_BID, 4, 20, 8, 2,
 	  "Binding Identifier option: bad length (4, 8 or 20)",
 	  dec_bid, enc_bid },
@@ -471,7 +498,9 @@ int mh_opts_encode(const struct mh_msg *m, uint8_t *mh, size_t cap,
 		}
 	if ((m->has_mn_id && put_opt(mh, cap, off, MH_OPT_MN_ID, m, NULL, 0, why)) ||
 	    (m->has_timestamp &&
-	     put_opt(mh, cap, off, MH_OPT_TIMESTAMP, m, NULL, 0, why)))
+	     put_opt(mh, cap, off, MH_OPT_TIMESTAMP, m, NULL, 0, why)) ||
+	    (m->has_alt_coa &&
+	     put_opt(mh, cap, off, MH_OPT_ALT_COA, m, NULL, 0, why)))
 		return -1;
 	for (i = 0; i < m->n_groups; i++)
 		if (put_group(mh, cap, off, m, &m->group[i], why) < 0)
