@@ -151,9 +151,12 @@ test: deps
 	$(MAKE) asan-unit
 	$(MAKE) scenario
 
+# The default topology: a PMIPv6 domain with a handoff between two MAGs.
+DEFAULT_TOPOLOGY ?= topologies/pmip-handoff.xml
+
 run: deps
 	$(MAKE) all
-	$(B)/bin/pmipemu run topologies/default.xml --out captures/default
+	$(B)/bin/pmipemu run $(DEFAULT_TOPOLOGY) --out captures/default
 
 bench: deps
 	$(MAKE) all

@@ -50,7 +50,7 @@ Test(topo_cli, no_file_is_usage_error)
 
 Test(topo_cli, one_bad_file_among_good_ones_exits_2)
 {
-	char *argv[] = { "validate", "topologies/default.xml",
+	char *argv[] = { "validate", "topologies/two-hosts-lossy.xml",
 			 "tests/data/topo/bad/dup_node.xml", "topologies/line-handoff.xml", NULL };
 
 	cr_assert_eq(topo_cli_validate(4, argv), 2);
