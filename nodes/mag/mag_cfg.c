@@ -72,6 +72,10 @@ int mag_cfg_from_topo(struct mag_cfg *c, const struct topo_node *n,
 		c->lifetime_s = p->lifetime_s;
 	c->use_timestamps = p->use_timestamps;
 	c->multi_session_pbu = p->multi_session_pbu;
+	/* fast-handover="on": when one interface of an MN loses its link,
+	 * its prefixes go to the MN's other interface on this MAG (HI 2,
+	 * problem statement section 4) instead of a deregistration. */
+	c->move_on_detach = p->fast_handover;
 	if (p->n_access == 0 || p->n_access > MAG_ACCESS_MAX) {
 		*why = "a mag needs 1 to 8 access interfaces";
 		return -1;

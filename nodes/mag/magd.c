@@ -102,7 +102,8 @@ static int build_cfg(const struct topo_node *n, const struct magd_args *a,
 			n->loc.line, why);
 		return -1;
 	}
-	cfg->move_on_detach = a->move_on_detach;
+	if (a->move_on_detach)           /* -M, or fast-handover="on" */
+		cfg->move_on_detach = true;
 	if (a->default_hi > 0)
 		cfg->default_hi = (uint8_t)a->default_hi;
 	struct mag *probe = mag_new(cfg, &why);   /* the engine's own checks */

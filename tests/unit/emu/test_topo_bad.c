@@ -24,6 +24,7 @@
 	X(dup_iface) \
 	X(dup_link) \
 	X(dup_mn_id) \
+	X(dup_mn_id_ll_id) \
 	X(dup_node) \
 	X(dup_process) \
 	X(event_after_duration) \
