@@ -1,0 +1,224 @@
+/*
+ * mnd.c - the MN-side daemon's main: options, configuration from a
+ * topology file, the event loop, clean shutdown on SIGTERM/SIGINT.
+ *
+ *   mnd [-n] [-d] [-r on|off] [-F SELECTOR]... [-Q QUEUE] [-T TABLE]
+ *       -f CONFIG.xml [-N NODE] [-s CTL.sock]
+ *
+ * Owns: the program's life. Must not: hold policy logic (mn_engine.c) or
+ * system plumbing (mn_io.c).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <ev.h>
+
+#include "mn.h"
+#include "mn_io.h"
+#include "nio.h"
+#include "topo.h"
+
+struct mnd_args {
+	bool check_only, debug;
+	int uplink_return;               /* -1 = default (on) */
+	long queue, table;               /* -1 = default */
+	const char *config, *node, *ctl;
+	const char *sel[MN_SEL_MAX];
+	size_t n_sel;
+};
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: mnd [-n] [-d] [-r on|off] [-F SELECTOR]... [-Q QUEUE] "
+		"[-T TABLE] -f CONFIG.xml [-N NODE] [-s CTL.sock]\n");
+	exit(2);
+}
+
+static long num_arg(const char *s, long min, long max, const char *what)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+	if (!*s || *end || v < min || v > max) {
+		fprintf(stderr, "mnd: %s must be %ld..%ld\n", what, min, max);
+		exit(2);
+	}
+	return v;
+}
+
+static void parse_args(int argc, char **argv, struct mnd_args *a)
+{
+	int c;
+	memset(a, 0, sizeof(*a));
+	a->uplink_return = -1;
+	a->queue = a->table = -1;
+	while ((c = getopt(argc, argv, "ndr:F:Q:T:f:N:s:h")) != -1) {
+		switch (c) {
+		case 'n': a->check_only = true; break;
+		case 'd': a->debug = true; break;
+		case 'r':
+			if (strcmp(optarg, "on") && strcmp(optarg, "off"))
+				usage();
+			a->uplink_return = !strcmp(optarg, "on");
+			break;
+		case 'F':
+			if (a->n_sel == MN_SEL_MAX) {
+				fprintf(stderr, "mnd: at most %d selectors\n", MN_SEL_MAX);
+				exit(2);
+			}
+			a->sel[a->n_sel++] = optarg;
+			break;
+		case 'Q': a->queue = num_arg(optarg, 0, 65535, "-Q"); break;
+		case 'T': a->table = num_arg(optarg, 1, 0x7fffffff, "-T"); break;
+		case 'f': a->config = optarg; break;
+		case 'N': a->node = optarg; break;
+		case 's': a->ctl = optarg; break;
+		default: usage();
+		}
+	}
+	if (!a->config || optind != argc)
+		usage();
+}
+
+/* NODE, or the only mn node of the file. */
+static const struct topo_node *pick_node(const struct topology *t, const char *name)
+{
+	const struct topo_node *found = NULL;
+	if (name) {
+		found = topo_find_node(t, name);
+		if (!found || found->kind != TOPO_NODE_MN) {
+			fprintf(stderr, "mnd: %s: no mn node named %s\n", t->file, name);
+			return NULL;
+		}
+		return found;
+	}
+	for (size_t i = 0; i < t->n_nodes; i++) {
+		if (t->nodes[i].kind != TOPO_NODE_MN)
+			continue;
+		if (found) {
+			fprintf(stderr, "mnd: %s: several mn nodes, choose one with -N\n",
+				t->file);
+			return NULL;
+		}
+		found = &t->nodes[i];
+	}
+	if (!found)
+		fprintf(stderr, "mnd: %s: no mn node\n", t->file);
+	return found;
+}
+
+static struct topology *load(const char *path)
+{
+	struct topo_errors errs = { 0 };
+	struct topology *t = topo_load(path, &errs);
+	for (size_t i = 0; i < errs.n; i++)
+		fprintf(stderr, "%s\n", errs.msgs[i]);
+	topo_errors_free(&errs);
+	return t;
+}
+
+static int build_cfg(const struct topo_node *n, const struct mnd_args *a,
+		     struct mn_cfg *cfg)
+{
+	const char *why = NULL;
+	mn_cfg_defaults(cfg);
+	if (mn_cfg_from_topo(cfg, n, &why) < 0) {
+		fprintf(stderr, "mnd: %s:%d: %s\n", n->loc.file ? n->loc.file : "?",
+			n->loc.line, why);
+		return -1;
+	}
+	if (a->uplink_return >= 0)
+		cfg->uplink_return = a->uplink_return;
+	if (a->table > 0)
+		cfg->table_base = (uint32_t)a->table;
+	for (size_t i = 0; i < a->n_sel; i++) {
+		if (mn_selector_parse(a->sel[i], &cfg->sel[i], &why) < 0) {
+			fprintf(stderr, "mnd: -F \"%s\": %s\n", a->sel[i], why);
+			return -1;
+		}
+	}
+	cfg->n_sel = a->n_sel;
+	if (mn_cfg_check(cfg, &why) < 0) {
+		fprintf(stderr, "mnd: %s: %s\n", n->name, why);
+		return -1;
+	}
+	return 0;
+}
+
+static void on_signal(struct ev_loop *loop, ev_signal *w, int revents)
+{
+	(void)w; (void)revents;
+	ev_break(loop, EVBREAK_ALL);
+}
+
+static const char *ctl_path(const struct mnd_args *a, const char *node,
+			    char *buf, size_t cap)
+{
+	if (a->ctl)
+		return a->ctl;
+	const char *dir = getenv("PMIPEMU_STATE_DIR");
+	if (!dir)
+		return NULL;
+	snprintf(buf, cap, "%s/%s.ctl", dir, node);
+	return buf;
+}
+
+static int run(struct mn *m, const struct mnd_args *a, const char *node)
+{
+	char path[512];
+	struct ev_loop *loop = ev_default_loop(0);
+	struct mn_io_opts o = {
+		.node = node, .ctl_path = ctl_path(a, node, path, sizeof(path)),
+		.nfq_num = (uint16_t)(a->queue >= 0 ? a->queue : 0), .debug = a->debug,
+	};
+	ev_signal sterm, sint;
+	ev_signal_init(&sterm, on_signal, SIGTERM);
+	ev_signal_init(&sint, on_signal, SIGINT);
+	ev_signal_start(loop, &sterm);
+	ev_signal_start(loop, &sint);
+	const char *why = NULL;
+	struct mn_io *io = mn_io_start(loop, m, &o, &why);
+	if (!io) {
+		fprintf(stderr, "mnd: %s: %s (%s)\n", node, why, strerror(errno));
+		return 1;
+	}
+	nio_log("mnd", "%s: running, %zu interface(s), fast handover %s, %zu flow selector(s)",
+		node, mn_n_ifaces(m), mn_cfg(m)->fast_handover ? "on" : "off",
+		mn_cfg(m)->n_sel);
+	ev_run(loop, 0);
+	mn_io_stop(io);
+	nio_log("mnd", "%s: stopped", node);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct mnd_args a;
+	parse_args(argc, argv, &a);
+	struct topology *t = load(a.config);
+	if (!t)
+		return 1;
+	const struct topo_node *n = pick_node(t, a.node);
+	static struct mn_cfg cfg;
+	if (!n || build_cfg(n, &a, &cfg) < 0) {
+		topo_free(t);
+		return 1;
+	}
+	char node[TOPO_NAME_MAX];
+	snprintf(node, sizeof(node), "%s", n->name);
+	topo_free(t);
+	if (a.check_only) {
+		printf("mnd: %s: configuration OK\n", node);
+		return 0;
+	}
+	const char *why = NULL;
+	struct mn *m = mn_new(&cfg, &why);
+	if (!m) {
+		fprintf(stderr, "mnd: %s\n", why);
+		return 1;
+	}
+	int rc = run(m, &a, node);
+	mn_free(m);
+	return rc;
+}
