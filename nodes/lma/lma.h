@@ -81,7 +81,8 @@ void lma_config_fini(struct lma_config *c);
 
 /* ---- actions ------------------------------------------------------------ */
 enum lma_action_type {
-	LMA_ACT_SEND_PBA,       /* mh_encode(pba.msg) and send to pba.dst */
+	LMA_ACT_SEND_PBA,       /* mh_encode(pba.msg) and send to pba.dst; also
+				 * the appendix D Handover Initiate (type 14) */
 	LMA_ACT_ROUTE_ADD,      /* prefix is routed to the tunnel (peer: Proxy-CoA) */
 	LMA_ACT_ROUTE_DEL,      /* prefix no longer routed */
 	LMA_ACT_TIMER_SET,      /* next deadline (BCE_NO_DEADLINE = none) */
@@ -100,6 +101,8 @@ enum lma_event {
 	LMA_EV_BCE_PENDING,             /* waiting MaxDelayBeforeNewBCEAssign */
 	LMA_EV_BCE_DORMANT_ACTIVATED,
 	LMA_EV_BCE_DORMANT_RESTORED,
+	LMA_EV_DORMANT_INSTALLED,       /* appendix D: backup set, HI sent */
+	LMA_EV_HACK_RECEIVED,           /* a MAG acknowledged (or refused) an HI */
 };
 const char *lma_event_name(enum lma_event e);   /* "pbu_received", ... */
 
@@ -152,6 +155,7 @@ struct lma_stats {
 	uint64_t sessions_created, sessions_deleted, handoffs, refreshes;
 	uint64_t deregistrations, stale_deregistrations, pending_waits;
 	uint64_t dormant_activations;
+	uint64_t hi_sent, hack_received, hack_refused, hack_unmatched;
 	uint64_t drops[LMA_DROP_MAX];
 	uint64_t downlink_pkts, uplink_pkts;
 };
@@ -165,9 +169,15 @@ void lma_free(struct lma *l);
 
 /* A Mobility Header message received from src (the Proxy-CoA, i.e. the
  * PBU's source address). realtime_ns is the wall clock, for RFC 5213 5.5
- * timestamps. Returns 0, or -1 if the message is not a BU (ignored). */
+ * timestamps. A Handover Acknowledge (appendix D) goes to lma_input_hack.
+ * Returns 0, or -1 if the message is neither a BU nor a HAck (ignored). */
 int lma_input_pbu(struct lma *l, const struct in6_addr *src, const struct mh_msg *pbu,
 		  uint64_t now_ns, uint64_t realtime_ns, struct lma_actions *out);
+/* Appendix D: a MAG's Handover Acknowledge of our Handover Initiate
+ * (doc/protocol.md "Appendix D"). 0, or -1 when it matches no HI sent. */
+int lma_input_hack(struct lma *l, const struct in6_addr *src, const struct mh_msg *hack,
+		   struct lma_actions *out);
+
 /* Run every deadline <= now_ns (BCE expiry, MinDelayBeforeBCEDelete,
  * MaxDelayBeforeNewBCEAssign). */
 void lma_timer(struct lma *l, uint64_t now_ns, struct lma_actions *out);

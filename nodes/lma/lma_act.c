@@ -44,6 +44,8 @@ const char *lma_event_name(enum lma_event e)
 	case LMA_EV_BCE_PENDING: return "bce_pending";
 	case LMA_EV_BCE_DORMANT_ACTIVATED: return "bce_dormant_activated";
 	case LMA_EV_BCE_DORMANT_RESTORED: return "bce_dormant_restored";
+	case LMA_EV_DORMANT_INSTALLED: return "dormant_installed";
+	case LMA_EV_HACK_RECEIVED: return "hack_received";
 	}
 	return "unknown";
 }
@@ -222,6 +224,18 @@ void lma_act_pba(struct lma *l, struct lma_actions *a, const struct in6_addr *ds
 		      "\"lifetime_s\":%u,\"groups\":%u,\"peer\":\"%s\"",
 		      id, pba->status, lma_status_name(pba->status), pba->seq,
 		      pba->lifetime * 4u, pba->n_groups, peer);
+}
+
+/* Any other Mobility Header message (the appendix D HI): same action. */
+void lma_act_send_mh(struct lma_actions *a, const struct in6_addr *dst,
+		     const struct mh_msg *m)
+{
+	struct lma_action *x = act_push(a, LMA_ACT_SEND_PBA);
+
+	if (!x)
+		return;
+	x->pba.dst = *dst;
+	x->pba.msg = *m;
 }
 
 void lma_act_route(struct lma_actions *a, enum lma_action_type t,

@@ -44,14 +44,17 @@ int lma_uplink_check(struct lma *l, const struct in6_addr *outer_src,
 		return -1;
 	}
 	/* 5.6.2: the tunnel must be one the prefix is bound to; a shared
-	 * prefix has several, a dormant route counts once active. */
+	 * prefix has several. A dormant route counts from its installation
+	 * (appendix D): the MN moves its uplink to the other interface as soon
+	 * as it sees the carrier loss, which may be before the deregistration
+	 * from the dead link's MAG reaches us. It is the same MN's session. */
 	for (uint8_t i = 0; i < x->n_route; i++) {
 		if (from_route(x->route[i], outer_src)) {
 			l->st.uplink_pkts++;
 			return 0;
 		}
 	}
-	if (x->dormant_active && from_route(x->dormant, outer_src)) {
+	if (x->dormant && from_route(x->dormant, outer_src)) {
 		l->st.uplink_pkts++;
 		return 0;
 	}

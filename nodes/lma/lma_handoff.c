@@ -425,18 +425,11 @@ static void apply_move(struct lma *l, const struct in6_addr *src, const struct m
 	lma_act_routes(out, t);
 }
 
-/* Appendix D: the MN's other live session, to take the downlink at once. */
-static struct bce_session *backup_session(const struct bce_session *s)
-{
-	for (struct bce_session *o = s->mn->sessions; o; o = o->mn_next)
-		if (o != s && o->state == BCE_STATE_REGISTERED)
-			return o;
-	return NULL;
-}
-
 static void activate_dormant(struct lma *l, struct bce_session *s, struct lma_actions *out)
 {
-	struct bce_session *b = l->cfg.fast_handover ? backup_session(s) : NULL;
+	/* the dormant route installed beforehand (lma_fh.c), else any other
+	 * live session of the MN */
+	struct bce_session *b = l->cfg.fast_handover ? lma_fh_backup(s) : NULL;
 	char p[64];
 
 	for (uint8_t i = 0; b && i < s->n_prefix; i++) {
@@ -473,6 +466,7 @@ static void apply_dereg(struct lma *l, const struct mh_msg *pbu, struct lma_grou
 	bce_set_deadline(l->bc, s, now_ns + l->cfg.min_delay_before_bce_delete_ns);
 	l->st.deregistrations++;
 	lma_act_event(out, LMA_EV_BCE_DEREGISTERED, "%s", lma_session_fields(s, f, sizeof(f)));
+	lma_fh_forget(s);
 	activate_dormant(l, s, out);
 }
 
@@ -488,6 +482,9 @@ void lma_apply(struct lma *l, const struct in6_addr *src, const struct mh_msg *p
 	case LMA_PLAN_REJECT:
 	case LMA_PLAN_WAIT: break;
 	}
+	if ((c->plan == LMA_PLAN_NEW || c->plan == LMA_PLAN_UPDATE ||
+	     c->plan == LMA_PLAN_MOVE) && c->s)
+		lma_fh_install(l, c->s, out);
 }
 
 void lma_session_delete(struct lma *l, struct bce_session *s, const char *reason,

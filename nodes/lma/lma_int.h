@@ -26,6 +26,7 @@ struct lma {
 	struct lma_pending pend[LMA_PENDING_MAX];
 	uint64_t pool_next;             /* next pool slot to try */
 	uint64_t announced_ns;          /* last TIMER_SET deadline */
+	uint16_t hi_seq;                /* appendix D Handover Initiate */
 };
 
 /* What 5.4.1 decided for one session group. */
@@ -63,6 +64,16 @@ void lma_apply(struct lma *l, const struct in6_addr *src, const struct mh_msg *p
 void lma_session_delete(struct lma *l, struct bce_session *s, const char *reason,
 			struct lma_actions *out);
 
+/* lma_fh.c: appendix D fast handover, dormant routes installed beforehand. */
+/* s has just been (re-)registered: pair it with the MN's other session
+ * (dormant routes both ways) and tell both MAGs (Handover Initiate). */
+void lma_fh_install(struct lma *l, struct bce_session *s, struct lma_actions *out);
+/* s was deregistered: its MAG forgets what it was told. */
+void lma_fh_forget(struct bce_session *s);
+/* The session that backs s up: its prefixes' dormant route, else the MN's
+ * newest other registered session; NULL when none. */
+struct bce_session *lma_fh_backup(const struct bce_session *s);
+
 /* lma_alloc.c: policy profiles and prefixes. */
 const struct lma_policy *lma_policy_find(const struct lma *l, const uint8_t *mn_id,
 					 size_t len, const uint8_t *ll_id, size_t ll_len);
@@ -79,6 +90,8 @@ bool lma_prefix_is_zero(const struct mh_prefix *p);
 /* lma_act.c: building actions and events. */
 void lma_act_pba(struct lma *l, struct lma_actions *a, const struct in6_addr *dst,
 		 const struct mh_msg *pba);
+void lma_act_send_mh(struct lma_actions *a, const struct in6_addr *dst,
+		     const struct mh_msg *m);
 void lma_act_route(struct lma_actions *a, enum lma_action_type t,
 		   const struct bce_prefix *x, const struct in6_addr *peer);
 void lma_act_routes(struct lma_actions *a, const struct bce_session *s);

@@ -89,6 +89,10 @@ static void session_json(void *arg, const struct bce_session *s)
 	json_object_object_add(o, "remaining_s", json_object_new_int64((int64_t)rem));
 	json_object_object_add(o, "seq", json_object_new_int(s->seq));
 	json_object_object_add(o, "state", json_object_new_string(bce_state_name(s->state)));
+	/* appendix D: the backup its MAG was told about (Handover Initiate) */
+	json_object_object_add(o, "fh_backup", s->fh_backup_id ?
+			       json_object_new_int64((int64_t)s->fh_backup_id) : NULL);
+	json_object_object_add(o, "fh_acked", json_object_new_boolean(s->fh_acked));
 	json_object_array_add(c->sessions, o);
 }
 
@@ -151,6 +155,10 @@ int lma_show_stats(const struct lma *l, char *out, size_t cap)
 	add_u64(o, "stale_deregistrations", s->stale_deregistrations);
 	add_u64(o, "pending_waits", s->pending_waits);
 	add_u64(o, "dormant_activations", s->dormant_activations);
+	add_u64(o, "hi_sent", s->hi_sent);
+	add_u64(o, "hack_received", s->hack_received);
+	add_u64(o, "hack_refused", s->hack_refused);
+	add_u64(o, "hack_unmatched", s->hack_unmatched);
 	add_u64(o, "downlink_pkts", s->downlink_pkts);
 	add_u64(o, "uplink_pkts", s->uplink_pkts);
 	for (unsigned i = 0; i < LMA_DROP_MAX; i++)

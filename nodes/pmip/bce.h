@@ -109,6 +109,12 @@ struct bce_session {
 	uint8_t n_prefix, cap_prefix;   /* at most MH_HNP_MAX */
 	struct bce_prefix **prefix;
 	struct bce_prefix *prefix_inline[2];
+	/* Appendix D: what this session's MAG was told by Handover Initiate
+	 * (the LMA engine's, lma_fh.c): the backup session and its MAG. */
+	uint64_t fh_backup_id;      /* 0 = nothing told */
+	struct in6_addr fh_backup_coa;
+	uint16_t fh_hi_seq;         /* the HI it answers with a HAck */
+	bool fh_acked;
 };
 
 struct bce_cache;
