@@ -188,7 +188,8 @@ void mn_ctl_handle(struct mn *m, const char *line, uint64_t now_ns, char *out,
 		o = help();
 	else
 		o = error("unknown command; try help");
-	const char *s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
+	const char *s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+							  JSON_C_TO_STRING_NOSLASHESCAPE);
 	if (cap) {
 		if (strlen(s) < cap)
 			strcpy(out, s);
