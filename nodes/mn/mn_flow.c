@@ -272,8 +272,8 @@ bool mn_selector_match(const struct mn_selector *s, const struct mn_flow_key *k)
 		return false;
 	if (s->has_dst && !mn_prefix_covers(&s->dst, s->dst_plen, &k->dst))
 		return false;
-	/* a port range cannot match a packet without ports (RFC 6088 4.2:
-	 * ranges are for protocols that have them) */
+	/* a port range cannot match a packet without ports: a later fragment
+	 * or a protocol without them has nothing to compare */
 	if (!ports_any(s->dport_lo, s->dport_hi) &&
 	    (!k->has_ports || k->dport < s->dport_lo || k->dport > s->dport_hi))
 		return false;
