@@ -111,6 +111,7 @@ struct mag_bul {
 	struct mh_prefix hnp[MH_HNP_MAX];
 	uint8_t hi;                      /* HI of the outstanding PBU */
 	unsigned handoff_from;           /* id of the session being moved here */
+	uint8_t handoff_n_hnp;           /* prefixes held before that move */
 	int txn;                         /* outstanding PBU, -1 none */
 	uint32_t lifetime_s;             /* granted */
 	uint16_t seq;                    /* last PBU */
@@ -144,6 +145,7 @@ enum mag_event {
 	MAG_EV_RA_SENT,
 	MAG_EV_PBU_GIVE_UP,
 	MAG_EV_MN_UNKNOWN,
+	MAG_EV_BUL_HANDOFF,              /* prefixes moved in from another iface */
 };
 const char *mag_event_name(enum mag_event e);
 

@@ -39,6 +39,7 @@ const char *mag_event_name(enum mag_event e)
 	case MAG_EV_RA_SENT: return "ra_sent";
 	case MAG_EV_PBU_GIVE_UP: return "pbu_give_up";
 	case MAG_EV_MN_UNKNOWN: return "mn_unknown";
+	case MAG_EV_BUL_HANDOFF: return "bul_handoff";
 	}
 	return "unknown";
 }
@@ -49,6 +50,7 @@ const char *mag_txn_kind_name(enum mag_txn_kind k)
 	case MAG_TXN_REG: return "registration";
 	case MAG_TXN_REREG: return "re-registration";
 	case MAG_TXN_DEREG: return "de-registration";
+	case MAG_TXN_HANDOFF: return "handoff";
 	}
 	return "unknown";
 }

@@ -97,7 +97,7 @@ struct mag_bul *mag_bul_by_id(struct mag *m, unsigned id)
 }
 
 /* Leave the outstanding transaction, if any. */
-static void bul_leave_txn(struct mag *m, struct mag_bul *b)
+void mag_bul_leave_txn(struct mag *m, struct mag_bul *b)
 {
 	if (b->txn < 0)
 		return;
@@ -146,7 +146,7 @@ void mag_bul_set_state(struct mag *m, struct mag_bul *b, enum mag_bul_state s,
 		b->refresh_ns = b->expiry_ns = b->ra_ns = 0;
 		break;
 	case MAG_BUL_DELETED:
-		bul_leave_txn(m, b);
+		mag_bul_leave_txn(m, b);
 		b->refresh_ns = b->expiry_ns = b->ra_ns = 0;
 		break;
 	}
@@ -154,22 +154,32 @@ void mag_bul_set_state(struct mag *m, struct mag_bul *b, enum mag_bul_state s,
 		mag_phash_rebuild(m);
 }
 
-/* ROUTE_ADD / ROUTE_DEL for every prefix of b: the shell installs the uplink
+/* ROUTE_ADD / ROUTE_DEL for prefix p of b: the shell installs the uplink
  * rule (from HNP iif ACCESS -> tunnel, RFC 5213 6.10.5) and the downlink
- * on-link route (HNP dev ACCESS). */
+ * route (HNP via the MN's link-local address on ACCESS). ll_id tells the
+ * shell which MN the prefix belongs to: the prefix is the MN's (per-MN
+ * prefix), not the link's, and after a handoff between two interfaces of
+ * the MN (section 4) it is carried by an interface whose address was not
+ * formed from it. */
+void mag_bul_route(const struct mag_bul *b, const struct mh_prefix *p,
+		   enum mag_act_type t, struct mag_acts *acts)
+{
+	struct mag_act *a = mag_act_push(acts, t);
+	if (!a)
+		return;
+	a->ifindex = b->ifindex;
+	memcpy(a->ifname, b->ifname, sizeof(a->ifname));
+	memcpy(a->ll_id, b->ll_id, sizeof(a->ll_id));
+	a->prefix = *p;
+	a->peer = b->lmaa;
+}
+
 void mag_bul_routes(struct mag *m, struct mag_bul *b, enum mag_act_type t,
 		    struct mag_acts *acts)
 {
 	(void)m;
-	for (unsigned i = 0; i < b->n_hnp; i++) {
-		struct mag_act *a = mag_act_push(acts, t);
-		if (!a)
-			return;
-		a->ifindex = b->ifindex;
-		memcpy(a->ifname, b->ifname, sizeof(a->ifname));
-		a->prefix = b->hnp[i];
-		a->peer = b->lmaa;
-	}
+	for (unsigned i = 0; i < b->n_hnp; i++)
+		mag_bul_route(b, &b->hnp[i], t, acts);
 }
 
 /* ---- prefix hash ---------------------------------------------------------- */

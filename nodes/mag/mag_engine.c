@@ -247,7 +247,8 @@ static void txn_emit(struct mag *m, struct mag_txn *t, uint64_t now_ns,
 	if (t->retx)
 		m->stats.pbu_retx++;
 	switch (t->kind) {
-	case MAG_TXN_REG: m->stats.pbu_reg++; break;
+	case MAG_TXN_REG:
+	case MAG_TXN_HANDOFF: m->stats.pbu_reg++; break;
 	case MAG_TXN_REREG:
 		m->stats.pbu_rereg++;
 		m->stats.refresh_msgs++;
@@ -285,6 +286,10 @@ static void txn_give_up(struct mag *m, struct mag_txn *t, uint64_t now_ns,
 	mag_txn_free(m, t);
 	for (unsigned i = 0; i < n; i++) {
 		struct mag_bul *b = &m->bul[slots[i]];
+		if (kind == MAG_TXN_HANDOFF) {
+			mag_handoff_failed(m, b, now_ns, acts, "no_pba");
+			continue;
+		}
 		if (kind == MAG_TXN_REREG) {
 			/* keep forwarding until the binding expires */
 			mag_act_log(acts, "bul %u: re-registration unanswered, "
@@ -486,21 +491,75 @@ static struct mag_bul *other_iface_session(struct mag *m, const struct mag_bul *
 	return NULL;
 }
 
-/* New session on to's interface carrying from's prefixes, HI = 2. */
-static int handoff_start(struct mag *m, struct mag_bul *from, const struct mag_bul *to,
+static bool has_prefix(const struct mh_prefix *set, unsigned n,
+		       const struct mh_prefix *p)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (set[i].len == p->len && !memcmp(&set[i].prefix, &p->prefix, 16))
+			return true;
+	return false;
+}
+
+/*
+ * Handoff between two interfaces of the MN on this MAG (section 4, RFC 5213
+ * 8.4 HI 2): the MN's registered session on `to` takes `from`'s prefixes.
+ * The PBU is to's own (MN-LL-ID, ATT, BID) with HI 2 and every prefix it
+ * will hold - its own first, then the moved ones: a PBU names the whole
+ * prefix set of its session, and the LMA's HI 2 rule moves the named
+ * prefixes it does not hold yet and refuses (159) a set missing one it
+ * holds. Nothing moves before the PBA (make before break); a refused or
+ * unanswered PBU gives `to` its own prefixes back (mag_handoff_failed).
+ */
+static int handoff_start(struct mag *m, struct mag_bul *from, struct mag_bul *to,
 			 uint64_t now_ns, struct mag_acts *acts, const char **why)
 {
-	struct mag_bul *nb = mag_bul_new(m, to->prof, to->ifindex, to->ll_id);
-	if (!nb) {
-		*why = "binding update list full";
+	struct mh_prefix set[MH_HNP_MAX];
+	unsigned n = to->n_hnp;
+	if (!registered(to) || to->handoff_from) {
+		*why = "TO_LLID is not registered, or a handoff to it is under way";
 		return -1;
 	}
-	nb->att = to->att;
-	nb->n_hnp = from->n_hnp;
-	memcpy(nb->hnp, from->hnp, sizeof(nb->hnp));
-	nb->hi = MH_HI_HANDOFF_BETWEEN_IFACES;
-	nb->handoff_from = from->id;
-	return start_registration(m, nb, now_ns, acts, why);
+	memcpy(set, to->hnp, sizeof(set[0]) * n);
+	for (unsigned i = 0; i < from->n_hnp; i++) {
+		if (has_prefix(set, n, &from->hnp[i]))
+			continue;
+		if (n >= MH_HNP_MAX) {
+			*why = "too many prefixes for one session";
+			return -1;
+		}
+		set[n++] = from->hnp[i];
+	}
+	struct mag_txn *t = txn_new(m, MAG_TXN_HANDOFF, &to->lmaa);
+	if (!t) {
+		*why = "too many outstanding PBUs";
+		return -1;
+	}
+	mag_bul_leave_txn(m, to);        /* this PBU extends its lifetime too */
+	to->handoff_n_hnp = to->n_hnp;
+	to->n_hnp = (uint8_t)n;
+	memcpy(to->hnp, set, sizeof(set[0]) * n);
+	to->hi = MH_HI_HANDOFF_BETWEEN_IFACES;
+	to->handoff_from = from->id;
+	txn_add(m, t, to);
+	mag_bul_set_state(m, to, MAG_BUL_REFRESHING, now_ns, acts, "handoff");
+	mag_txn_start(m, t, now_ns, acts);
+	return 0;
+}
+
+/* The LMA refused the handoff or never answered: `to` keeps only its own
+ * prefixes; a session left behind by a dead link (detach_one) is
+ * deregistered, as it would have been without the move (6.9.1.4). */
+void mag_handoff_failed(struct mag *m, struct mag_bul *b, uint64_t now_ns,
+			struct mag_acts *acts, const char *reason)
+{
+	struct mag_bul *old = mag_bul_by_id(m, b->handoff_from);
+	b->n_hnp = b->handoff_n_hnp;
+	b->handoff_from = 0;
+	mag_act_log(acts, "bul %u: handoff failed (%s), own prefixes kept", b->id,
+		    reason);
+	mag_bul_set_state(m, b, MAG_BUL_ACTIVE, now_ns, acts, "handoff failed");
+	if (old && old != b && old->state == MAG_BUL_WAIT_PBA && old->txn < 0)
+		start_deregistration(m, old, now_ns, acts);
 }
 
 static void detach_one(struct mag *m, struct mag_bul *b, uint64_t now_ns,
@@ -513,13 +572,15 @@ static void detach_one(struct mag *m, struct mag_bul *b, uint64_t now_ns,
 	const char *why;
 	if (o) {
 		/* the old interface is gone: its routes go now (break before
-		 * make is all a dead link allows) */
+		 * make is all a dead link allows); the entry waits, without
+		 * routes, for the PBA that moves its prefixes (accepted: it
+		 * goes; refused: it is deregistered) */
 		mag_bul_routes(m, b, MAG_ACT_ROUTE_DEL, acts);
+		mag_bul_leave_txn(m, b);
 		mag_bul_set_state(m, b, MAG_BUL_WAIT_PBA, now_ns, acts, "moving");
-		if (handoff_start(m, b, o, now_ns, acts, &why) == 0) {
-			mag_bul_delete(m, b, now_ns, acts, "moved");
+		if (handoff_start(m, b, o, now_ns, acts, &why) == 0)
 			return;
-		}
+		mag_act_log(acts, "bul %u: not moved (%s)", b->id, why);
 	}
 	start_deregistration(m, b, now_ns, acts);
 }

@@ -14,6 +14,8 @@ enum mag_txn_kind {
 	MAG_TXN_REG,                     /* initial registration or handoff */
 	MAG_TXN_REREG,                   /* lifetime extension (6.9.1.3) */
 	MAG_TXN_DEREG,                   /* lifetime 0 (6.9.1.4 / 6.9.1.2) */
+	MAG_TXN_HANDOFF,                 /* HI 2 into a registered session of
+					    another interface (section 4) */
 };
 const char *mag_txn_kind_name(enum mag_txn_kind k);
 
@@ -78,6 +80,9 @@ struct mag_bul *mag_bul_find(struct mag *m, const char *mn_id, const uint8_t ll_
 struct mag_bul *mag_bul_by_id(struct mag *m, unsigned id);
 void mag_bul_routes(struct mag *m, struct mag_bul *b, enum mag_act_type t,
 		    struct mag_acts *acts);
+void mag_bul_route(const struct mag_bul *b, const struct mh_prefix *p,
+		   enum mag_act_type t, struct mag_acts *acts);
+void mag_bul_leave_txn(struct mag *m, struct mag_bul *b);
 void mag_phash_rebuild(struct mag *m);
 const struct mag_access *mag_access_find(const struct mag *m, int ifindex);
 const struct mag_profile *mag_profile_by_ll(const struct mag *m, const uint8_t ll[6]);
@@ -89,6 +94,8 @@ void mag_txn_free(struct mag *m, struct mag_txn *t);
 void mag_txn_start(struct mag *m, struct mag_txn *t, uint64_t now_ns,
 		   struct mag_acts *acts);
 void mag_announce_deadline(struct mag *m, struct mag_acts *acts);
+void mag_handoff_failed(struct mag *m, struct mag_bul *b, uint64_t now_ns,
+			struct mag_acts *acts, const char *reason);
 static inline bool mag_bul_registered(const struct mag_bul *b)
 {
 	return b->state == MAG_BUL_ACTIVE || b->state == MAG_BUL_REFRESHING;

@@ -100,14 +100,27 @@ static void act_send_pbu(struct mag_io *io, const struct mag_act *a)
 		io_log(io, "PBU send: %s", strerror(errno));
 }
 
+static void ll_from_mac(const uint8_t mac[6], struct in6_addr *a);
+
 static void act_route(struct mag_io *io, const struct mag_act *a, bool add)
 {
 	char p[INET6_ADDRSTRLEN];
 	inet_ntop(AF_INET6, &a->prefix.prefix, p, sizeof(p));
 	if (add) {
-		/* downlink: HNP on-link on the access interface; uplink: from
-		 * HNP arriving on it, to the tunnel (RFC 5213 6.10.5) */
-		if (nio_route_add(&a->prefix.prefix, a->prefix.len, a->ifindex, NULL, 0, 0) < 0)
+		/* downlink: HNP via the MN's link-local address (EUI-64 of its
+		 * MAC, the MN-LL-ID: stock Linux forms it so) on the access
+		 * interface, not on-link: the prefix is the MN's, and after an
+		 * inter-interface handoff (section 4) the interface carrying it
+		 * holds no address of it, the MN takes the packets as a weak
+		 * host. Uplink: from HNP arriving on it, to the tunnel (RFC
+		 * 5213 6.10.5). */
+		struct in6_addr via;
+		static const uint8_t none[6];
+		bool has_ll = memcmp(a->ll_id, none, 6) != 0;
+		if (has_ll)
+			ll_from_mac(a->ll_id, &via);
+		if (nio_route_add(&a->prefix.prefix, a->prefix.len, a->ifindex,
+				  has_ll ? &via : NULL, 0, 0) < 0)
 			io_log(io, "route %s/%u dev %s: %s", p, a->prefix.len, a->ifname,
 			       strerror(errno));
 		if (nio_rule_add(&a->prefix.prefix, a->prefix.len, a->ifname,

@@ -60,6 +60,14 @@ static bool same_prefixes(const struct mag_bul *b, const struct mh_group *g)
 	return true;
 }
 
+static bool in_set(const struct mh_prefix *set, unsigned n, const struct mh_prefix *p)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (set[i].len == p->len && !memcmp(&set[i].prefix, &p->prefix, 16))
+			return true;
+	return false;
+}
+
 static void pba_event(struct mag_acts *acts, const struct mag_txn *t,
 		      const struct mh_msg *pba, const struct mag_bul *b0)
 {
@@ -87,9 +95,8 @@ static void bul_event(struct mag_acts *acts, enum mag_event ev, const struct mag
 		      id, mac, b->ifname, b->att, b->id, pfx, b->lifetime_s, b->seq);
 }
 
-/* Accepted registration or handoff: prefixes from the PBA (6.9.1.2: the
- * LMA's assignment is authoritative), routes, RA. A handoff removes the
- * session it replaces only now: make before break. */
+/* Accepted registration: prefixes from the PBA (6.9.1.2: the LMA's
+ * assignment is authoritative), routes, RA. */
 static void accept_reg(struct mag *m, struct mag_bul *b, const struct mh_group *g,
 		       uint64_t now_ns, struct mag_acts *acts)
 {
@@ -101,15 +108,56 @@ static void accept_reg(struct mag *m, struct mag_bul *b, const struct mh_group *
 		mag_bul_delete(m, b, now_ns, acts, "pba_without_hnp");
 		return;
 	}
-	if (b->handoff_from) {
-		struct mag_bul *old = mag_bul_by_id(m, b->handoff_from);
-		if (old && old != b)
-			mag_bul_delete(m, old, now_ns, acts, "handoff");
-		b->handoff_from = 0;
-	}
 	mag_bul_set_state(m, b, MAG_BUL_ACTIVE, now_ns, acts, "pba accepted");
 	mag_bul_routes(m, b, MAG_ACT_ROUTE_ADD, acts);
 	bul_event(acts, MAG_EV_BUL_CREATED, b);
+	mag_ra_send(m, b->ifindex, b->ll_id, now_ns, acts);
+}
+
+/* Routes for what changed between the prefix set `was` and b's: removed
+ * ones first, then added ones; prefixes in both keep their routes (no gap
+ * for the flows of the session's own prefixes). */
+static void routes_diff(struct mag_bul *b, const struct mh_prefix *was,
+			unsigned n_was, struct mag_acts *acts)
+{
+	for (unsigned i = 0; i < n_was; i++)
+		if (!in_set(b->hnp, b->n_hnp, &was[i]))
+			mag_bul_route(b, &was[i], MAG_ACT_ROUTE_DEL, acts);
+	for (unsigned i = 0; i < b->n_hnp; i++)
+		if (!in_set(was, n_was, &b->hnp[i]))
+			mag_bul_route(b, &b->hnp[i], MAG_ACT_ROUTE_ADD, acts);
+}
+
+/* Accepted handoff between two interfaces of the MN (section 4): the
+ * session it replaces goes only now (make before break), its prefixes'
+ * routes move to b's interface, and the RA there lists them all. */
+static void accept_handoff(struct mag *m, struct mag_bul *b, const struct mh_group *g,
+			   uint64_t now_ns, struct mag_acts *acts)
+{
+	struct mag_bul *old = mag_bul_by_id(m, b->handoff_from);
+	unsigned from_id = b->handoff_from;
+	b->handoff_from = 0;
+	if (old && old != b)
+		mag_bul_delete(m, old, now_ns, acts, "handoff");
+	/* b's own routes are those of hnp[0 .. handoff_n_hnp) */
+	struct mh_prefix was[MH_HNP_MAX];
+	unsigned n_was = b->handoff_n_hnp;
+	memcpy(was, b->hnp, sizeof(was[0]) * n_was);
+	if (g && g->n_hnp) {
+		b->n_hnp = g->n_hnp;
+		memcpy(b->hnp, g->hnp, sizeof(b->hnp[0]) * g->n_hnp);
+	}
+	routes_diff(b, was, n_was, acts);
+	mag_bul_set_state(m, b, MAG_BUL_ACTIVE, now_ns, acts, "handoff accepted");
+	mag_phash_rebuild(m);
+	char id[MAG_MN_ID_MAX + 16], pfx[200], mac[24];
+	mag_json_str(id, sizeof(id), b->prof->mn_id);
+	mag_fmt_prefixes(pfx, sizeof(pfx), b->hnp, b->n_hnp);
+	mag_fmt_mac(mac, sizeof(mac), b->ll_id);
+	mag_act_event(acts, MAG_EV_BUL_HANDOFF,
+		      "\"mn_id\":%s,\"ll_id\":\"%s\",\"iface\":\"%s\",\"att\":%u,"
+		      "\"bid\":%u,\"from_bid\":%u,\"hnp\":%s,\"lifetime_s\":%u,\"seq\":%u",
+		      id, mac, b->ifname, b->att, b->id, from_id, pfx, b->lifetime_s, b->seq);
 	mag_ra_send(m, b->ifindex, b->ll_id, now_ns, acts);
 }
 
@@ -121,6 +169,7 @@ static void accept_rereg(struct mag *m, struct mag_bul *b, const struct mh_group
 		b->n_hnp = g->n_hnp;
 		memcpy(b->hnp, g->hnp, sizeof(b->hnp[0]) * g->n_hnp);
 		mag_bul_routes(m, b, MAG_ACT_ROUTE_ADD, acts);
+		mag_phash_rebuild(m);    /* the data plane looks prefixes up */
 	}
 	mag_bul_set_state(m, b, MAG_BUL_ACTIVE, now_ns, acts, "refreshed");
 	bul_event(acts, MAG_EV_BUL_REFRESHED, b);
@@ -137,6 +186,12 @@ static void apply(struct mag *m, enum mag_txn_kind kind, uint64_t sent_ns,
 		mag_bul_delete(m, b, now_ns, acts, "deregistered");
 		return;
 	}
+	if (kind == MAG_TXN_HANDOFF && (status != PBA_STATUS_ACCEPTED ||
+					pba->lifetime == 0)) {
+		/* the LMA kept the prefixes where they were */
+		mag_handoff_failed(m, b, now_ns, acts, pba_status_name(status));
+		return;
+	}
 	if (status != PBA_STATUS_ACCEPTED) {
 		/* 6.9.1.2: rejected - no prefix advertised, no forwarding */
 		mag_bul_delete(m, b, now_ns, acts, pba_status_name(status));
@@ -150,6 +205,8 @@ static void apply(struct mag *m, enum mag_txn_kind kind, uint64_t sent_ns,
 	b->reg_sent_ns = sent_ns;
 	if (kind == MAG_TXN_REG)
 		accept_reg(m, b, g, now_ns, acts);
+	else if (kind == MAG_TXN_HANDOFF)
+		accept_handoff(m, b, g, now_ns, acts);
 	else
 		accept_rereg(m, b, g, now_ns, acts);
 }

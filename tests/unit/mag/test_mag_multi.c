@@ -38,7 +38,35 @@ Test(mag_multi, two_interfaces_of_one_mn_hold_two_sessions)
 	cr_assert_eq(b2->state, MAG_BUL_ACTIVE);
 }
 
-Test(mag_multi, handoff_command_sends_hi_2_with_old_prefixes_for_new_interface)
+/* Is prefix s among g's HNPs? */
+static bool group_has(const struct mh_group *g, const char *s)
+{
+	struct in6_addr want = a6(s);
+	for (unsigned i = 0; i < g->n_hnp; i++)
+		if (g->hnp[i].len == 64 && !memcmp(&g->hnp[i].prefix, &want, 16))
+			return true;
+	return false;
+}
+
+static size_t sessions_of(const char *mn_id)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < MAG_BUL_MAX; i++) {
+		const struct mag_bul *b = mag_bul_at(tm, i);
+		n += b && !strcmp(b->prof->mn_id, mn_id);
+	}
+	return n;
+}
+
+static void move_on_detach_setup(void)
+{
+	tteardown();
+	tcfg_default();
+	tcfg.move_on_detach = true;
+	tstart();
+}
+
+Test(mag_multi, handoff_command_sends_hi_2_for_the_new_interface_with_all_its_prefixes)
 {
 	register_both();
 	const char *why = NULL;
@@ -51,9 +79,11 @@ Test(mag_multi, handoff_command_sends_hi_2_with_old_prefixes_for_new_interface)
 	cr_assert_eq(g->hi, MH_HI_HANDOFF_BETWEEN_IFACES);
 	cr_assert(!memcmp(g->mn_ll_id, LL_A2, 6));
 	cr_assert_eq(g->att, MH_ATT_WLAN);
-	cr_assert_eq(g->n_hnp, 1);
-	struct in6_addr want = a6("2001:db8:100:1::");
-	cr_assert(!memcmp(&g->hnp[0].prefix, &want, 16));
+	/* the PBU names the target session's whole set: its own prefix and
+	 * the moved one (the LMA refuses, 159, a HI 2 set missing one) */
+	cr_assert_eq(g->n_hnp, 2);
+	cr_assert(group_has(g, "2001:db8:100:2::"));
+	cr_assert(group_has(g, "2001:db8:100:1::"));
 	cr_assert_neq(p->lifetime, 0);
 	/* make before break: nothing moves before the PBA */
 	cr_assert_eq(count_acts(MAG_ACT_ROUTE_DEL), 0);
@@ -76,6 +106,9 @@ Test(mag_multi, accepted_handoff_moves_routes_to_the_new_interface)
 	cr_assert_eq(add->ifindex, IF_WLAN);
 	cr_assert(!memcmp(&del->prefix, &add->prefix, sizeof(add->prefix)));
 	cr_assert_lt(del - ta->a, add - ta->a, "old route removed first");
+	/* the new interface's own prefix keeps its route untouched */
+	cr_assert_eq(count_acts(MAG_ACT_ROUTE_ADD), 1);
+	cr_assert_eq(count_acts(MAG_ACT_ROUTE_DEL), 1);
 	cr_assert_null(mag_find_session(tm, "mn-a@example.org", LL_A1));
 	struct in6_addr x = a6("2001:db8:100:1::7");
 	const struct mag_bul *b = mag_find_by_addr(tm, &x);
@@ -113,12 +146,9 @@ Test(mag_multi, handoff_to_an_interface_not_attached_is_refused)
 	cr_assert_eq(count_acts(MAG_ACT_SEND_PBU), 0);
 }
 
-Test(mag_multi, detach_moves_sessions_to_the_other_interface_when_configured)
+Test(mag_multi, detach_moves_sessions_to_the_other_interface_when_configured,
+     .init = move_on_detach_setup)
 {
-	tteardown();
-	tcfg_default();
-	tcfg.move_on_detach = true;
-	tstart();
 	register_both();
 	mag_acts_reset(ta);
 	mag_mn_detach(tm, IF_ETH, 5 * S_NS, ta);
@@ -128,11 +158,126 @@ Test(mag_multi, detach_moves_sessions_to_the_other_interface_when_configured)
 	cr_assert_eq(p->group[0].hi, MH_HI_HANDOFF_BETWEEN_IFACES);
 	cr_assert_neq(p->lifetime, 0);
 	cr_assert(!memcmp(p->group[0].mn_ll_id, LL_A2, 6));
-	struct in6_addr want = a6("2001:db8:100:1::");
-	cr_assert(!memcmp(&p->group[0].hnp[0].prefix, &want, 16));
+	cr_assert(group_has(&p->group[0], "2001:db8:100:1::"));
+	cr_assert(group_has(&p->group[0], "2001:db8:100:2::"));
 	/* the dead interface's route goes at once */
 	cr_assert_eq(count_acts(MAG_ACT_ROUTE_DEL), 1);
 	cr_assert_eq(nth_act(MAG_ACT_ROUTE_DEL, 0)->ifindex, IF_ETH);
+}
+
+Test(mag_multi, accepted_move_leaves_one_session_holding_both_prefixes,
+     .init = move_on_detach_setup)
+{
+	register_both();
+	mag_acts_reset(ta);
+	mag_mn_detach(tm, IF_ETH, 5 * S_NS, ta);
+	struct mh_msg p = *nth_pbu(0);
+	struct mh_msg r = make_pba(&p, 0, 100, NULL);
+	pba(&r, 5 * S_NS + 1000);
+	cr_assert_eq(sessions_of("mn-a@example.org"), 1);
+	cr_assert_null(mag_find_session(tm, "mn-a@example.org", LL_A1));
+	const struct mag_bul *b = mag_find_session(tm, "mn-a@example.org", LL_A2);
+	cr_assert_not_null(b);
+	cr_assert_eq(b->state, MAG_BUL_ACTIVE);
+	cr_assert_eq(b->n_hnp, 2);
+	struct in6_addr x = a6("2001:db8:100:1::7");
+	cr_assert_eq(mag_find_by_addr(tm, &x), b);
+	/* the moved prefix's route, towards the g3 interface's MN (its MAC) */
+	const struct mag_act *add = nth_act(MAG_ACT_ROUTE_ADD, 0);
+	cr_assert_not_null(add);
+	cr_assert_eq(count_acts(MAG_ACT_ROUTE_ADD), 1);
+	cr_assert_eq(add->ifindex, IF_WLAN);
+	cr_assert(!memcmp(add->ll_id, LL_A2, 6));
+	cr_assert_not_null(find_event(MAG_EV_BUL_HANDOFF));
+}
+
+Test(mag_multi, refresh_after_a_handoff_names_both_prefixes_with_hi_5,
+     .init = move_on_detach_setup)
+{
+	register_both();
+	mag_acts_reset(ta);
+	mag_mn_detach(tm, IF_ETH, 5 * S_NS, ta);
+	struct mh_msg p = *nth_pbu(0);
+	struct mh_msg r = make_pba(&p, 0, 100, NULL);
+	pba(&r, 5 * S_NS + 1000);
+	timer(85 * S_NS);                /* 80 % of 100 s after 5 s */
+	const struct mh_msg *q = nth_pbu(0);
+	cr_assert_not_null(q);
+	cr_assert_eq(q->n_groups, 1);
+	cr_assert_eq(q->group[0].hi, MH_HI_NOT_CHANGED);
+	cr_assert_eq(q->group[0].n_hnp, 2);
+	cr_assert(group_has(&q->group[0], "2001:db8:100:1::"));
+	cr_assert(group_has(&q->group[0], "2001:db8:100:2::"));
+}
+
+Test(mag_multi, refused_move_keeps_own_prefixes_and_deregisters_the_dead_interface,
+     .init = move_on_detach_setup)
+{
+	register_both();
+	mag_acts_reset(ta);
+	mag_mn_detach(tm, IF_ETH, 5 * S_NS, ta);
+	struct mh_msg p = *nth_pbu(0);
+	struct mh_msg r = make_pba(&p, PBA_STATUS_BCE_PBU_PREFIX_SET_DO_NOT_MATCH, 0, NULL);
+	pba(&r, 5 * S_NS + 1000);
+	const struct mag_bul *b = mag_find_session(tm, "mn-a@example.org", LL_A2);
+	cr_assert_not_null(b);
+	cr_assert_eq(b->state, MAG_BUL_ACTIVE);
+	cr_assert_eq(b->n_hnp, 1);
+	struct in6_addr own = a6("2001:db8:100:2::");
+	cr_assert(!memcmp(&b->hnp[0].prefix, &own, 16));
+	cr_assert_eq(count_acts(MAG_ACT_ROUTE_DEL), 0, "its own route stays");
+	/* the LMA still binds the WLAN prefix: deregister that session */
+	const struct mh_msg *d = nth_pbu(0);
+	cr_assert_not_null(d);
+	cr_assert_eq(d->lifetime, 0);
+	cr_assert(!memcmp(d->group[0].mn_ll_id, LL_A1, 6));
+}
+
+Test(mag_multi, unanswered_move_gives_up_and_deregisters_the_dead_interface,
+     .init = move_on_detach_setup)
+{
+	register_both();
+	mag_acts_reset(ta);
+	mag_mn_detach(tm, IF_ETH, 5 * S_NS, ta);
+	bool dereg = false;
+	for (uint64_t t = 6 * S_NS; t < 80 * S_NS && !dereg; t += S_NS) {
+		timer(t);
+		for (size_t i = 0; i < count_acts(MAG_ACT_SEND_PBU); i++)
+			dereg |= nth_pbu(i)->lifetime == 0 &&
+				 !memcmp(nth_pbu(i)->group[0].mn_ll_id, LL_A1, 6);
+	}
+	cr_assert(dereg, "no deregistration after the give-up");
+	const struct mag_bul *b = mag_find_session(tm, "mn-a@example.org", LL_A2);
+	cr_assert_not_null(b);
+	cr_assert_eq(b->n_hnp, 1);
+	cr_assert(mag_bul_registered(b));
+}
+
+Test(mag_multi, handoff_pbu_carries_the_target_sessions_bid, .init = combined_setup)
+{
+	register_both();
+	const struct mag_bul *to = mag_find_session(tm, "mn-a@example.org", LL_A2);
+	unsigned bid = to->id;
+	const char *why = NULL;
+	mag_acts_reset(ta);
+	cr_assert_eq(mag_handoff(tm, "mn-a@example.org", LL_A1, LL_A2, 5 * S_NS, ta, &why),
+		     0, "%s", why);
+	const struct mh_msg *p = nth_pbu(0);
+	cr_assert_eq(p->n_groups, 1);
+	cr_assert(p->group[0].has_bid);
+	cr_assert_eq(p->group[0].bid, bid);
+	cr_assert_eq(sessions_of("mn-a@example.org"), 2, "no third entry");
+}
+
+Test(mag_multi, handoff_to_a_session_still_waiting_for_its_pba_is_refused)
+{
+	register_mn(IF_ETH, LL_A1, "2001:db8:100:1::", 0);
+	attach(IF_WLAN, LL_A2, S_NS);    /* PBU out, no PBA yet */
+	const char *why = NULL;
+	mag_acts_reset(ta);
+	cr_assert_eq(mag_handoff(tm, "mn-a@example.org", LL_A1, LL_A2, 2 * S_NS, ta, &why), -1);
+	cr_assert_not_null(why);
+	cr_assert_eq(count_acts(MAG_ACT_SEND_PBU), 0);
 }
 
 Test(mag_multi, detach_deregisters_when_moving_is_not_configured)
