@@ -585,6 +585,15 @@ static void detach_one(struct mag *m, struct mag_bul *b, uint64_t now_ns,
 	start_deregistration(m, b, now_ns, acts);
 }
 
+/* b waits for the PBA of a handoff moving its prefixes (detach_one). */
+static bool being_moved(const struct mag *m, const struct mag_bul *b)
+{
+	for (size_t i = 0; b->state == MAG_BUL_WAIT_PBA && i < MAG_BUL_MAX; i++)
+		if (m->bul[i].handoff_from == b->id && &m->bul[i] != b)
+			return true;
+	return false;
+}
+
 int mag_mn_detach(struct mag *m, int ifindex, uint64_t now_ns,
 		  struct mag_acts *acts)
 {
@@ -592,8 +601,11 @@ int mag_mn_detach(struct mag *m, int ifindex, uint64_t now_ns,
 	size_t n_seen = 0;
 	for (size_t i = 0; i < MAG_BUL_MAX; i++) {
 		struct mag_bul *b = &m->bul[i];
+		/* a second report of the same loss changes nothing: a
+		 * deregistration of a session being moved would name its
+		 * prefixes, now the other interface's */
 		if (b->state == MAG_BUL_DELETED || b->ifindex != ifindex ||
-		    b->state == MAG_BUL_DEREGISTERING)
+		    b->state == MAG_BUL_DEREGISTERING || being_moved(m, b))
 			continue;
 		bool dup = false;
 		for (size_t k = 0; k < n_seen; k++)

@@ -52,6 +52,7 @@ struct mag_access_io {
 	ev_io pkt_w;
 	uint8_t unknown[4][6];               /* MACs without a policy profile */
 	unsigned n_unknown;
+	bool carrier;                        /* last seen; a loss is handled once */
 };
 
 struct mag_io {
@@ -68,6 +69,7 @@ struct mag_io {
 	struct nio_linkmon *lm;
 	struct nio_ctl *ctl;
 	ev_timer timer;
+	ev_timer carrier_w;                  /* carrier poll of access interfaces */
 	bool table_route;
 	uint8_t pkt[PKT_MAX];
 };
@@ -466,24 +468,53 @@ static int pkt_open(struct mag_access_io *acc)
 	return 0;
 }
 
+/* The access link is gone (RFC 5213 6.9.1.4 detach trigger): once per loss,
+ * whichever of the poll and the netlink notification sees it first. */
+static void carrier_lost(struct mag_io *io, struct mag_access_io *acc)
+{
+	acc->carrier = false;
+	pkt_watch(acc, false);
+	mag_mn_detach(io->m, acc->ifindex, engine_now(io), io->acts);
+	for (size_t i = 0; i < MAG_BUL_MAX; i++)
+		if (io->rs[i].ifindex == acc->ifindex)
+			io->rs[i].used = false;
+	run_acts(io);
+}
+
 static void on_link(void *arg, int ifindex, const char *ifname, bool carrier, bool up)
 {
 	struct mag_io *io = arg;
-	if (!acc_by_ifindex(io, ifindex))
+	struct mag_access_io *acc = acc_by_ifindex(io, ifindex);
+	if (!acc)
 		return;
 	if (io->o.debug)
 		io_log(io, "%s carrier %s, %s", ifname, carrier ? "on" : "off", up ? "up" : "down");
 	if (carrier && up) {
 		/* attach waits for the MN's RS or its first frame */
-		pkt_watch(acc_by_ifindex(io, ifindex), true);
+		acc->carrier = true;
+		pkt_watch(acc, true);
 		return;
 	}
-	pkt_watch(acc_by_ifindex(io, ifindex), false);
-	mag_mn_detach(io->m, ifindex, engine_now(io), io->acts);
-	for (size_t i = 0; i < MAG_BUL_MAX; i++)
-		if (io->rs[i].ifindex == ifindex)
-			io->rs[i].used = false;
-	run_acts(io);
+	if (acc->carrier)
+		carrier_lost(io, acc);
+}
+
+/*
+ * The kernel announces a carrier loss through netlink at most once a second
+ * machine-wide (linkwatch, doc/nio.md): with link events elsewhere on the
+ * machine the MAG would learn of a dead access link up to a second late.
+ * The carrier bit itself (IFF_LOWER_UP in RTM_GETLINK) changes at once, so
+ * the access interfaces that are up are polled every MAG_IO_CARRIER_POLL_S.
+ */
+#define MAG_IO_CARRIER_POLL_S 0.01
+
+static void on_carrier_poll(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	(void)loop; (void)revents;
+	struct mag_io *io = w->data;
+	for (size_t i = 0; i < io->n_acc; i++)
+		if (io->acc[i].carrier && nio_link_carrier(io->acc[i].ifindex) == 0)
+			carrier_lost(io, &io->acc[i]);
 }
 
 static void on_ctl(void *arg, const char *line, char *out, size_t cap)
@@ -565,7 +596,8 @@ static int access_open(struct mag_io *io, size_t i, const char **why)
 		*why = "cannot open the access interface's packet socket";
 		return -1;
 	}
-	if (nio_link_carrier(acc->ifindex) == 1)
+	acc->carrier = nio_link_carrier(acc->ifindex) == 1;
+	if (acc->carrier)
 		pkt_watch(acc, true);
 	return 0;
 }
@@ -622,6 +654,10 @@ static int io_open(struct mag_io *io, const char **why)
 		*why = "cannot start the link monitor";
 		return -1;
 	}
+	ev_timer_init(&io->carrier_w, on_carrier_poll, MAG_IO_CARRIER_POLL_S,
+		      MAG_IO_CARRIER_POLL_S);
+	io->carrier_w.data = io;
+	ev_timer_start(io->loop, &io->carrier_w);
 	if (io->o.ctl_path) {
 		io->ctl = nio_ctl_start(io->loop, io->o.ctl_path, on_ctl, io);
 		if (!io->ctl) {
@@ -684,6 +720,7 @@ void mag_io_stop(struct mag_io *io)
 			break;
 	}
 	ev_timer_stop(io->loop, &io->timer);
+	ev_timer_stop(io->loop, &io->carrier_w);
 	if (io->table_route) {
 		struct in6_addr any = IN6ADDR_ANY_INIT;
 		nio_route_del(&any, 0, io->tun_ifindex, io->o.uplink_table);

@@ -191,6 +191,18 @@ Test(mag_multi, accepted_move_leaves_one_session_holding_both_prefixes,
 	cr_assert_not_null(find_event(MAG_EV_BUL_HANDOFF));
 }
 
+Test(mag_multi, a_second_report_of_the_same_loss_sends_nothing,
+     .init = move_on_detach_setup)
+{
+	register_both();
+	mag_acts_reset(ta);
+	mag_mn_detach(tm, IF_ETH, 5 * S_NS, ta);
+	mag_acts_reset(ta);
+	mag_mn_detach(tm, IF_ETH, 5 * S_NS + 1000, ta);
+	cr_assert_eq(count_acts(MAG_ACT_SEND_PBU), 0);
+	cr_assert_eq(count_acts(MAG_ACT_ROUTE_DEL), 0);
+}
+
 Test(mag_multi, refresh_after_a_handoff_names_both_prefixes_with_hi_5,
      .init = move_on_detach_setup)
 {
