@@ -247,6 +247,22 @@ static int sysctls(void)
 	       ? -1 : 0;
 }
 
+/* Our priorities and tables hold what a killed mnd left: clear them. */
+static void sweep(struct mn_io *io)
+{
+	const struct mn_cfg *c = mn_cfg(io->m);
+	uint32_t n = (uint32_t)c->n_iface;
+	struct in6_addr any = IN6ADDR_ANY_INIT;
+	int a = mn_nl_rules_sweep(c->mark_prio, c->mark_prio + n - 1);
+	int b = mn_nl_rules_sweep(c->rule_prio, c->rule_prio + n - 1);
+	if (a > 0 || b > 0)
+		io_log(io, "removed %d stale rule(s)", (a > 0 ? a : 0) + (b > 0 ? b : 0));
+	for (uint32_t i = 0; i < n; i++)
+		for (int k = 0; k < 16 && nio_route_del(&any, 0, 0, c->table_base + i) == 0; k++)
+			;
+	mn_nfq_rules_remove();
+}
+
 static int ifaces_open(struct mn_io *io, const char **why)
 {
 	static const uint8_t ra_only[] = { ND_TYPE_RA };
@@ -281,6 +297,7 @@ static int io_open(struct mn_io *io, const char **why)
 		*why = "cannot set ignore_routes_with_linkdown";
 		return -1;
 	}
+	sweep(io);
 	/* the monitors first, then the state: no change falls in between */
 	io->lm = nio_linkmon_start(io->loop, on_link, io);
 	if (!io->lm) {

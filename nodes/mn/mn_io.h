@@ -45,6 +45,9 @@ struct mn_addrmon *mn_addrmon_start(struct ev_loop *loop, mn_addr_cb cb, void *a
 void mn_addrmon_stop(struct mn_addrmon *am);
 /* ip -6 rule add/del fwmark MARK lookup TABLE prio PRIO: 0, -1 errno. */
 int mn_nl_fwmark_rule(bool add, uint32_t mark, uint32_t table, uint32_t prio);
+/* Delete every IPv6 rule with priority in [lo, hi] (what a killed mnd
+ * left); the number deleted, or -1 errno. */
+int mn_nl_rules_sweep(uint32_t lo, uint32_t hi);
 /* Default routes the kernel learnt from RAs (main table, proto ra): cb with
  * the gateway and the seconds left (0 = no expiry). 0 or -1 errno. */
 typedef void (*mn_ra_route_cb)(void *arg, int ifindex, const struct in6_addr *gw,

@@ -79,6 +79,53 @@ int mn_nl_fwmark_rule(bool add, uint32_t mark, uint32_t table, uint32_t prio)
 	return nl_talk(nlh, NULL, NULL);
 }
 
+/* ---- leftovers of an mnd that died without cleaning up ----------------------- */
+
+struct rule_sweep {
+	uint32_t lo, hi;
+	int deleted;
+};
+
+static int rule_sweep_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct rule_sweep *s = data;
+	const struct fib_rule_hdr *frh = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *a;
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*frh) || frh->family != AF_INET6)
+		return MNL_CB_OK;
+	mnl_attr_for_each(a, nlh, sizeof(*frh)) {
+		if (mnl_attr_get_type(a) != FRA_PRIORITY ||
+		    mnl_attr_validate(a, MNL_TYPE_U32) < 0)
+			continue;
+		uint32_t prio = mnl_attr_get_u32(a);
+		if (prio < s->lo || prio > s->hi || nlh->nlmsg_len > 1024)
+			break;
+		/* the dumped rule, sent back as its own deletion */
+		char buf[1024];
+		memcpy(buf, nlh, nlh->nlmsg_len);
+		struct nlmsghdr *del = (struct nlmsghdr *)buf;
+		del->nlmsg_type = RTM_DELRULE;
+		del->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+		del->nlmsg_seq = (uint32_t)time(NULL);
+		if (nl_talk(del, NULL, NULL) == 0)
+			s->deleted++;
+		break;
+	}
+	return MNL_CB_OK;
+}
+
+int mn_nl_rules_sweep(uint32_t lo, uint32_t hi)
+{
+	char buf[512];
+	struct rule_sweep s = { lo, hi, 0 };
+	struct nlmsghdr *nlh = nl_start(buf, RTM_GETRULE, NLM_F_DUMP);
+	struct fib_rule_hdr *frh = mnl_nlmsg_put_extra_header(nlh, sizeof(*frh));
+	frh->family = AF_INET6;
+	if (nl_talk(nlh, rule_sweep_cb, &s) < 0)
+		return -1;
+	return s.deleted;
+}
+
 /* ---- RA-learnt default routes ------------------------------------------------- */
 
 struct ra_dump {

@@ -346,3 +346,29 @@ Test(mnd, flow_selector_steers_new_flow_to_preferred_interface)
 	capture(out, sizeof(out), "ip6tables-save -t mangle");
 	cr_assert_null(strstr(out, "MND_"), "netfilter rules left: %s", out);
 }
+
+Test(mnd, restart_after_sigkill_clears_what_the_dead_one_left)
+{
+	netns_enter();
+	write_cfg(true);
+	mnd_start("-F", "udp dport 5001 -> g3");
+	both_serving();
+	kill(mnd_pid, SIGKILL);
+	waitpid(mnd_pid, NULL, 0);
+	mnd_pid = -1;
+	char out[8192];
+	capture(out, sizeof(out), RULES "; ip6tables-save -t mangle");
+	cr_assert(strstr(out, "lookup 100") && strstr(out, "MND_STEER"),
+		  "a killed mnd leaves its state: %s", out);
+	unlink(ctl_path);
+	mnd_start(NULL, NULL);           /* no selectors this time */
+	capture(out, sizeof(out), RULES "; ip6tables-save -t mangle");
+	cr_assert_null(strstr(out, "fwmark"), "stale fwmark rules swept: %s", out);
+	cr_assert_null(strstr(out, "MND_"), "stale chains swept: %s", out);
+	/* the kernel's own RA routes (main table) tell the new mnd the routers */
+	cr_assert(wait_output(T101, "default via fe80::1 dev g3", true, 2000));
+	cr_assert(wait_output(RULES, "1000:\tfrom 2001:db8:1::/64 lookup 100", true, 2000));
+	mnd_stop();
+	capture(out, sizeof(out), RULES);
+	cr_assert_null(strstr(out, "2001:db8:"), "rules left: %s", out);
+}
