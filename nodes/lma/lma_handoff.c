@@ -10,7 +10,9 @@
  *   lifetime 0 ............ the entry holding the HNPs (or the key's entry):
  *                           its Proxy-CoA == source -> DEREG (5.3.5), else a
  *                           late deregistration from a previous MAG -> accepted,
- *                           nothing changes (NOOP_DEREG)
+ *                           nothing changes (NOOP_DEREG); so too when the
+ *                           holder is another interface's entry (the HNPs
+ *                           moved there with HI 2)
  *   no HNP (ALL_ZERO, "assign me one", 5.4.1.2/5.4.1.3):
  *     key has an entry .... UPDATE it (refresh if same Proxy-CoA, else handoff)
  *     HI 4 and the MN has an entry we cannot tell apart (no MN-LL-ID on
@@ -218,8 +220,12 @@ void lma_decide(struct lma *l, const struct in6_addr *src, const struct mh_msg *
 	}
 	if (pbu->lifetime == 0) {
 		struct bce_session *s = c->n_req ? owner : exact;
+		/* the prefixes moved to another interface's session (HI 2,
+		 * section 4: same MAG, same Proxy-CoA): a late deregistration
+		 * of the old interface must not take them from it */
+		bool moved = s && s != exact && c->key.ll_id_len && !key_eq(s, &c->key);
 
-		if (s && addr_eq(&s->proxy_coa, src))
+		if (s && !moved && addr_eq(&s->proxy_coa, src))
 			plan(c, LMA_PLAN_DEREG, s, s);
 		else
 			plan(c, LMA_PLAN_NOOP_DEREG, s, NULL);

@@ -70,6 +70,27 @@ Test(lma_multi, inter_interface_handoff_into_existing_session_keeps_both_prefixe
 	cr_assert_eq(bce_n_sessions(lma_bce(L)), 1);
 }
 
+Test(lma_multi, late_deregistration_of_the_old_interface_leaves_moved_prefixes_alone)
+{
+	struct mh_prefix pa = register_a(0);
+	struct mh_prefix pb = register_b_same_mag(SEC);
+	struct mh_msg m = pbu(MN1, 3, 40, MH_HI_HANDOFF_BETWEEN_IFACES, MH_ATT_3GPP_EUTRAN,
+			      MAC_B, &pb);
+	m.group[0].n_hnp = 2;
+	m.group[0].hnp[1] = pa;
+	input(&MAG1, &m, 2 * SEC);
+	cr_assert_eq(the_pba()->status, 0);
+	/* the same MAG deregisters interface A, naming A's old prefix */
+	struct mh_msg d = pbu(MN1, 4, 0, MH_HI_UNKNOWN, MH_ATT_WLAN, MAC_A, &pa);
+	input(&MAG1, &d, 3 * SEC);
+	cr_assert_eq(the_pba()->status, 0);
+	cr_assert_eq(count_event(LMA_EV_BCE_DEREGISTERED), 0);
+	cr_assert_eq(count_act(LMA_ACT_ROUTE_DEL), 0);
+	struct in6_addr ha = host_in(&pa, 1), hb = host_in(&pb, 1);
+	cr_assert(addr_is(lma_downlink_peer(L, &ha), &MAG1));
+	cr_assert(addr_is(lma_downlink_peer(L, &hb), &MAG1));
+}
+
 Test(lma_multi, subset_handoff_moves_only_the_named_prefix)
 {
 	struct mh_msg m = pbu(MN3, 1, 40, MH_HI_UNKNOWN, MH_ATT_WLAN, MAC_C, NULL);
