@@ -17,6 +17,7 @@
 
 #include "mag.h"
 #include "mag_io.h"
+#include "mag_fh_io.h"
 #include "nio.h"
 #include "topo.h"
 
@@ -146,6 +147,9 @@ static const char *ctl_path(const struct magd_args *a, const char *node,
 	return buf;
 }
 
+/* Appendix D dormant routes (mag_fh_io.c): fast-handover="on". */
+static bool fast_handover;
+
 static int run(struct mag *m, const struct magd_args *a, const char *node)
 {
 	char path[512];
@@ -161,6 +165,16 @@ static int run(struct mag *m, const struct magd_args *a, const char *node)
 		fprintf(stderr, "magd: %s: %s (%s)\n", node, why, strerror(errno));
 		return 1;
 	}
+	struct mag_fh_io_opts fo = {
+		.node = node, .enabled = fast_handover, .tun_name = "pmipfh0",
+		.uplink_table = 101, .rule_prio = 1001, .debug = a->debug,
+	};
+	struct mag_fh_io *fh = mag_fh_io_start(loop, m, &fo, &why);
+	if (!fh) {
+		fprintf(stderr, "magd: %s: %s (%s)\n", node, why, strerror(errno));
+		mag_io_stop(io);
+		return 1;
+	}
 	ev_signal sterm, sint;
 	ev_signal_init(&sterm, on_signal, SIGTERM);
 	ev_signal_init(&sint, on_signal, SIGINT);
@@ -171,6 +185,7 @@ static int run(struct mag *m, const struct magd_args *a, const char *node)
 	nio_log("magd", "%s: running, LMA %s, %zu access interface(s)", node,
 		lmaa, mag_cfg(m)->n_access);
 	ev_run(loop, 0);
+	mag_fh_io_stop(fh);
 	mag_io_stop(io);
 	nio_log("magd", "%s: stopped", node);
 	return 0;
@@ -191,6 +206,7 @@ int main(int argc, char **argv)
 	}
 	char node[TOPO_NAME_MAX];
 	snprintf(node, sizeof(node), "%s", n->name);
+	fast_handover = n->pmip.fast_handover;
 	topo_free(t);
 	if (a.check_only) {
 		printf("magd: %s: configuration OK\n", node);
