@@ -156,6 +156,8 @@ struct mn_iface {
 	bool router_confirmed;           /* an RA since the carrier last came up */
 	struct in6_addr router;          /* its link-local address */
 	uint64_t router_expiry_ns;       /* RFC 4861 6.3.4 router lifetime */
+	uint64_t last_ra_ns;             /* last RA accepted, 0 = none */
+	uint64_t link_lost_ns;           /* last carrier loss, 0 = none */
 	bool route_installed;            /* default route in table */
 	uint32_t table;                  /* table_base + index */
 	int target;                      /* interface whose table our rules use */

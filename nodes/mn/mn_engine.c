@@ -298,6 +298,7 @@ int mn_ra(struct mn *m, int ifindex, const struct in6_addr *src,
 			     f->name, r, f->table);
 	}
 	f->router_confirmed = link_ok(f);
+	f->last_ra_ns = now_ns;
 	f->router_expiry_ns = now_ns + (uint64_t)router_lifetime_s * 1000000000ull;
 	return done(m, acts);
 }
@@ -316,7 +317,7 @@ int mn_timer(struct mn *m, uint64_t now_ns, struct mn_acts *acts)
 /* ---- links ------------------------------------------------------------------ */
 
 static void link_set(struct mn *m, size_t i, bool carrier, bool up,
-		     struct mn_acts *acts)
+		     uint64_t now_ns, struct mn_acts *acts)
 {
 	struct mn_iface *f = &m->ifc[i];
 	bool was = link_ok(f);
@@ -330,8 +331,12 @@ static void link_set(struct mn *m, size_t i, bool carrier, bool up,
 		/* the router must show itself again (RA) before we trust the link:
 		 * after a move the new MAG advertises once it is registered */
 		f->router_confirmed = false;
+		f->link_lost_ns = now_ns;
 		m->stats.carrier_down++;
 	} else {
+		/* linkwatch may report the carrier after the MAG's first RA
+		 * came in: an RA since the loss already confirms the router */
+		f->router_confirmed = f->has_router && f->last_ra_ns > f->link_lost_ns;
 		m->stats.carrier_up++;
 	}
 	mn_act_event(acts, link_ok(f) ? MN_EV_IFACE_UP : MN_EV_IFACE_DOWN,
@@ -357,11 +362,10 @@ int mn_iface_attach(struct mn *m, const char *name, int ifindex, bool carrier,
 int mn_link(struct mn *m, int ifindex, bool carrier, bool up, uint64_t now_ns,
 	    struct mn_acts *acts)
 {
-	(void)now_ns;
 	int i = mn_iface_by_index(m, ifindex);
 	if (i < 0)
 		return -1;
-	link_set(m, (size_t)i, carrier, up, acts);
+	link_set(m, (size_t)i, carrier, up, now_ns, acts);
 	return done(m, acts);
 }
 

@@ -388,3 +388,28 @@ Test(mn_three, return_of_one_does_not_disturb_others)
 	cr_assert_eq(mn_iface_at(tm, 1)->target, 2, "g3 stays on eth2 (still usable)");
 	cr_assert_null(find_rule(MN_ACT_RULE_ADD, "2001:db8:2::", 100));
 }
+
+Test(mn_move, ra_seen_before_carrier_report_confirms_on_carrier_up)
+{
+	tm_bring_up(0, 0);
+	tm_bring_up(1, 0);
+	mn_link(tm, IF0, false, true, S_NS, ta);
+	struct in6_addr r = a6("fe80::1");
+	const char *why;
+	/* the MAG's RA arrives before linkwatch reports the carrier back */
+	mn_ra(tm, IF0, &r, 1800, 2 * S_NS, ta, &why);
+	cr_assert_eq(mn_iface_at(tm, 0)->target, 1, "carrier still down here");
+	mn_acts_reset(ta);
+	mn_link(tm, IF0, true, true, 2 * S_NS + 5000000, ta);
+	cr_assert_not_null(find_rule(MN_ACT_RULE_ADD, "2001:db8:1::", 100));
+}
+
+Test(mn_move, ra_before_carrier_loss_does_not_confirm_return)
+{
+	tm_bring_up(0, 0);
+	tm_bring_up(1, 0);
+	mn_link(tm, IF0, false, true, S_NS, ta);
+	mn_acts_reset(ta);
+	mn_link(tm, IF0, true, true, 2 * S_NS, ta);
+	cr_assert_eq(n_acts(MN_ACT_RULE_ADD), 0, "the last RA predates the loss");
+}
