@@ -173,6 +173,11 @@ static void accept_rereg(struct mag *m, struct mag_bul *b, const struct mh_group
 	}
 	mag_bul_set_state(m, b, MAG_BUL_ACTIVE, now_ns, acts, "refreshed");
 	bul_event(acts, MAG_EV_BUL_REFRESHED, b);
+	/* The RA's prefix lifetimes never outlive the binding (mag_ra.c), so
+	 * the MN learns the renewed ones now, before its address expires with
+	 * the old binding lifetime: a new Valid Lifetime above the remaining
+	 * one is taken (RFC 4862 5.5.3 e). */
+	mag_ra_send(m, b->ifindex, b->ll_id, now_ns, acts);
 }
 
 static void apply(struct mag *m, enum mag_txn_kind kind, uint64_t sent_ns,

@@ -361,6 +361,23 @@ Test(mag_multi, combined_pba_groups_are_matched_back_by_bid, .init = combined_se
 	cr_assert_eq(kept->expiry_ns, 180 * S_NS);
 }
 
+Test(mag_multi, accepted_refresh_readvertises_the_prefixes_with_renewed_lifetimes,
+     .init = combined_setup)
+{
+	register_both();
+	timer(80 * S_NS);
+	struct mh_msg p = *nth_pbu(0);
+	struct mh_msg r = make_pba(&p, 0, 100, NULL);
+	pba(&r, 80 * S_NS + 1000);
+	/* one RA per refreshed interface, lifetime = the new binding's */
+	cr_assert_eq(count_acts(MAG_ACT_SEND_RA), 2);
+	for (size_t i = 0; i < 2; i++) {
+		const struct mag_act *ra = nth_act(MAG_ACT_SEND_RA, i);
+		cr_assert_geq(ra->valid_s, 99);
+		cr_assert_leq(ra->valid_s, 100);
+	}
+}
+
 Test(mag_multi, combined_refresh_sends_fewer_messages_and_bytes_per_session)
 {
 	/* same scenario with and without combining: count what refreshes cost */
