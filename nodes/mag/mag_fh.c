@@ -338,9 +338,11 @@ enum mag_fh_verdict mag_fh_downlink(struct mag_fh *f, const struct in6_addr *out
 			*rec = r;
 			return MAG_FH_TO_PEER;
 		}
-		/* only from the MAG the LMA named (RFC 5213 6.10.5's rule,
-		 * extended to the MAG-to-MAG tunnel) */
-		if (addr_eq(outer_src, &r->peer) && list_covers(r->peer_hnp, r->n_peer, dst)) {
+		/* the other interface's prefix: from the MAG the LMA named
+		 * (what it still receives after the cut) or from the LMA once
+		 * it switched (RFC 5213 6.10.5's rule, extended to them) */
+		if ((addr_eq(outer_src, &r->peer) || addr_eq(outer_src, &r->lmaa)) &&
+		    list_covers(r->peer_hnp, r->n_peer, dst)) {
 			r->fwd_from_peer++;
 			*rec = r;
 			return MAG_FH_DELIVER;

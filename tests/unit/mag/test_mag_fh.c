@@ -187,7 +187,9 @@ Test(mag_fh, peer_prefix_from_the_peer_mag_is_delivered_and_uplink_accepted)
 
 	cr_assert_eq(mag_fh_downlink(&F, &peer, &dst, &r), MAG_FH_DELIVER);
 	cr_assert_eq(mag_fh_downlink(&F, &other, &dst, &r), MAG_FH_NONE, "unknown tunnel peer");
-	cr_assert_eq(mag_fh_downlink(&F, &lma, &dst, &r), MAG_FH_NONE);
+	cr_assert_eq(mag_fh_downlink(&F, &lma, &dst, &r), MAG_FH_DELIVER,
+		     "from the LMA once it switched to its dormant route");
+	cr_assert_eq(r->fwd_from_peer, 2);
 	r = mag_fh_uplink(&F, &dst);
 	cr_assert_not_null(r);
 	cr_assert(!memcmp(&r->lmaa, &lma, 16), "uplink goes to the LMA");
