@@ -5,9 +5,12 @@
  * Advertisements (an ICMPv6 socket per interface, RA only), new flows
  * (mn_nfq), the router-lifetime timer and control requests.
  *
- * Carrier loss reaches us through the kernel's linkwatch: at once when the
- * machine had no other link event in the last second, else up to ~1 s
- * later (doc/nio.md); that delay is part of the MN's reaction time.
+ * Carrier loss: the kernel's netlink notification goes through linkwatch,
+ * at once when the machine had no other link event in the last second,
+ * else up to ~1 s later (doc/nio.md); the carrier bit itself (IFF_LOWER_UP
+ * of RTM_GETLINK) changes at once, so interfaces with carrier are also
+ * polled every MN_IO_CARRIER_POLL_S; whichever sees the loss first tells
+ * the engine (a second report of the same state changes nothing).
  *
  * Owns: every system call of mnd but main()'s. Must not: make policy
  * decisions; it asks the engine (mn.h) and does what the actions say.
@@ -44,6 +47,7 @@ struct mn_io {
 	struct mn_nfq *nfq;
 	struct mn_ra_io ra[MN_IFACE_MAX];
 	ev_timer timer;
+	ev_timer carrier_w;              /* carrier poll */
 	struct nio_ratelimit rl;
 	uint8_t pkt[2048];
 };
@@ -156,6 +160,21 @@ static void on_link(void *arg, int ifindex, const char *ifname, bool carrier, bo
 		       up ? "up" : "down");
 	mn_link(io->m, ifindex, carrier, up, nio_now_ns(), io->acts);
 	run_acts(io);
+}
+
+#define MN_IO_CARRIER_POLL_S 0.01
+
+static void on_carrier_poll(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	(void)loop; (void)revents;
+	struct mn_io *io = w->data;
+	for (size_t i = 0; i < mn_n_ifaces(io->m); i++) {
+		const struct mn_iface *f = mn_iface_at(io->m, i);
+		if (f->ifindex <= 0 || !f->carrier || nio_link_carrier(f->ifindex) != 0)
+			continue;
+		mn_link(io->m, f->ifindex, false, f->up, nio_now_ns(), io->acts);
+		run_acts(io);
+	}
 }
 
 static void on_addr(void *arg, int ifindex, const struct in6_addr *a, uint8_t plen,
@@ -311,6 +330,10 @@ static int io_open(struct mn_io *io, const char **why)
 		*why = "cannot start the address monitor";
 		return -1;
 	}
+	ev_timer_init(&io->carrier_w, on_carrier_poll, MN_IO_CARRIER_POLL_S,
+		      MN_IO_CARRIER_POLL_S);
+	io->carrier_w.data = io;
+	ev_timer_start(io->loop, &io->carrier_w);
 	if (mn_nl_ra_routes(on_ra_route, io) < 0)
 		io_log(io, "cannot read RA routes: %s", strerror(errno));
 	if (mn_cfg(io->m)->n_sel) {
@@ -366,6 +389,7 @@ void mn_io_stop(struct mn_io *io)
 	mn_shutdown(io->m, nio_now_ns(), io->acts);
 	run_acts(io);
 	ev_timer_stop(io->loop, &io->timer);
+	ev_timer_stop(io->loop, &io->carrier_w);
 	for (size_t i = 0; i < MN_IFACE_MAX; i++) {
 		if (io->ra[i].fd < 0)
 			continue;
