@@ -13,23 +13,17 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <ev.h>
-#include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "lma_ctl.h"
 #include "nio.h"
 
 #define PKT_MAX     65536
 #define BATCH       64          /* packets per readiness, then yield */
 #define IP6_HDR_LEN 40
-
-struct lma_io_stats {
-	uint64_t mh_received, mh_malformed, mh_not_bu, mh_send_errors;
-	uint64_t route_errors, tun_bad, tun_multicast, tnl_bad, tnl_send_errors;
-	uint64_t tun_write_errors;
-};
 
 struct lma_io {
 	struct ev_loop *loop;
@@ -153,7 +147,7 @@ static void on_mh(struct ev_loop *loop, ev_io *w, int revents)
 		if (mh_decode(io->buf, (size_t)n, NULL, NULL, &m, &why) < 0) {
 			char s[INET6_ADDRSTRLEN];
 
-			io->st.mh_malformed++;
+			lma_ctl_count_malformed(&io->st, why);
 			inet_ntop(AF_INET6, &src, s, sizeof(s));
 			LOG(io, "malformed MH from %s dropped: %s", s, why);
 			continue;
@@ -233,51 +227,12 @@ static void on_tnl(struct ev_loop *loop, ev_io *w, int revents)
 
 /* ---- control socket ------------------------------------------------------------ */
 
-static void show_stats(struct lma_io *io, char *out, size_t cap)
-{
-	json_object *o, *s;
-
-	if (lma_show_stats(io->l, out, cap) < 0 || !(o = json_tokener_parse(out)))
-		return;
-	s = json_object_new_object();
-	json_object_object_add(s, "mh_received", json_object_new_int64((int64_t)io->st.mh_received));
-	json_object_object_add(s, "mh_malformed", json_object_new_int64((int64_t)io->st.mh_malformed));
-	json_object_object_add(s, "mh_not_bu", json_object_new_int64((int64_t)io->st.mh_not_bu));
-	json_object_object_add(s, "mh_send_errors", json_object_new_int64((int64_t)io->st.mh_send_errors));
-	json_object_object_add(s, "route_errors", json_object_new_int64((int64_t)io->st.route_errors));
-	json_object_object_add(s, "tun_bad", json_object_new_int64((int64_t)io->st.tun_bad));
-	json_object_object_add(s, "tun_multicast", json_object_new_int64((int64_t)io->st.tun_multicast));
-	json_object_object_add(s, "tnl_bad", json_object_new_int64((int64_t)io->st.tnl_bad));
-	json_object_object_add(s, "tnl_send_errors", json_object_new_int64((int64_t)io->st.tnl_send_errors));
-	json_object_object_add(s, "tun_write_errors", json_object_new_int64((int64_t)io->st.tun_write_errors));
-	json_object_object_add(s, "events_dropped",
-			       json_object_new_int64((int64_t)nio_events_dropped(io->ev)));
-	json_object_object_add(o, "io", s);
-	snprintf(out, cap, "%s", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
-	json_object_put(o);
-}
-
 static void on_ctl(void *arg, const char *line, char *out, size_t cap)
 {
 	struct lma_io *io = arg;
 
-	while (*line == ' ' || *line == '\t')
-		line++;
-	if (!strcmp(line, "show bindings")) {
-		lma_show_bindings(io->l, nio_now_ns(), out, cap);
-	} else if (!strcmp(line, "show stats")) {
-		show_stats(io, out, cap);
-	} else if (!strcmp(line, "help")) {
-		snprintf(out, cap, "{\"commands\":[\"show bindings\",\"show stats\",\"help\"]}");
-	} else {
-		json_object *o = json_object_new_object();
-		char msg[200];
-
-		snprintf(msg, sizeof(msg), "unknown command: %.150s", line);
-		json_object_object_add(o, "error", json_object_new_string(msg));
-		snprintf(out, cap, "%s", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
-		json_object_put(o);
-	}
+	io->st.events_dropped = nio_events_dropped(io->ev);
+	lma_ctl_handle(io->l, &io->st, nio_now_ns(), line, out, cap);
 }
 
 /* ---- start, stop ------------------------------------------------------------------ */

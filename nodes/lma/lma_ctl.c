@@ -1,0 +1,148 @@
+/*
+ * lma_ctl.c - lmad's control commands and its shell counters, as JSON (see
+ * lma_ctl.h).
+ *
+ * Owns: command parsing (one line, surrounding blanks ignored), the "io"
+ * object of "show stats" and the tally of malformed Mobility Headers by
+ * reason. Must not: do I/O or read clocks (lma_io.c does, then calls here);
+ * change the engine (every command here only reads it).
+ */
+#include "lma_ctl.h"
+
+#include <json-c/json.h>
+#include <stdio.h>
+#include <string.h>
+
+#define CMD_MAX 200     /* longer lines cannot be a command */
+
+void lma_ctl_count_malformed(struct lma_io_stats *s, const char *why)
+{
+	if (!why)
+		why = "unspecified";
+	s->mh_malformed++;
+	for (size_t i = 0; i < s->n_reasons; i++) {
+		if (!strcmp(s->malformed[i].why, why)) {
+			s->malformed[i].n++;
+			return;
+		}
+	}
+	if (s->n_reasons == LMA_CTL_REASONS_MAX) {
+		s->malformed_other++;
+		return;
+	}
+	s->malformed[s->n_reasons].why = why;
+	s->malformed[s->n_reasons++].n = 1;
+}
+
+uint64_t lma_ctl_malformed_count(const struct lma_io_stats *s, const char *why)
+{
+	for (size_t i = 0; i < s->n_reasons; i++)
+		if (!strcmp(s->malformed[i].why, why))
+			return s->malformed[i].n;
+	return 0;
+}
+
+static void add_u64(json_object *o, const char *k, uint64_t v)
+{
+	json_object_object_add(o, k, json_object_new_int64((int64_t)v));
+}
+
+static json_object *io_json(const struct lma_io_stats *st)
+{
+	json_object *s = json_object_new_object(), *r = json_object_new_object();
+
+	add_u64(s, "mh_received", st->mh_received);
+	add_u64(s, "mh_malformed", st->mh_malformed);
+	for (size_t i = 0; i < st->n_reasons; i++)
+		add_u64(r, st->malformed[i].why, st->malformed[i].n);
+	if (st->malformed_other)
+		add_u64(r, "other", st->malformed_other);
+	json_object_object_add(s, "mh_malformed_by_reason", r);
+	add_u64(s, "mh_not_bu", st->mh_not_bu);
+	add_u64(s, "mh_send_errors", st->mh_send_errors);
+	add_u64(s, "route_errors", st->route_errors);
+	add_u64(s, "tun_bad", st->tun_bad);
+	add_u64(s, "tun_multicast", st->tun_multicast);
+	add_u64(s, "tnl_bad", st->tnl_bad);
+	add_u64(s, "tnl_send_errors", st->tnl_send_errors);
+	add_u64(s, "tun_write_errors", st->tun_write_errors);
+	add_u64(s, "events_dropped", st->events_dropped);
+	return s;
+}
+
+/* json-c's text into out; an answer longer than cap becomes an error
+ * document (never a cut, invalid one). */
+static size_t emit(json_object *o, char *out, size_t cap)
+{
+	const char *s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
+	size_t n = strlen(s);
+	int rc;
+
+	if (n < cap)
+		rc = snprintf(out, cap, "%s", s);
+	else
+		rc = snprintf(out, cap, "{\"error\":\"answer too long (%zu bytes)\"}", n);
+	json_object_put(o);
+	return rc < 0 ? 0 : (size_t)rc < cap ? (size_t)rc : cap - 1;
+}
+
+static size_t error_answer(const char *msg, const char *line, char *out, size_t cap)
+{
+	json_object *o = json_object_new_object();
+	char text[CMD_MAX + 64];
+
+	/* json-c escapes whatever bytes the line held */
+	snprintf(text, sizeof(text), "%s: %.*s", msg, CMD_MAX, line);
+	json_object_object_add(o, "error", json_object_new_string(text));
+	return emit(o, out, cap);
+}
+
+static size_t show_stats(const struct lma *l, const struct lma_io_stats *st,
+			 char *out, size_t cap)
+{
+	json_object *o;
+
+	/* the engine's counters first, then ours beside them */
+	if (lma_show_stats(l, out, cap) < 0 || !(o = json_tokener_parse(out)))
+		return error_answer("statistics do not fit the answer", "show stats", out, cap);
+	json_object_object_add(o, "io", io_json(st));
+	return emit(o, out, cap);
+}
+
+/* line without leading and trailing blanks, into cmd; -1 if too long */
+static int trim(const char *line, char *cmd, size_t cap)
+{
+	size_t n;
+
+	while (*line == ' ' || *line == '\t')
+		line++;
+	n = strlen(line);
+	while (n && (line[n - 1] == ' ' || line[n - 1] == '\t' || line[n - 1] == '\r'))
+		n--;
+	if (n >= cap)
+		return -1;
+	memcpy(cmd, line, n);
+	cmd[n] = '\0';
+	return 0;
+}
+
+size_t lma_ctl_handle(const struct lma *l, const struct lma_io_stats *st, uint64_t now_ns,
+		      const char *line, char *out, size_t cap)
+{
+	char cmd[CMD_MAX];
+	int n;
+
+	if (trim(line, cmd, sizeof(cmd)) < 0)
+		return error_answer("command too long", line, out, cap);
+	if (!strcmp(cmd, "show bindings")) {
+		n = lma_show_bindings(l, now_ns, out, cap);
+		return n < 0 ? error_answer("bindings do not fit the answer", cmd, out, cap)
+			     : strlen(out);
+	}
+	if (!strcmp(cmd, "show stats"))
+		return show_stats(l, st, out, cap);
+	if (!strcmp(cmd, "help"))
+		return emit(json_tokener_parse("{\"commands\":[\"show bindings\","
+					       "\"show stats\",\"help\"]}"), out, cap);
+	return error_answer("unknown command", cmd, out, cap);
+}

@@ -1,0 +1,50 @@
+/*
+ * lma_ctl.h - lmad's control commands ("show bindings", "show stats",
+ * "help") answered as JSON, and the daemon shell's own counters that
+ * "show stats" reports next to the engine's: messages received, malformed
+ * Mobility Headers by reason, send and tunnel errors.
+ *
+ * Pure: no socket, no clock; lma_io.c reads the line, counts, and passes
+ * now_ns in. A fuzz harness drives lma_ctl_handle() directly.
+ */
+#ifndef PMIPEMU_LMA_CTL_H
+#define PMIPEMU_LMA_CTL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lma.h"
+
+/* Distinct malformed-MH reasons kept by name; more go to "other". */
+#define LMA_CTL_REASONS_MAX 24
+
+struct lma_io_stats {
+	uint64_t mh_received;           /* every datagram of the MH socket */
+	uint64_t mh_malformed;          /* mh_decode refused it (sum of reasons) */
+	uint64_t mh_not_bu;             /* decoded, but no message the LMA takes */
+	uint64_t mh_send_errors;
+	uint64_t route_errors, tun_bad, tun_multicast, tnl_bad, tnl_send_errors;
+	uint64_t tun_write_errors;
+	uint64_t events_dropped;        /* copied in before answering */
+	/* Malformed MH drops by the codec's reason (its static strings). */
+	struct {
+		const char *why;
+		uint64_t n;
+	} malformed[LMA_CTL_REASONS_MAX];
+	size_t n_reasons;
+	uint64_t malformed_other;       /* reasons beyond the table */
+};
+
+/* One malformed MH dropped because of why (a static string of the codec;
+ * NULL counts as "unspecified"). */
+void lma_ctl_count_malformed(struct lma_io_stats *s, const char *why);
+/* How many drops a reason has (0 if never seen): for tests. */
+uint64_t lma_ctl_malformed_count(const struct lma_io_stats *s, const char *why);
+
+/* The answer to one command line (without its newline) into out: a
+ * NUL-terminated JSON document of at most cap bytes (cap >= 2). Unknown
+ * commands get {"error": "..."}. Returns the answer's length. */
+size_t lma_ctl_handle(const struct lma *l, const struct lma_io_stats *st, uint64_t now_ns,
+		      const char *line, char *out, size_t cap);
+
+#endif
