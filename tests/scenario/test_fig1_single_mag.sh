@@ -64,4 +64,53 @@ deregs=$(awk -F'|' '$1 == 5 && $10 == 0 && $8 == "02000000aa01"' "$TMP/mh" | wc 
 g3=$(tcount "$out/mn-g3.pcap" 'udp && ipv6.dst == 2001:db8:100:1:0:ff:fe00:aa01')
 [ "$g3" -gt 300 ] || fail "only $g3 WLAN-address packets on the MN's g3"
 note "WLAN-address packets delivered on g3: $g3"
+
+# ---- one PBU for several sessions (section 4): the same MN refreshing its
+# two sessions, lifetime 8 s, with multi-session-pbu on and off.
+comb=tests/data/scenario/fig1-combined.xml
+sed -e 's/multi-session-pbu="on"/multi-session-pbu="off"/g' \
+    -e 's/name="fig1-combined"/name="fig1-separate"/' "$comb" > "$TMP/fig1-separate.xml"
+for topo in "$comb" "$TMP/fig1-separate.xml"; do
+  $PMIPEMU test "$topo" --out "$TMP/out" > "$TMP/stdout.c" 2>&1 ||
+    { cat "$TMP/stdout.c"; fail "pmipemu test $topo"; }
+done
+check_leftovers
+
+# Refresh traffic of a run: PBUs with HI 5 and a lifetime, and the PBAs
+# answering them (by sequence number). Prints "rounds msgs bytes groups"
+# where rounds = session refreshes / 2 sessions (refresh periods covered).
+refresh_cost() {
+  tshark -r "$1" -Y "mipv6 && !icmpv6" -T fields -E separator='|' \
+    -e frame.len -e mip6.mhtype -e mip6.bu.seqnr -e mip6.ba.seqnr -e mip6.hi \
+    -e mip6.bu.lifetime -e mip6.ba.status -e mip6.bi.status 2>/dev/null |
+  awk -F'|' '
+    $2 == 5 && $5 ~ /^5(,5)*$/ && $6 > 0 { seq[$3] = 1; n++; b += $1; g += split($5, x, ","); next }
+    $2 == 6 { pba[$4] = $1; st[$4] = $7 "/" $8 }
+    END {
+      for (s in seq) if (s in pba) { n++; b += pba[s]; if (st[s] !~ /^0\/(0,)*0?$/) bad++ }
+      printf "%d %d %d %d\n", g / 2, n, b, bad + 0 }'
+}
+read -r rc_n mc_n bc_n badc < <(refresh_cost "$TMP/out/fig1-combined/mag1-eth0.pcap")
+read -r rs_n ms_n bs_n bads < <(refresh_cost "$TMP/out/fig1-separate/mag1-eth0.pcap")
+[ "$rc_n" -ge 1 ] && [ "$rs_n" -ge 1 ] || fail "no refresh in a run (combined $rc_n, separate $rs_n rounds)"
+[ "$badc" = 0 ] && [ "$bads" = 0 ] || fail "refused refreshes: combined $badc, separate $bads"
+for p in "$TMP"/out/fig1-combined/*.pcap "$TMP"/out/fig1-separate/*.pcap; do tclean "$p"; done
+# the combined PBU and its PBA: one BID group per session, every BID status 0
+cpbu=$(tshark -r "$TMP/out/fig1-combined/mag1-eth0.pcap" -Y 'mip6.mhtype == 5 && mip6.hi == 5' \
+        -T fields -e mip6.bi.bid -e mip6.mnlli.lli 2>/dev/null | head -1)
+cpba=$(tshark -r "$TMP/out/fig1-combined/mag1-eth0.pcap" -Y 'mip6.mhtype == 6 && mip6.hi == 5' \
+        -T fields -e mip6.bi.bid -e mip6.bi.status -e mip6.ba.status 2>/dev/null | head -1)
+note "combined PBU BIDs / MN-LL-IDs: $cpbu; PBA BIDs / BID status / status: $cpba"
+case "$cpbu" in [0-9]*,[0-9]*$'\t'02000000aa0[12],02000000aa0[12]) ;; *) fail "combined PBU groups: $cpbu";; esac
+case "$cpba" in [0-9]*,[0-9]*$'\t'0,0$'\t'0) ;; *) fail "combined PBA groups: $cpba";; esac
+
+per() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a / b }'; }
+echo "refresh cost, one MN with 2 sessions on one MAG (per refresh period):"
+printf '  %-22s %8s %10s %8s\n' mode PBU+PBA bytes rounds
+printf '  %-22s %8s %10s %8s\n' "separate (RFC 5213)" "$(per "$ms_n" "$rs_n")" "$(per "$bs_n" "$rs_n")" "$rs_n"
+printf '  %-22s %8s %10s %8s\n' "combined (BID groups)" "$(per "$mc_n" "$rc_n")" "$(per "$bc_n" "$rc_n")" "$rc_n"
+[ "$(per "$ms_n" "$rs_n")" = 4.0 ] || fail "separate: $(per "$ms_n" "$rs_n") messages per period, not 4"
+[ "$(per "$mc_n" "$rc_n")" = 2.0 ] || fail "combined: $(per "$mc_n" "$rc_n") messages per period, not 2"
+awk -v c="$bc_n" -v rc="$rc_n" -v s="$bs_n" -v rs="$rs_n" 'BEGIN { exit !(c / rc < s / rs) }' ||
+  fail "combining saved no bytes"
 echo ok
