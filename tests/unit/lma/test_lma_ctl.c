@@ -3,6 +3,7 @@
  * "show stats" carries the engine's counters and the shell's malformed-MH
  * tally by reason, and hostile lines never break the answer.
  */
+#include <arpa/inet.h>
 #include <criterion/criterion.h>
 #include <json-c/json.h>
 #include <stdio.h>
@@ -17,10 +18,17 @@ static char out[65536];
 
 static void setup(void)
 {
+	static struct in6_addr mag;
+	static struct lma_policy pol = { .mn_id = "mn1@example.org" };
 	struct lma_config c;
 	const char *why = NULL;
 
 	lma_config_init(&c);
+	cr_assert_eq(inet_pton(AF_INET6, "2001:db8:1::2", &mag), 1);
+	c.mags = &mag;
+	c.n_mags = 1;
+	c.policies = &pol;
+	c.n_policies = 1;
 	L = lma_new(&c, &why);
 	cr_assert_not_null(L, "%s", why);
 	memset(&S, 0, sizeof(S));
