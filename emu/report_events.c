@@ -30,6 +30,10 @@ static enum report_ev_class classify(const char *ev)
 	static const char *const major[] = {
 		"link_down", "link_up", "impair", "move", "move_detach",
 		"move_attach", "exec", "exec_start", "exec_done",
+		/* appendix D fast handover: the MAG's activation (the instant
+		 * it saw the carrier loss) and return, the LMA's switch */
+		"dormant_activated", "dormant_returned",
+		"bce_dormant_activated", "bce_dormant_restored",
 	};
 	static const char *const hidden[] = {
 		"process_start", "process_exit", "stop_kill", "log",
