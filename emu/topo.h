@@ -106,6 +106,8 @@ struct topo_pmip {
 	uint32_t lifetime_s;            /* PBU lifetime requested (mag) */
 	bool use_timestamps;            /* RFC 5213 5.5: timestamp vs sequence */
 	bool fast_handover;             /* appendix D, off = RFC 5213 baseline */
+	bool fast_handover_return;      /* lma: downlink returns when the lost
+					 * interface re-registers (default on) */
 	bool multi_session_pbu;         /* section 4: one PBU for several sessions */
 	struct topo_loc loc;
 };

@@ -124,6 +124,8 @@ static void topo_parse_pmip_attrs(struct topo_pctx *c, struct topo_node *node,
 	p->use_timestamps = true;
 	topo_p_bool(c, x, "timestamps", &p->use_timestamps);
 	topo_p_bool(c, x, "fast-handover", &p->fast_handover);
+	p->fast_handover_return = true;
+	topo_p_bool(c, x, "fast-handover-return", &p->fast_handover_return);
 	topo_p_bool(c, x, "multi-session-pbu", &p->multi_session_pbu);
 }
 
@@ -140,6 +142,7 @@ static const struct {
 	{ "lifetime", false, K_MAG }, { "timestamps", false, K_LMA | K_MAG },
 	{ "multi-session-pbu", false, K_LMA | K_MAG },
 	{ "fast-handover", false, K_LMA | K_MAG | K_MN },
+	{ "fast-handover-return", false, K_LMA },
 	{ "pool", true, K_LMA }, { "mag", true, K_LMA }, { "access", true, K_MAG },
 	{ "mn", true, K_LMA | K_MAG | K_MN },
 };
