@@ -11,7 +11,7 @@ BENCH_TAG="pmipemu-bench-$$"          # namespaces: $BENCH_TAG-a, -b, -n0...
 BENCH_PIDS=""                         # background processes we started
 
 bench_cleanup() {
-	local p ns
+	local p ns left i
 	for p in $BENCH_PIDS; do
 		kill -TERM "$p" 2>/dev/null
 	done
@@ -19,10 +19,25 @@ bench_cleanup() {
 		wait "$p" 2>/dev/null
 	done
 	BENCH_PIDS=""
+	# Started from a $(...) subshell, a process is not in this shell's
+	# list: find ours by the run's unique temporary path in their command
+	# lines, stop them by pid (pmipemu tears its run down on SIGTERM; a
+	# 100-node teardown takes seconds), then SIGKILL what remains.
+	if [ -n "${BENCH_TMP:-}" ]; then
+		for p in $(pgrep -f -- "$BENCH_TMP/"); do
+			kill -TERM "$p" 2>/dev/null
+		done
+		for i in $(seq 1 100); do
+			left=$(pgrep -f -- "$BENCH_TMP/") || break
+			[ "$i" = 100 ] && for p in $left; do kill -KILL "$p" 2>/dev/null; done
+			sleep 0.1
+		done
+	fi
 	for ns in $(ip netns list 2>/dev/null | awk '{print $1}' | grep "^$BENCH_TAG-"); do
 		ip netns del "$ns" 2>/dev/null
 	done
 	[ -n "${BENCH_TMP:-}" ] && rm -rf "$BENCH_TMP"
+	return 0
 }
 
 bench_on_signal() {

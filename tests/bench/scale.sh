@@ -89,6 +89,6 @@ bench_scale() {
 	say '\nemu_bringup/teardown: as pmipemu prints them (namespaces, TAPs, addresses, routes, links;\n'
 	say 'processes stopped, TAPs and namespaces released). emu_wall: the whole pmipemu run, 1 s of\n'
 	say 'run time included. iproute2: one ip process per operation (netns add, lo up, DAD off,\n'
-	say 'veth pair, 2 addresses, 2 links up, default route), then `ip netns del` each; the kernel\n'
+	say 'veth pair, 2 addresses, 2 links up, default route), then ip netns del each; the kernel\n'
 	say 'frees namespaces asynchronously after both.\n'
 }
