@@ -218,6 +218,9 @@ static void act_timer(struct mag_io *io, uint64_t deadline_ns)
 	ev_timer_stop(io->loop, &io->timer);
 	if (!deadline_ns)
 		return;
+	/* libev counts from the loop's cached time: refresh it, or the timer
+	 * fires before the deadline by however long this iteration ran */
+	ev_now_update(io->loop);
 	uint64_t now = nio_now_ns();
 	double s = deadline_ns > now ? (double)(deadline_ns - now) / 1e9 : 0.0;
 	ev_timer_set(&io->timer, s, 0.0);
@@ -265,6 +268,11 @@ static void on_timer(struct ev_loop *loop, ev_timer *w, int revents)
 	struct mag_io *io = w->data;
 	mag_timer(io->m, engine_now(io), io->acts);
 	run_acts(io);
+	/* The engine announces a deadline only when it changes; a one-shot
+	 * timer that fired a little early (nothing due yet) would otherwise
+	 * be lost with the deadline still pending: re-arm it. */
+	if (!ev_is_active(&io->timer))
+		act_timer(io, mag_next_deadline(io->m));
 }
 
 static void on_mh(struct ev_loop *loop, ev_io *w, int revents)

@@ -64,6 +64,11 @@ deregs=$(awk -F'|' '$1 == 5 && $10 == 0 && $8 == "02000000aa01"' "$TMP/mh" | wc 
 g3=$(tcount "$out/mn-g3.pcap" 'udp && ipv6.dst == 2001:db8:100:1:0:ff:fe00:aa01')
 [ "$g3" -gt 300 ] || fail "only $g3 WLAN-address packets on the MN's g3"
 note "WLAN-address packets delivered on g3: $g3"
+# ... and the MN (mnd) sends from its WLAN address out of g3: the MAG's g3
+# access link carries that uplink after the move.
+up=$(tcount "$out/mag1-eth2.pcap" 'udp && ipv6.src == 2001:db8:100:1:0:ff:fe00:aa01')
+[ "$up" -gt 300 ] || fail "only $up WLAN-address uplink packets on the g3 access link"
+note "WLAN-address uplink packets on the g3 access link: $up"
 
 # ---- one PBU for several sessions (section 4): the same MN refreshing its
 # two sessions, lifetime 8 s, with multi-session-pbu on and off.
