@@ -19,7 +19,7 @@ static void usage(FILE *f)
 	fputs("usage: pmipemu COMMAND [ARGS]\n"
 	      "\n"
 	      "  validate FILE...             check topologies (schema and semantics)\n"
-	      "  run FILE [--out DIR] [--duration D] [--seed N] [--quiet]\n"
+	      "  run FILE [--out DIR] [--duration D] [--seed N] [--quiet] [--no-realtime]\n"
 	      "                               build the topology, run its timeline, tear down\n"
 	      "  test FILE... [--junit FILE] [--out DIR]\n"
 	      "                               run each topology and check its <expect>s;\n"
@@ -52,7 +52,7 @@ static struct topology *load(const char *file)
 	return t;
 }
 
-enum { OPT_OUT = 1, OPT_DURATION, OPT_SEED, OPT_QUIET, OPT_JUNIT, OPT_RUN };
+enum { OPT_OUT = 1, OPT_DURATION, OPT_SEED, OPT_QUIET, OPT_JUNIT, OPT_RUN, OPT_NO_RT };
 
 static const struct option run_longopts[] = {
 	{ "out", required_argument, NULL, OPT_OUT },
@@ -60,6 +60,7 @@ static const struct option run_longopts[] = {
 	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "quiet", no_argument, NULL, OPT_QUIET },
 	{ "junit", required_argument, NULL, OPT_JUNIT },
+	{ "no-realtime", no_argument, NULL, OPT_NO_RT },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -87,6 +88,7 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
 			break;
 		case OPT_QUIET: o->quiet = true; break;
 		case OPT_JUNIT: o->junit = optarg; break;
+		case OPT_NO_RT: o->no_realtime = true; break;
 		case 'h': usage(stdout); exit(0);
 		default: return -1;
 		}

@@ -25,6 +25,7 @@ struct run_opts {
 	uint64_t seed;
 	bool quiet;                     /* no summary on stdout */
 	const char *junit;              /* junit.xml path, NULL = none */
+	bool no_realtime;               /* keep pmipemu at normal priority */
 };
 
 /* Result of a run, for `pmipemu test`. */
@@ -113,6 +114,7 @@ struct run {
 	ev_signal sig_int, sig_term, sig_hup;
 	ev_timer stop_timer;
 	bool stopping;
+	bool realtime;                  /* the link engine runs SCHED_FIFO */
 	int interrupted;
 	int errors;
 	void *report;                   /* run_report.c's snapshot */

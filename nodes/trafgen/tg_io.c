@@ -250,6 +250,26 @@ static void take_datagram(const struct tg_recv_cfg *cfg, struct tg_recv_result *
 	res->datagrams++;
 }
 
+/* The monotonic - realtime offset, from the tightest of three readings:
+ * a preemption between two clock reads would shift every latency of the
+ * batch (seen as latencies below a link's configured delay). */
+static int64_t mono_realtime_offset(uint64_t *mono_out)
+{
+	int64_t best = 0;
+	uint64_t best_span = UINT64_MAX;
+	for (int i = 0; i < 3; i++) {
+		uint64_t r0 = clock_ns(CLOCK_REALTIME);
+		uint64_t m = clock_ns(CLOCK_MONOTONIC);
+		uint64_t r1 = clock_ns(CLOCK_REALTIME);
+		if (r1 - r0 < best_span) {
+			best_span = r1 - r0;
+			best = (int64_t)m - (int64_t)(r0 + (r1 - r0) / 2);
+			*mono_out = m;
+		}
+	}
+	return best;
+}
+
 static int drain(int fd, const struct tg_recv_cfg *cfg, struct tg_recv_result *res,
 		 struct recv_batch *b)
 {
@@ -258,8 +278,8 @@ static int drain(int fd, const struct tg_recv_cfg *cfg, struct tg_recv_result *r
 		int n = recvmmsg(fd, b->msgs, BATCH, MSG_DONTWAIT, NULL);
 		if (n < 0)
 			return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? 0 : -1;
-		uint64_t mono = tg_io_now_ns();
-		int64_t off = (int64_t)mono - (int64_t)clock_ns(CLOCK_REALTIME);
+		uint64_t mono = 0;
+		int64_t off = mono_realtime_offset(&mono);
 		for (int i = 0; i < n; i++)
 			take_datagram(cfg, res, &b->msgs[i], mono, off);
 		if (n < BATCH)
