@@ -142,7 +142,7 @@ static const struct {
 	{ "lifetime", false, K_MAG }, { "timestamps", false, K_LMA | K_MAG },
 	{ "multi-session-pbu", false, K_LMA | K_MAG },
 	{ "fast-handover", false, K_LMA | K_MAG | K_MN },
-	{ "fast-handover-return", false, K_LMA },
+	{ "fast-handover-return", false, K_LMA | K_MN },
 	{ "pool", true, K_LMA }, { "mag", true, K_LMA }, { "access", true, K_MAG },
 	{ "mn", true, K_LMA | K_MAG | K_MN },
 };

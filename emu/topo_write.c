@@ -111,7 +111,7 @@ static int topo_w_pmip_attrs(xmlTextWriter *w, const struct topo_node *n)
 		rc |= topo_w_attr(w, "multi-session-pbu", p->multi_session_pbu ? "on" : "off");
 	}
 	rc |= topo_w_attr(w, "fast-handover", p->fast_handover ? "on" : "off");
-	if (n->kind == TOPO_NODE_LMA)
+	if (n->kind == TOPO_NODE_LMA || n->kind == TOPO_NODE_MN)
 		rc |= topo_w_attr(w, "fast-handover-return",
 				  p->fast_handover_return ? "on" : "off");
 	return rc ? -1 : 0;

@@ -42,6 +42,8 @@ int mn_cfg_from_topo(struct mn_cfg *c, const struct topo_node *n, const char **w
 	}
 	c->n_iface = n->n_ifaces;
 	c->fast_handover = n->pmip.present && n->pmip.fast_handover;
+	if (n->pmip.present)
+		c->uplink_return = n->pmip.fast_handover_return;
 	return 0;
 }
 

@@ -110,3 +110,30 @@ Test(topo_fh, appendix_d_topologies_load)
 		topo_errors_free(&errs);
 	}
 }
+
+/* The MN's uplink return (mnd -r) follows the same attribute on its <pmip>. */
+Test(topo_fh, fast_handover_return_on_an_mn_is_read_and_written)
+{
+	static const char xml[] =
+		"<?xml version=\"1.0\"?>\n"
+		"<topology name=\"t\" duration=\"1s\">\n"
+		"  <node name=\"mn\" kind=\"mn\">\n"
+		"    <interface name=\"wlan0\" mac=\"02:00:00:00:aa:01\"/>\n"
+		"    <pmip fast-handover=\"on\" fast-handover-return=\"off\"/>\n"
+		"  </node>\n"
+		"</topology>\n";
+	struct topo_errors errs = { 0 };
+	struct topology *t = topo_load_mem(xml, sizeof(xml) - 1, "mn.xml", &errs);
+
+	cr_assert_not_null(t, "%s", errs.n ? errs.msgs[0] : "");
+	struct topo_node *n = topo_find_node(t, "mn");
+	cr_assert(n->pmip.fast_handover);
+	cr_assert_not(n->pmip.fast_handover_return);
+	cr_assert_eq(topo_write_node(t, n, out_path), 0);
+	topo_free(t);
+	t = topo_load(out_path, &errs);
+	cr_assert_not_null(t, "%s", errs.n ? errs.msgs[0] : "");
+	cr_assert_not(topo_find_node(t, "mn")->pmip.fast_handover_return);
+	topo_free(t);
+	topo_errors_free(&errs);
+}
