@@ -130,6 +130,15 @@ asan-unit:
 	  if grep -qE "ERROR: (Address|Leak)Sanitizer|runtime error:" build-asan/unit.log; then \
 	    echo "asan-unit: sanitizer reports above"; exit 1; fi; exit $$rc
 
+# --- test tools (small programs the scenario tests run) ----------------------
+TOOLS := $(patsubst tests/tools/%.c,$(B)/tools/%,$(wildcard tests/tools/*.c))
+
+$(B)/tools/%: tests/tools/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $<
+
+tools: $(TOOLS)
+
 # --- whole-system targets ----------------------------------------------------
 deps:
 	@scripts/deps.sh
@@ -140,7 +149,7 @@ lint-engines:
 check-docs:
 	@scripts/check-docs.sh
 
-scenario: all
+scenario: all tools
 	@tests/scenario/run-all.sh
 
 test: deps
@@ -158,8 +167,25 @@ run: deps
 	$(MAKE) all
 	$(B)/bin/pmipemu run $(DEFAULT_TOPOLOGY) --out captures/default
 
+# tests/bench/bench_*.c: one program each (the PMIPv6 tables of make bench);
+# the other tests/bench/*.c are their shared helpers. Built only for bench.
+BENCH_MAINS := $(wildcard tests/bench/bench_*.c)
+BENCH_HELP  := $(filter-out $(BENCH_MAINS),$(wildcard tests/bench/*.c))
+BENCH_PROGS := $(patsubst tests/bench/%.c,$(B)/bench/%,$(BENCH_MAINS))
+
+$(BENCH_PROGS): $(B)/bench/%: $(B)/obj/tests/bench/%.o $(call obj,$(BENCH_HELP)) \
+                $(LIBLMA) $(LIBNIO) $(LIBPMIP) $(LIBTOPO)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(B)/obj/tests/bench/%.o: tests/bench/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Itests/bench -Inodes/lma -c $< -o $@
+
+bench-build: $(BENCH_PROGS)
+
 bench: deps
-	$(MAKE) all
+	$(MAKE) all bench-build
 	@scripts/bench.sh
 
 fuzz:
@@ -171,6 +197,6 @@ clang:
 clean:
 	rm -rf build build-asan build-clang build-fuzz
 
-.PHONY: check-docs all deps run test unit unit-build asan-unit scenario bench fuzz clean clang lint-engines
+.PHONY: tools check-docs all deps run test unit unit-build asan-unit scenario bench fuzz clean clang lint-engines
 
 -include $(shell find $(B)/obj -name '*.d' 2>/dev/null)

@@ -114,6 +114,7 @@ struct run {
 	ev_signal sig_int, sig_term, sig_hup;
 	ev_timer stop_timer;
 	bool stopping;
+	bool anchors_stopped;           /* LMAs got their SIGTERM */
 	bool realtime;                  /* the link engine runs SCHED_FIFO */
 	int interrupted;
 	int errors;
@@ -144,5 +145,6 @@ int run_sched_build(struct run *r);
 void run_sched_add(struct run *r, const struct run_act *a);
 void run_sched_arm(struct run *r);
 void run_begin_stop(struct run *r, const char *why);
+void run_stop_anchors_when_alone(struct run *r);
 
 #endif

@@ -58,6 +58,7 @@ static void run_proc_exited(struct ev_loop *loop, ev_child *w, int revents)
 	json_object_object_add(o, "status", json_object_new_int(p->status));
 	evlog_emit(r->log, p->kind == RUN_PROC_EXEC ? "exec_done" : "process_exit",
 		   r->t->nodes[p->node].name, o);
+	run_stop_anchors_when_alone(r);
 	if (r->stopping && run_proc_running(r) == 0)
 		ev_break(loop, EVBREAK_ALL);
 }

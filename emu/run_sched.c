@@ -333,8 +333,29 @@ static void stop_timeout(struct ev_loop *loop, ev_timer *w, int revents)
 	ev_timer_again(loop, w);
 }
 
+static bool is_anchor(const struct run *r, const struct run_proc *p)
+{
+	return p->kind == RUN_PROC_DAEMON && r->t->nodes[p->node].kind == TOPO_NODE_LMA;
+}
+
+/* The LMAs stop last: the MAGs' deregistrations (RFC 5213 6.9.1.4) must
+ * find them listening. Called on every exit while stopping. */
+void run_stop_anchors_when_alone(struct run *r)
+{
+	if (!r->stopping || r->anchors_stopped)
+		return;
+	for (size_t i = 0; i < r->n_procs; i++)
+		if (r->procs[i].pid > 0 && !is_anchor(r, &r->procs[i]))
+			return;
+	r->anchors_stopped = true;
+	for (size_t i = 0; i < r->n_procs; i++)
+		if (r->procs[i].pid > 0)
+			kill(r->procs[i].pid, SIGTERM);
+}
+
 /* Every process gets SIGTERM (receivers write their results, MAGs
- * deregister), the links keep running meanwhile; SIGKILL after 3 s. */
+ * deregister), the links keep running meanwhile; the LMAs when the rest
+ * are gone; SIGKILL after 3 s. */
 void run_begin_stop(struct run *r, const char *why)
 {
 	struct json_object *o = json_object_new_object();
@@ -345,7 +366,10 @@ void run_begin_stop(struct run *r, const char *why)
 	ev_timer_stop(r->loop, &r->act_timer);
 	json_object_object_add(o, "reason", json_object_new_string(why));
 	evlog_emit(r->log, "run_stop", NULL, o);
-	run_proc_signal_all(r, SIGTERM);
+	for (size_t i = 0; i < r->n_procs; i++)
+		if (r->procs[i].pid > 0 && !is_anchor(r, &r->procs[i]))
+			kill(r->procs[i].pid, SIGTERM);
+	run_stop_anchors_when_alone(r);
 	ev_timer_init(&r->stop_timer, stop_timeout, 3.0, 3.0);
 	r->stop_timer.data = r;
 	ev_timer_start(r->loop, &r->stop_timer);

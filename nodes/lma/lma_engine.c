@@ -38,8 +38,11 @@ struct lma *lma_new(const struct lma_config *c, const char **why)
 		*why = "out of memory";
 		return NULL;
 	}
-	memcpy(l->cfg.mags, c->mags, c->n_mags * sizeof(*c->mags));
-	memcpy(l->cfg.policies, c->policies, c->n_policies * sizeof(*c->policies));
+	/* memcpy from NULL is undefined even for 0 bytes (C11 7.24.1). */
+	if (c->n_mags)
+		memcpy(l->cfg.mags, c->mags, c->n_mags * sizeof(*c->mags));
+	if (c->n_policies)
+		memcpy(l->cfg.policies, c->policies, c->n_policies * sizeof(*c->policies));
 	l->announced_ns = BCE_NO_DEADLINE;
 	return l;
 }
