@@ -22,6 +22,11 @@
 #include "lma.h"
 
 #define MH_BUF 256
+/* The wall clock the PBUs are stamped with and the engine is given (5.5):
+ * fixed, so a run does not depend on the machine's time; refreshes 1 ms
+ * later, so their timestamps are newer (8.8 resolution is 1/65536 s). */
+#define BENCH_REG_RT_NS 1800000000000000000ULL
+#define BENCH_REF_RT_NS (BENCH_REG_RT_NS + 1000000ULL)
 
 struct wire {
 	uint8_t (*buf)[MH_BUF];
@@ -84,6 +89,7 @@ static struct lma *lma_for(size_t n_mn)
 	c.pool.prefix = bench_addr(BENCH_POOL);
 	c.pool.len = BENCH_POOL_LEN;
 	c.pool_plen = 64;
+	c.use_timestamps = true;        /* RFC 5213 5.5 default, as lmad runs */
 	c.hash_seed = (struct hash_key){ 0x0123456789abcdefULL, 0xfedcba9876543210ULL };
 	c.policies = xcalloc(n_mn, sizeof(*c.policies));
 	c.n_policies = n_mn;
@@ -101,8 +107,8 @@ static struct lma *lma_for(size_t n_mn)
 /* One PBU through the engine as lmad does it (lma_io.c on_mh): decode,
  * lma_input_pbu, encode every PBA. The first PBA's first HNP goes to *hnp. */
 static int engine_one(struct lma *l, const struct in6_addr *src, const uint8_t *p,
-		      size_t len, uint64_t now_ns, struct lma_actions *acts,
-		      struct mh_prefix *hnp)
+		      size_t len, uint64_t now_ns, uint64_t realtime_ns,
+		      struct lma_actions *acts, struct mh_prefix *hnp)
 {
 	struct mh_msg m;
 	uint8_t out[MH_BUF * 4];
@@ -110,7 +116,7 @@ static int engine_one(struct lma *l, const struct in6_addr *src, const uint8_t *
 	int accepted = 0;
 
 	if (mh_decode(p, len, NULL, NULL, &m, &why) < 0 ||
-	    lma_input_pbu(l, src, &m, now_ns, now_ns, acts) < 0)
+	    lma_input_pbu(l, src, &m, now_ns, realtime_ns, acts) < 0)
 		return -1;
 	for (size_t i = 0; i < acts->n; i++) {
 		const struct lma_action *a = &acts->v[i];
@@ -155,7 +161,7 @@ static struct phase run_noop(const struct wire *w, uint64_t max_ns)
 }
 
 static struct phase run_engine(struct lma *l, const struct wire *w, size_t n,
-			       uint64_t max_ns, struct mh_prefix *hnps)
+			       uint64_t max_ns, uint64_t realtime_ns, struct mh_prefix *hnps)
 {
 	struct in6_addr mag = bench_addr(BENCH_MAG_ADDR);
 	struct lma_actions acts;
@@ -165,7 +171,7 @@ static struct phase run_engine(struct lma *l, const struct wire *w, size_t n,
 	lma_actions_init(&acts);
 	for (; ph.done < n && !over(&ph, t0, max_ns); ph.done++)
 		ph.accepted += engine_one(l, &mag, w->buf[ph.done], w->len[ph.done],
-					  t0 + ph.done, &acts,
+					  t0 + ph.done, realtime_ns, &acts,
 					  hnps ? &hnps[ph.done] : NULL) == 0;
 	ph.ns = bench_now_ns() - t0;
 	lma_actions_fini(&acts);
@@ -200,23 +206,23 @@ static int cmd_rate(size_t n, double max_s)
 	wire_init(&reg, n);
 	wire_init(&ref, n);
 	for (size_t i = 0; i < n; i++) {
-		bench_pbu(&m, (unsigned)i, 1, NULL, MH_HI_ATTACH_NEW_IFACE);
+		bench_pbu(&m, (unsigned)i, 1, NULL, MH_HI_ATTACH_NEW_IFACE, BENCH_REG_RT_NS);
 		wire_put(&reg, i, &m);
 	}
 	struct phase base = run_noop(&reg, max_ns);
 	row(n, "decode+encode (no-op)", &base, NULL);
 	size_t rss0 = bench_rss_bytes();
-	struct phase r = run_engine(l, &reg, n, max_ns, hnps);
+	struct phase r = run_engine(l, &reg, n, max_ns, BENCH_REG_RT_NS, hnps);
 	row(n, "registration (new BCE)", &r, &base);
 	size_t sessions = bce_n_sessions(lma_bce(l)), mem = bce_mem_bytes(lma_bce(l));
 	size_t rss = bench_rss_bytes() - rss0;
 
 	/* 5.3.3: the MAG refreshes with the prefix it was given, HI 5. */
 	for (size_t i = 0; i < r.done; i++) {
-		bench_pbu(&m, (unsigned)i, 2, &hnps[i], MH_HI_NOT_CHANGED);
+		bench_pbu(&m, (unsigned)i, 2, &hnps[i], MH_HI_NOT_CHANGED, BENCH_REF_RT_NS);
 		wire_put(&ref, i, &m);
 	}
-	struct phase f = run_engine(l, &ref, r.done, max_ns, NULL);
+	struct phase f = run_engine(l, &ref, r.done, max_ns, BENCH_REF_RT_NS, NULL);
 	row(n, "refresh (same MAG)", &f, &base);
 	printf("# %zu sessions: bce_mem_bytes/session %.0f, RSS growth/session %.0f\n", sessions,
 	       sessions ? (double)mem / (double)sessions : 0.0,

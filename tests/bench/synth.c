@@ -18,7 +18,7 @@ const char *bench_mn_id(char *buf, size_t cap, unsigned i)
 }
 
 void bench_pbu(struct mh_msg *m, unsigned i, uint16_t seq, const struct mh_prefix *hnp,
-	       uint8_t hi)
+	       uint8_t hi, uint64_t realtime_ns)
 {
 	struct mh_group *g = &m->group[0];
 	char id[64];
@@ -28,6 +28,8 @@ void bench_pbu(struct mh_msg *m, unsigned i, uint16_t seq, const struct mh_prefi
 	m->bu_flags = MH_BU_A | MH_BU_P;        /* RFC 5213 8.1 */
 	m->lifetime = BENCH_LIFETIME_S / 4;     /* units of 4 s (RFC 6275 6.1.7) */
 	mh_set_mn_id(m, bench_mn_id(id, sizeof(id), i));
+	m->has_timestamp = realtime_ns != 0;
+	m->timestamp = mh_timestamp_from_ns(realtime_ns);
 	m->n_groups = 1;
 	g->has_mn_ll_id = true;
 	g->mn_ll_id_len = 6;
@@ -64,6 +66,14 @@ uint64_t bench_now_ns(void)
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+uint64_t bench_realtime_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
