@@ -84,8 +84,21 @@ def owner_alive(state_dir):
     return bool(stat) and stat[stat.rfind(")") + 2:].split()[19] == line[1]
 
 
+def named_namespaces():
+    """Namespaces bind-mounted by `ip netns add` (a run never makes one)."""
+    names = set()
+    d = "/run/netns"
+    if os.path.isdir(d):
+        for n in os.listdir(d):
+            try:
+                names.add(f"net:[{os.stat(os.path.join(d, n)).st_ino}]")
+            except OSError:
+                pass
+    return names
+
+
 def check(before_file):
-    before = set(json.load(open(before_file)))
+    before = set(json.load(open(before_file))) | named_namespaces()
     table = proc_table()
     problems = []
     for ns, pids in ns_holders().items():
@@ -95,7 +108,14 @@ def check(before_file):
         if foreign:
             names = ", ".join(f"{p} ({table.get(p, {}).get('comm', '?')})" for p in foreign)
             problems.append(f"namespace {ns} left, held by {names}")
+    named = named_namespaces()
     for pid, p in table.items():
+        try:
+            own_ns = os.readlink(f"/proc/{pid}/ns/net")
+        except OSError:
+            own_ns = ""
+        if own_ns in named:
+            continue            # someone's `ip netns exec`, not a run's
         if p["comm"] in NODE_PROGRAMS and not in_live_run(pid, table):
             problems.append(f"process {pid} ({p['comm']}) left")
     root = os.environ.get("PMIPEMU_STATE_ROOT", "/run/pmipemu")
