@@ -16,6 +16,8 @@
  */
 #include <errno.h>
 #include <ev.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/timerfd.h>
@@ -503,8 +505,55 @@ void link_engine_flush(struct link_engine *e)
 			link_pcap_flush(e->ports[i]->pcap);
 }
 
+/* Closing a TAP fd unregisters its device, ~25 ms each here, nearly all
+ * of it asleep waiting for RCU grace periods (doc/bench.md, teardown), and
+ * closes in flight at once share those waits: measured on 2 vCPUs, 198 TAPs
+ * took 4.9 s one after the other, 1.0 s with 8 closing threads, 0.33 s with
+ * 64, 0.25 s with 128. Threads take the fds from a shared counter; the
+ * caller closes too, alone if no thread starts. Stacks are small: a worker
+ * only calls close(). */
+#define IO_CLOSE_THREADS 64
+#define IO_CLOSE_STACK   (64 * 1024)
+
+struct io_closer {
+	int *fds;
+	size_t n;
+	atomic_size_t next;
+};
+
+static void *io_close_worker(void *arg)
+{
+	struct io_closer *c = arg;
+	size_t i;
+
+	while ((i = atomic_fetch_add(&c->next, 1)) < c->n)
+		close(c->fds[i]);
+	return NULL;
+}
+
+static void io_close_all(int *fds, size_t n)
+{
+	struct io_closer c = { .fds = fds, .n = n };
+	pthread_t t[IO_CLOSE_THREADS];
+	pthread_attr_t attr;
+	size_t k = 0, want = n > IO_CLOSE_THREADS ? IO_CLOSE_THREADS : (n ? n - 1 : 0);
+
+	atomic_init(&c.next, 0);
+	if (want && pthread_attr_init(&attr) == 0) {
+		pthread_attr_setstacksize(&attr, IO_CLOSE_STACK);
+		while (k < want && pthread_create(&t[k], &attr, io_close_worker, &c) == 0)
+			k++;
+		pthread_attr_destroy(&attr);
+	}
+	io_close_worker(&c);
+	while (k > 0)
+		pthread_join(t[--k], NULL);
+}
+
 static void io_engine_stop(struct link_engine *e)
 {
+	int *fds = calloc(e->n_ports ? e->n_ports : 1, sizeof(*fds));
+
 	if (e->tfd >= 0) {
 		ev_io_stop(e->loop, &e->tw);
 		ev_ref(e->loop);        /* pairs the ev_unref of the flush timer */
@@ -514,9 +563,15 @@ static void io_engine_stop(struct link_engine *e)
 	for (size_t i = 0; i < e->n_ports; i++) {
 		ev_io_stop(e->loop, &e->ports[i]->w);
 		link_pcap_close(e->ports[i]->pcap);
-		close(e->ports[i]->fd);
+		if (fds)
+			fds[i] = e->ports[i]->fd;
+		else
+			close(e->ports[i]->fd);
 		free(e->ports[i]);
 	}
+	if (fds)
+		io_close_all(fds, e->n_ports);
+	free(fds);
 }
 
 void link_engine_free(struct link_engine *e)
