@@ -205,21 +205,36 @@ pmip_cpu_snapshot() {
 }
 PMIP_HZ=$(getconf CLK_TCK)
 
+# Poll (every 0.1 s, up to 15 s) for the newest process whose command
+# line holds $1; print its pid.
+pmip_wait_pid() {
+	local p
+	for _ in $(seq 1 150); do
+		p=$(pid_of "$1") && [ -n "$p" ] && { echo "$p"; return 0; }
+		sleep 0.1
+	done
+	return 1
+}
+
 # CPU shares over the middle of the sending time, as pps_sample_cpu does:
 # "sender relay lmad magd receiver idle" (percent of one core; idle: of all
-# cores).
+# cores). pgrep is slow on a loaded machine: the daemons and the receiver
+# (up before the sender) are found first, the sender last, then sampled.
 pmip_tun_cpu() {
 	local dir=$1 relay=$2 w pids a b
-	pids="$(pid_of "$dir/tg/send.json") $relay $(pid_of "$dir/run/config/lma.xml")"
-	pids="$pids $(pid_of "$dir/run/config/mag.xml") $(pid_of "$dir/tg/recv.json")"
+	pids="$(pmip_wait_pid "$dir/tg/recv.json") $(pid_of "$dir/run/config/lma.xml")"
+	pids="$pids $(pid_of "$dir/run/config/mag.xml")"
+	pids="$(pmip_wait_pid "$dir/tg/send.json") $relay $pids"
 	w=$(awk -v s="$BENCH_PPS_S" 'BEGIN{print s / 2}')
 	sleep "$(awk -v s="$BENCH_PPS_S" 'BEGIN{print s / 4}')"
 	a=$(pmip_cpu_snapshot $pids)
 	sleep "$w"
 	b=$(pmip_cpu_snapshot $pids)
+	# pids: send relay recv lmad magd; columns: send relay lmad magd recv
 	awk -v a="$a" -v b="$b" -v w="$w" -v n="$(nproc)" 'BEGIN {
 		split(a, x, " "); split(b, y, " ")
-		for (i = 1; i <= 5; i++) printf "%.0f ", (y[i] - x[i]) / w * 100
+		for (i = 1; i <= 5; i++) d[i] = (y[i] - x[i]) / w * 100
+		printf "%.0f %.0f %.0f %.0f %.0f ", d[1], d[2], d[4], d[5], d[3]
 		printf "%.0f\n", (y[6] - x[6]) / w / n * 100 }' >"$dir/cpu"
 }
 
@@ -232,12 +247,6 @@ pmip_tun_measure() {
 		"$BENCH_BIN/trafgen"
 	bench_bg "$BENCH_BIN/pmipemu" run "$dir/topo.xml" --out "$dir/run" >"$dir/pmipemu.out" 2>&1
 	pid=$BENCH_LAST
-	# bring-up waits for the daemons: t = 0 comes late, so wait for the
-	# sender itself (up to 15 s) before sampling
-	for _ in $(seq 1 150); do
-		[ -n "$(pid_of "$dir/tg/send.json")" ] && break
-		sleep 0.1
-	done
 	pmip_tun_cpu "$dir" "$pid"
 	bench_wait "$pid" || { echo "bench: pmipemu failed, see $dir/pmipemu.out" >&2; return 1; }
 	rm -rf "$dir/run"                # captures
