@@ -10,28 +10,21 @@
 
 #include <string.h>
 
-static bool policy_is(const struct lma_policy *p, const uint8_t *mn_id, size_t len)
-{
-	return strlen(p->mn_id) == len && memcmp(p->mn_id, mn_id, len) == 0;
-}
-
 /* The profile of this MN's interface: the one with this MN-LL-ID, else one
- * without an MN-LL-ID, else any of the MN's (the MN-ID alone authorizes). */
+ * without an MN-LL-ID, else any of the MN's (the MN-ID alone authorizes).
+ * Among equals, the first configured wins. */
 const struct lma_policy *lma_policy_find(const struct lma *l, const uint8_t *mn_id,
 					 size_t len, const uint8_t *ll_id, size_t ll_len)
 {
-	const struct lma_policy *any = NULL, *no_ll = NULL;
+	const struct lma_policy *p, *any = NULL, *no_ll = NULL;
+	const void *cur = NULL;
 
-	for (size_t i = 0; i < l->cfg.n_policies; i++) {
-		const struct lma_policy *p = &l->cfg.policies[i];
-
-		if (!policy_is(p, mn_id, len))
-			continue;
+	while ((p = lma_policy_next(l, mn_id, len, &cur))) {
 		if (p->has_ll_id && ll_len == 6 && memcmp(p->ll_id, ll_id, 6) == 0)
 			return p;
-		if (!p->has_ll_id && !no_ll)
+		if (!p->has_ll_id && (!no_ll || p < no_ll))
 			no_ll = p;
-		if (!any)
+		if (!any || p < any)
 			any = p;
 	}
 	return no_ll ? no_ll : any;
@@ -39,7 +32,8 @@ const struct lma_policy *lma_policy_find(const struct lma *l, const uint8_t *mn_
 
 bool lma_policy_any(const struct lma *l, const uint8_t *mn_id, size_t len)
 {
-	return lma_policy_find(l, mn_id, len, NULL, 0) != NULL;
+	const void *cur = NULL;
+	return lma_policy_next(l, mn_id, len, &cur) != NULL;
 }
 
 bool lma_prefix_is_zero(const struct mh_prefix *p)
@@ -59,28 +53,15 @@ bool lma_prefix_authorized(const struct lma *l, const uint8_t *mn_id, size_t len
 			   const struct mh_prefix *p)
 {
 	struct in6_addr m = p->prefix;
+	const struct lma_policy *pol;
+	const void *cur = NULL;
 
 	bce_prefix_mask(&m, p->len);
-	for (size_t i = 0; i < l->cfg.n_policies; i++) {
-		const struct lma_policy *pol = &l->cfg.policies[i];
-
-		if (!policy_is(pol, mn_id, len))
-			continue;
+	while ((pol = lma_policy_next(l, mn_id, len, &cur))) {
 		for (uint8_t j = 0; j < pol->n_hnp; j++)
 			if (same_prefix(&pol->hnp[j], &m, p->len))
 				return true;
 	}
-	return false;
-}
-
-/* A static HNP of any profile is never handed out from the pool. Profiles
- * are few (topology), so a linear walk is fine. */
-static bool prefix_reserved(const struct lma *l, const struct in6_addr *p, uint8_t len)
-{
-	for (size_t i = 0; i < l->cfg.n_policies; i++)
-		for (uint8_t j = 0; j < l->cfg.policies[i].n_hnp; j++)
-			if (same_prefix(&l->cfg.policies[i].hnp[j], p, len))
-				return true;
 	return false;
 }
 
@@ -114,7 +95,7 @@ static int alloc_from_pool(struct lma *l, struct bce_session *s, uint8_t *status
 		struct in6_addr a = pool_slot(l, i);
 
 		if (bce_find_prefix(l->bc, &a, l->cfg.pool_plen) ||
-		    prefix_reserved(l, &a, l->cfg.pool_plen))
+		    lma_prefix_reserved(l, &a, l->cfg.pool_plen))
 			continue;
 		if (bce_prefix_bind(l->bc, s, &a, l->cfg.pool_plen) < 0) {
 			*status = PBA_STATUS_UNSPECIFIED;

@@ -43,6 +43,12 @@ struct lma *lma_new(const struct lma_config *c, const char **why)
 		memcpy(l->cfg.mags, c->mags, c->n_mags * sizeof(*c->mags));
 	if (c->n_policies)
 		memcpy(l->cfg.policies, c->policies, c->n_policies * sizeof(*c->policies));
+	l->pidx = lma_policy_index_new(&l->cfg);
+	if (!l->pidx) {
+		lma_free(l);
+		*why = "out of memory";
+		return NULL;
+	}
 	l->announced_ns = BCE_NO_DEADLINE;
 	return l;
 }
@@ -52,6 +58,7 @@ void lma_free(struct lma *l)
 	if (!l)
 		return;
 	bce_free(l->bc);
+	lma_policy_index_free(l->pidx);
 	lma_config_fini(&l->cfg);
 	free(l);
 }
@@ -81,14 +88,13 @@ static bool mag_authorized(const struct lma *l, const struct in6_addr *src)
 
 static bool other_lma(const struct lma *l, const struct mh_msg *pbu)
 {
-	for (size_t i = 0; i < l->cfg.n_policies; i++) {
-		const struct lma_policy *p = &l->cfg.policies[i];
+	const struct lma_policy *p;
+	const void *cur = NULL;
 
-		if (strlen(p->mn_id) == pbu->mn_id_len &&
-		    memcmp(p->mn_id, pbu->mn_id, pbu->mn_id_len) == 0 && p->has_lma_addr &&
+	while ((p = lma_policy_next(l, pbu->mn_id, pbu->mn_id_len, &cur)))
+		if (p->has_lma_addr &&
 		    memcmp(&p->lma_addr, &l->cfg.lmaa, sizeof(p->lma_addr)) != 0)
 			return true;
-	}
 	return false;
 }
 

@@ -27,6 +27,7 @@ struct lma {
 	uint64_t pool_next;             /* next pool slot to try */
 	uint64_t announced_ns;          /* last TIMER_SET deadline */
 	uint16_t hi_seq;                /* appendix D Handover Initiate */
+	struct lma_policy_index *pidx;  /* profiles by MN-ID and static HNP */
 };
 
 /* What 5.4.1 decided for one session group. */
@@ -75,6 +76,16 @@ void lma_fh_forget(struct bce_session *s);
 struct bce_session *lma_fh_backup(const struct bce_session *s);
 
 /* lma_alloc.c: policy profiles and prefixes. */
+/* lma_policy.c: the profile index. */
+struct lma_policy_index;
+struct lma_policy_index *lma_policy_index_new(const struct lma_config *c);
+void lma_policy_index_free(struct lma_policy_index *x);
+/* Next profile of this MN-ID (start with *cursor = NULL), or NULL. */
+const struct lma_policy *lma_policy_next(const struct lma *l, const uint8_t *mn_id,
+					 size_t len, const void **cursor);
+/* A static HNP of any profile: never handed out from the pool. */
+bool lma_prefix_reserved(const struct lma *l, const struct in6_addr *p, uint8_t len);
+
 const struct lma_policy *lma_policy_find(const struct lma *l, const uint8_t *mn_id,
 					 size_t len, const uint8_t *ll_id, size_t ll_len);
 bool lma_policy_any(const struct lma *l, const uint8_t *mn_id, size_t len);
