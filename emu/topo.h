@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <netinet/in.h>
 
 #define TOPO_NAME_MAX   32          /* node, iface, link, flow, process ids */
@@ -310,5 +311,11 @@ int topo_write_node(const struct topology *t, const struct topo_node *n,
  * code: 0 all valid, 2 errors, 1 usage.
  */
 int topo_cli_validate(int argc, char **argv);
+
+/* topo_daemon.c, for the node daemons: load printing every error to err;
+ * the node named name, or the only node of that kind (NULL with why). */
+struct topology *topo_load_print(const char *path, FILE *err);
+const struct topo_node *topo_pick_node(const struct topology *t, const char *name,
+				       enum topo_node_kind kind, char *why, size_t len);
 
 #endif

@@ -51,42 +51,19 @@ static void parse_args(int argc, char **argv, struct lmad_args *a)
 		usage();
 }
 
-/* NODE, or the only lma node of the file. */
 static const struct topo_node *pick_node(const struct topology *t, const char *name)
 {
-	const struct topo_node *found = NULL;
+	char why[256];
+	const struct topo_node *n = topo_pick_node(t, name, TOPO_NODE_LMA, why, sizeof(why));
 
-	if (name) {
-		found = topo_find_node(t, name);
-		if (!found || found->kind != TOPO_NODE_LMA) {
-			fprintf(stderr, "lmad: %s: no lma node named %s\n", t->file, name);
-			return NULL;
-		}
-		return found;
-	}
-	for (size_t i = 0; i < t->n_nodes; i++) {
-		if (t->nodes[i].kind != TOPO_NODE_LMA)
-			continue;
-		if (found) {
-			fprintf(stderr, "lmad: %s: several lma nodes, choose one with -N\n", t->file);
-			return NULL;
-		}
-		found = &t->nodes[i];
-	}
-	if (!found)
-		fprintf(stderr, "lmad: %s: no lma node\n", t->file);
-	return found;
+	if (!n)
+		fprintf(stderr, "lmad: %s\n", why);
+	return n;
 }
 
 static struct topology *load(const char *path)
 {
-	struct topo_errors errs = { 0 };
-	struct topology *t = topo_load(path, &errs);
-
-	for (size_t i = 0; i < errs.n; i++)
-		fprintf(stderr, "%s\n", errs.msgs[i]);
-	topo_errors_free(&errs);
-	return t;
+	return topo_load_print(path, stderr);
 }
 
 static const char *ctl_path(const struct lmad_args *a, const char *node, char *buf, size_t cap)

@@ -81,41 +81,19 @@ static void parse_args(int argc, char **argv, struct mnd_args *a)
 		usage();
 }
 
-/* NODE, or the only mn node of the file. */
 static const struct topo_node *pick_node(const struct topology *t, const char *name)
 {
-	const struct topo_node *found = NULL;
-	if (name) {
-		found = topo_find_node(t, name);
-		if (!found || found->kind != TOPO_NODE_MN) {
-			fprintf(stderr, "mnd: %s: no mn node named %s\n", t->file, name);
-			return NULL;
-		}
-		return found;
-	}
-	for (size_t i = 0; i < t->n_nodes; i++) {
-		if (t->nodes[i].kind != TOPO_NODE_MN)
-			continue;
-		if (found) {
-			fprintf(stderr, "mnd: %s: several mn nodes, choose one with -N\n",
-				t->file);
-			return NULL;
-		}
-		found = &t->nodes[i];
-	}
-	if (!found)
-		fprintf(stderr, "mnd: %s: no mn node\n", t->file);
-	return found;
+	char why[256];
+	const struct topo_node *n = topo_pick_node(t, name, TOPO_NODE_MN, why, sizeof(why));
+
+	if (!n)
+		fprintf(stderr, "mnd: %s\n", why);
+	return n;
 }
 
 static struct topology *load(const char *path)
 {
-	struct topo_errors errs = { 0 };
-	struct topology *t = topo_load(path, &errs);
-	for (size_t i = 0; i < errs.n; i++)
-		fprintf(stderr, "%s\n", errs.msgs[i]);
-	topo_errors_free(&errs);
-	return t;
+	return topo_load_print(path, stderr);
 }
 
 static int build_cfg(const struct topo_node *n, const struct mnd_args *a,
