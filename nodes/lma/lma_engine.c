@@ -393,6 +393,8 @@ static void process(struct lma *l, const struct in6_addr *src, const struct mh_m
 	if (pba.status && l->st.groups_rejected && n == 1)
 		pba.lifetime = 0;
 	lma_act_pba(l, out, src, &pba);
+	for (uint8_t i = 0; i < n; i++)
+		lma_apply_fh(l, &c[i], out);
 	for (uint8_t i = 0; i < n_dereg; i++)
 		release_held(l, src, dereg[i], now_ns, out);
 }

@@ -488,6 +488,14 @@ void lma_apply(struct lma *l, const struct in6_addr *src, const struct mh_msg *p
 	case LMA_PLAN_REJECT:
 	case LMA_PLAN_WAIT: break;
 	}
+}
+
+/* Appendix D: after the PBA is queued, so that the MAG has installed the
+ * session's routes when the HI reaches it (it returns its forwarding to
+ * the peer on the HI: sent first, the HI opened a window where a packet
+ * that the LMA already sent to this MAG found neither path). */
+void lma_apply_fh(struct lma *l, const struct lma_group_ctx *c, struct lma_actions *out)
+{
 	if ((c->plan == LMA_PLAN_NEW || c->plan == LMA_PLAN_UPDATE ||
 	     c->plan == LMA_PLAN_MOVE) && c->s)
 		lma_fh_install(l, c->s, out);

@@ -61,6 +61,7 @@ void lma_decide(struct lma *l, const struct in6_addr *src, const struct mh_msg *
 /* Carry out c->plan. Sets c->s and c->status. */
 void lma_apply(struct lma *l, const struct in6_addr *src, const struct mh_msg *pbu,
 	       struct lma_group_ctx *c, uint64_t now_ns, struct lma_actions *out);
+void lma_apply_fh(struct lma *l, const struct lma_group_ctx *c, struct lma_actions *out);
 /* Delete s with its routes (reason for the event). */
 void lma_session_delete(struct lma *l, struct bce_session *s, const char *reason,
 			struct lma_actions *out);

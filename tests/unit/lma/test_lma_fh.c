@@ -261,3 +261,25 @@ Test(lma_fh, without_return_the_prefix_stays_on_the_backup, .init = fh_on)
 
 	cr_assert(addr_is(lma_downlink_peer(L, &ha), &MAG2));
 }
+
+/* The MAG returns its peer forwarding when the HI comes: the PBA must be
+ * ahead of it, or packets the LMA already sent to that MAG find no path
+ * between the two (seen as one packet lost at the return). */
+Test(lma_fh, pba_goes_out_before_the_handover_initiate, .init = fh_on)
+{
+	struct mh_prefix pa, pb;
+
+	two_mags(&pa, &pb);
+	size_t pba_at = A.n, hi_at = A.n;
+	for (size_t i = 0; i < A.n; i++) {
+		if (A.v[i].type != LMA_ACT_SEND_PBA || !addr_is(&A.v[i].pba.dst, &MAG2))
+			continue;
+		if (A.v[i].pba.msg.type == MH_TYPE_BA && pba_at == A.n)
+			pba_at = i;
+		if (A.v[i].pba.msg.type == MH_TYPE_HI && hi_at == A.n)
+			hi_at = i;
+	}
+	cr_assert_lt(pba_at, A.n, "no PBA to MAG2");
+	cr_assert_lt(hi_at, A.n, "no HI to MAG2");
+	cr_assert_lt(pba_at, hi_at, "the HI went out before the PBA");
+}
