@@ -95,6 +95,9 @@ int nio_rule_add(const struct in6_addr *src, uint8_t plen, const char *iif,
 int nio_rule_del(const struct in6_addr *src, uint8_t plen, const char *iif,
 		 uint32_t table, uint32_t prio);
 int nio_sysctl_set(const char *key, const char *value);  /* net.ipv6.conf.x.y */
+/* ip -6 neigh replace A lladdr MAC dev IF nud permanent / ip -6 neigh del */
+int nio_neigh_set(int ifindex, const struct in6_addr *a, const uint8_t mac[6]);
+int nio_neigh_del(int ifindex, const struct in6_addr *a);
 /* (extension) keys may also use '/' as separator (net/ipv6/conf/eth0.5/forwarding)
  * when a name holds a dot. Reads the value without its newline. */
 int nio_sysctl_get(const char *key, char *out, size_t cap);

@@ -12,6 +12,7 @@
 #include <libmnl/libmnl.h>
 #include <linux/fib_rules.h>
 #include <linux/if_addr.h>
+#include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
 #include <string.h>
@@ -243,4 +244,38 @@ int nio_rule_del(const struct in6_addr *src, uint8_t plen, const char *iif,
 		 uint32_t table, uint32_t prio)
 {
 	return nio_nl_rule(RTM_DELRULE, 0, src, plen, iif, table, prio);
+}
+
+/* A permanent neighbour entry: the MAG knows the MN's link-layer address
+ * from its attachment (MN-LL-ID, RFC 5213 6.9.1.1), so it need not resolve
+ * it. Resolution right after a carrier change can stall for the kernel's
+ * 1 s retransmission (an INCOMPLETE entry whose probes fell on a dead
+ * link), which lost the downlink of a returning interface. */
+static int nio_nl_neigh(uint16_t type, uint16_t flags, int ifindex,
+			const struct in6_addr *a, const uint8_t *mac)
+{
+	struct nio_nl_req r;
+	struct ndmsg *nd = nio_nl_start(&r, type, flags, sizeof *nd);
+
+	if (ifindex <= 0 || !a) {
+		errno = EINVAL;
+		return -1;
+	}
+	nd->ndm_family = AF_INET6;
+	nd->ndm_ifindex = ifindex;
+	nd->ndm_state = NUD_PERMANENT;
+	if (!nio_nl_put(&r, NDA_DST, sizeof *a, a) ||
+	    (mac && !nio_nl_put(&r, NDA_LLADDR, 6, mac)))
+		return nio_nl_fail_emsgsize();
+	return nio_nl_talk(&r, NULL, NULL);
+}
+
+int nio_neigh_set(int ifindex, const struct in6_addr *a, const uint8_t mac[6])
+{
+	return nio_nl_neigh(RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_REPLACE, ifindex, a, mac);
+}
+
+int nio_neigh_del(int ifindex, const struct in6_addr *a)
+{
+	return nio_nl_neigh(RTM_DELNEIGH, 0, ifindex, a, NULL);
 }

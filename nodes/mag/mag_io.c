@@ -121,6 +121,8 @@ static void act_route(struct mag_io *io, const struct mag_act *a, bool add)
 		bool has_ll = memcmp(a->ll_id, none, 6) != 0;
 		if (has_ll)
 			ll_from_mac(a->ll_id, &via);
+		if (has_ll && nio_neigh_set(a->ifindex, &via, a->ll_id) < 0)
+			io_log(io, "neighbour %s: %s", a->ifname, strerror(errno));
 		if (nio_route_add(&a->prefix.prefix, a->prefix.len, a->ifindex,
 				  has_ll ? &via : NULL, 0, 0) < 0)
 			io_log(io, "route %s/%u dev %s: %s", p, a->prefix.len, a->ifname,

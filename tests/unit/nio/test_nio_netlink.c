@@ -272,3 +272,29 @@ Test(nio_linkmon, learns_the_truth_after_missed_notifications)
 	ev_loop_destroy(loop);
 	close(tap);
 }
+
+/* A neighbour entry the MAG sets from the MN's MAC: permanent, replaced in
+ * place, removed on request (read back with ip -6 neigh). TUN devices have
+ * no link layer, so a TAP carries it. */
+Test(nio_netlink, neighbour_set_replace_and_delete)
+{
+	struct in6_addr ll = a6("fe80::ff:fe00:aa01");
+	const uint8_t mac[6] = { 2, 0, 0, 0, 0xaa, 1 }, mac2[6] = { 2, 0, 0, 0, 0xaa, 2 };
+	char out[1024];
+
+	nio_test_netns();
+	int fd = tap_open("niotap9");
+	int idx = nio_ifindex("niotap9");
+	cr_assert_gt(idx, 0);
+	cr_assert_eq(nio_link_set_up(idx, true), 0);
+	cr_assert_eq(nio_neigh_set(idx, &ll, mac), 0, "%s", strerror(errno));
+	nio_test_capture(out, sizeof out, "ip -6 neigh show dev niotap9");
+	cr_assert(strstr(out, "fe80::ff:fe00:aa01 lladdr 02:00:00:00:aa:01 PERMANENT"), "%s", out);
+	cr_assert_eq(nio_neigh_set(idx, &ll, mac2), 0, "replacing is not an error");
+	nio_test_capture(out, sizeof out, "ip -6 neigh show dev niotap9");
+	cr_assert(strstr(out, "lladdr 02:00:00:00:aa:02 PERMANENT"), "%s", out);
+	cr_assert_eq(nio_neigh_del(idx, &ll), 0, "%s", strerror(errno));
+	nio_test_capture(out, sizeof out, "ip -6 neigh show dev niotap9");
+	cr_assert(strstr(out, "fe80::ff:fe00:aa01") == NULL, "%s", out);
+	close(fd);
+}
