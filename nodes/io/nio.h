@@ -124,6 +124,9 @@ typedef void (*nio_ctl_cb)(void *arg, const char *line, char *out, size_t cap);
 struct nio_ctl;
 struct nio_ctl *nio_ctl_start(struct ev_loop *loop, const char *path, nio_ctl_cb cb, void *arg);
 void nio_ctl_stop(struct nio_ctl *c);      /* closes and unlinks */
+/* A daemon's control socket path: the one given (-s), else
+ * $PMIPEMU_STATE_DIR/NODE.ctl, else NULL (no control socket). */
+const char *nio_ctl_path(const char *given, const char *node, char *buf, size_t cap);
 /* Client side (pmipemu ctl): send line, read the answer until EOF.
  * Returns the answer's length (trailing newline removed, out NUL-terminated);
  * -1 with ETIMEDOUT after NIO_CTL_TIMEOUT_MS, EMSGSIZE if cap is too small

@@ -289,3 +289,15 @@ void nio_ctl_stop(struct nio_ctl *ctl)
 	unlink(ctl->path);
 	free(ctl);
 }
+
+const char *nio_ctl_path(const char *given, const char *node, char *buf, size_t cap)
+{
+	const char *dir = getenv("PMIPEMU_STATE_DIR");
+
+	if (given)
+		return given;
+	if (!dir || !*dir)
+		return NULL;
+	snprintf(buf, cap, "%s/%s.ctl", dir, node);
+	return buf;
+}

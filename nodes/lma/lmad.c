@@ -66,18 +66,6 @@ static struct topology *load(const char *path)
 	return topo_load_print(path, stderr);
 }
 
-static const char *ctl_path(const struct lmad_args *a, const char *node, char *buf, size_t cap)
-{
-	const char *dir = getenv("PMIPEMU_STATE_DIR");
-
-	if (a->ctl)
-		return a->ctl;
-	if (!dir)
-		return NULL;
-	snprintf(buf, cap, "%s/%s.ctl", dir, node);
-	return buf;
-}
-
 static void on_signal(struct ev_loop *loop, ev_signal *w, int revents)
 {
 	(void)w; (void)revents;
@@ -91,7 +79,7 @@ static int run(struct lma *l, const struct lma_config *cfg, const struct lmad_ar
 	char path[512];
 	const char *why = NULL;
 	struct lma_io_opts o = {
-		.node = node, .ctl_path = ctl_path(a, node, path, sizeof(path)),
+		.node = node, .ctl_path = nio_ctl_path(a->ctl, node, path, sizeof(path)),
 		.debug = a->debug, .no_dataplane = a->signalling_only,
 	};
 	ev_signal sterm, sint;

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "mag_fh.h"
+#include "nd.h"
 #include "mag_int.h"
 
 const char *mag_fh_act_type_name(enum mag_fh_act_type t)
@@ -175,22 +176,6 @@ static struct mag_fh_rec *rec_new(struct mag_fh *f)
 	return NULL;
 }
 
-/* RFC 4291 2.5.1 / RFC 2464 5: the MN's link-local address from its MAC. */
-static void ll_from_mac(const uint8_t mac[6], struct in6_addr *a)
-{
-	memset(a, 0, sizeof(*a));
-	a->s6_addr[0] = 0xfe;
-	a->s6_addr[1] = 0x80;
-	a->s6_addr[8] = mac[0] ^ 0x02;
-	a->s6_addr[9] = mac[1];
-	a->s6_addr[10] = mac[2];
-	a->s6_addr[11] = 0xff;
-	a->s6_addr[12] = 0xfe;
-	a->s6_addr[13] = mac[3];
-	a->s6_addr[14] = mac[4];
-	a->s6_addr[15] = mac[5];
-}
-
 static void stop_forwarding(struct mag_fh_rec *r, uint64_t now_ns, const char *why,
 			    struct mag_fh_acts *out)
 {
@@ -263,7 +248,7 @@ int mag_fh_input_hi(struct mag_fh *f, const struct mag *m, const struct in6_addr
 	memcpy(r->ll_id, g->mn_ll_id, 6);
 	r->ifindex = b->ifindex;
 	memcpy(r->ifname, b->ifname, sizeof(r->ifname));
-	ll_from_mac(r->ll_id, &r->mn_ll);
+	nd_ll_from_mac(r->ll_id, &r->mn_ll);
 	r->lmaa = *src;
 	r->peer = hi->alt_coa;
 	r->hi_seq = hi->seq;

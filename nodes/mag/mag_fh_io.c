@@ -17,6 +17,7 @@
 
 #include "mag_fh.h"
 #include "mag_fh_io.h"
+#include "nd.h"
 #include "nio.h"
 #include "tnl.h"
 
@@ -52,22 +53,6 @@ static void io_log(struct mag_fh_io *io, const char *what, int err)
 
 /* ---- actions ------------------------------------------------------------------ */
 
-/* The MN's MAC from its EUI-64 link-local address (RFC 4291 2.5.1). */
-static bool mac_of_eui64(const struct in6_addr *ll, uint8_t mac[6])
-{
-	const uint8_t *b = ll->s6_addr;
-
-	if (b[11] != 0xff || b[12] != 0xfe)
-		return false;
-	mac[0] = b[8] ^ 0x02;
-	mac[1] = b[9];
-	mac[2] = b[10];
-	mac[3] = b[13];
-	mac[4] = b[14];
-	mac[5] = b[15];
-	return true;
-}
-
 static void act_route(struct mag_fh_io *io, const struct mag_fh_act *a, bool add)
 {
 	const struct mh_prefix *p = &a->prefix;
@@ -75,7 +60,7 @@ static void act_route(struct mag_fh_io *io, const struct mag_fh_act *a, bool add
 
 	if (add) {
 		/* no neighbour resolution on the way (see nio_neigh_set) */
-		if (mac_of_eui64(&a->gw, mac) && nio_neigh_set(a->ifindex, &a->gw, mac) < 0)
+		if (nd_mac_from_ll(&a->gw, mac) && nio_neigh_set(a->ifindex, &a->gw, mac) < 0)
 			io_log(io, "neighbour", errno);
 		/* via the MN's link-local: it answers NS only for its own
 		 * interface's addresses, not for the other prefix */

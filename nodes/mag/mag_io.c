@@ -102,8 +102,6 @@ static void act_send_pbu(struct mag_io *io, const struct mag_act *a)
 		io_log(io, "PBU send: %s", strerror(errno));
 }
 
-static void ll_from_mac(const uint8_t mac[6], struct in6_addr *a);
-
 static void act_route(struct mag_io *io, const struct mag_act *a, bool add)
 {
 	char p[INET6_ADDRSTRLEN];
@@ -120,7 +118,7 @@ static void act_route(struct mag_io *io, const struct mag_act *a, bool add)
 		static const uint8_t none[6];
 		bool has_ll = memcmp(a->ll_id, none, 6) != 0;
 		if (has_ll)
-			ll_from_mac(a->ll_id, &via);
+			nd_ll_from_mac(a->ll_id, &via);
 		if (has_ll && nio_neigh_set(a->ifindex, &via, a->ll_id) < 0)
 			io_log(io, "neighbour %s: %s", a->ifname, strerror(errno));
 		if (nio_route_add(&a->prefix.prefix, a->prefix.len, a->ifindex,
@@ -552,22 +550,6 @@ static int if_mac(const char *name, uint8_t mac[6])
 	return 0;
 }
 
-/* RFC 4291 2.5.1 / RFC 2464 5: modified EUI-64 interface identifier. */
-static void ll_from_mac(const uint8_t mac[6], struct in6_addr *a)
-{
-	memset(a, 0, sizeof(*a));
-	a->s6_addr[0] = 0xfe;
-	a->s6_addr[1] = 0x80;
-	a->s6_addr[8] = mac[0] ^ 0x02;
-	a->s6_addr[9] = mac[1];
-	a->s6_addr[10] = mac[2];
-	a->s6_addr[11] = 0xff;
-	a->s6_addr[12] = 0xfe;
-	a->s6_addr[13] = mac[3];
-	a->s6_addr[14] = mac[4];
-	a->s6_addr[15] = mac[5];
-}
-
 /*
  * RFC 5213 6.8: every MAG shows the MN the same link-local and link-layer
  * address; the topology gives every MAG's access interface the same MAC, so
@@ -588,7 +570,7 @@ static int access_open(struct mag_io *io, size_t i, const char **why)
 		*why = "cannot read the access interface's MAC";
 		return -1;
 	}
-	ll_from_mac(acc->mac, &acc->ll);
+	nd_ll_from_mac(acc->mac, &acc->ll);
 	if (nio_addr_add(acc->ifindex, &acc->ll, 64, true) < 0 && errno != EEXIST) {
 		*why = "cannot add the link-local address";
 		return -1;

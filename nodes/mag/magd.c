@@ -115,18 +115,6 @@ static void on_signal(struct ev_loop *loop, ev_signal *w, int revents)
 	ev_break(loop, EVBREAK_ALL);
 }
 
-static const char *ctl_path(const struct magd_args *a, const char *node,
-			    char *buf, size_t cap)
-{
-	if (a->ctl)
-		return a->ctl;
-	const char *dir = getenv("PMIPEMU_STATE_DIR");
-	if (!dir)
-		return NULL;
-	snprintf(buf, cap, "%s/%s.ctl", dir, node);
-	return buf;
-}
-
 /* Appendix D dormant routes (mag_fh_io.c): fast-handover="on". */
 static bool fast_handover;
 
@@ -135,7 +123,7 @@ static int run(struct mag *m, const struct magd_args *a, const char *node)
 	char path[512];
 	struct ev_loop *loop = ev_default_loop(0);
 	struct mag_io_opts o = {
-		.node = node, .ctl_path = ctl_path(a, node, path, sizeof(path)),
+		.node = node, .ctl_path = nio_ctl_path(a->ctl, node, path, sizeof(path)),
 		.tun_name = "pmip0", .uplink_table = 100, .rule_prio = 1000,
 		.debug = a->debug,
 	};

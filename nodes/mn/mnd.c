@@ -130,24 +130,12 @@ static void on_signal(struct ev_loop *loop, ev_signal *w, int revents)
 	ev_break(loop, EVBREAK_ALL);
 }
 
-static const char *ctl_path(const struct mnd_args *a, const char *node,
-			    char *buf, size_t cap)
-{
-	if (a->ctl)
-		return a->ctl;
-	const char *dir = getenv("PMIPEMU_STATE_DIR");
-	if (!dir)
-		return NULL;
-	snprintf(buf, cap, "%s/%s.ctl", dir, node);
-	return buf;
-}
-
 static int run(struct mn *m, const struct mnd_args *a, const char *node)
 {
 	char path[512];
 	struct ev_loop *loop = ev_default_loop(0);
 	struct mn_io_opts o = {
-		.node = node, .ctl_path = ctl_path(a, node, path, sizeof(path)),
+		.node = node, .ctl_path = nio_ctl_path(a->ctl, node, path, sizeof(path)),
 		.nfq_num = (uint16_t)(a->queue >= 0 ? a->queue : 0), .debug = a->debug,
 	};
 	ev_signal sterm, sint;

@@ -349,3 +349,33 @@ bool nd_ra_equal(const struct nd_ra *a, const struct nd_ra *b)
 	}
 	return true;
 }
+
+void nd_ll_from_mac(const uint8_t mac[6], struct in6_addr *ll)
+{
+	memset(ll, 0, sizeof(*ll));
+	ll->s6_addr[0] = 0xfe;
+	ll->s6_addr[1] = 0x80;
+	ll->s6_addr[8] = mac[0] ^ 0x02;         /* the universal/local bit */
+	ll->s6_addr[9] = mac[1];
+	ll->s6_addr[10] = mac[2];
+	ll->s6_addr[11] = 0xff;
+	ll->s6_addr[12] = 0xfe;
+	ll->s6_addr[13] = mac[3];
+	ll->s6_addr[14] = mac[4];
+	ll->s6_addr[15] = mac[5];
+}
+
+bool nd_mac_from_ll(const struct in6_addr *ll, uint8_t mac[6])
+{
+	const uint8_t *b = ll->s6_addr;
+
+	if (b[0] != 0xfe || (b[1] & 0xc0) != 0x80 || b[11] != 0xff || b[12] != 0xfe)
+		return false;
+	mac[0] = b[8] ^ 0x02;
+	mac[1] = b[9];
+	mac[2] = b[10];
+	mac[3] = b[13];
+	mac[4] = b[14];
+	mac[5] = b[15];
+	return true;
+}

@@ -96,4 +96,10 @@ int nd_ra_encode(const struct nd_ra *ra, const struct in6_addr *src,
 
 bool nd_ra_equal(const struct nd_ra *a, const struct nd_ra *b);
 
+/* RFC 4291 2.5.1 / RFC 2464 5: the link-local address with the modified
+ * EUI-64 interface identifier of a MAC, and back (false when the address
+ * is not of that form). A stock Linux host forms its link-local so. */
+void nd_ll_from_mac(const uint8_t mac[6], struct in6_addr *ll);
+bool nd_mac_from_ll(const struct in6_addr *ll, uint8_t mac[6]);
+
 #endif

@@ -352,3 +352,16 @@ Test(nio_ctl, client_reports_emsgsize_when_answer_does_not_fit)
 	nio_ctl_stop(c);
 	ev_loop_destroy(loop);
 }
+
+/* A daemon's control socket: -s wins, else the run's state folder, else none. */
+Test(nio_ctl, path_from_option_then_state_dir_then_none)
+{
+	char buf[128];
+
+	setenv("PMIPEMU_STATE_DIR", "/run/pmipemu/abcd1234", 1);
+	cr_assert_str_eq(nio_ctl_path("/tmp/x.ctl", "mag1", buf, sizeof(buf)), "/tmp/x.ctl");
+	cr_assert_str_eq(nio_ctl_path(NULL, "mag1", buf, sizeof(buf)),
+			 "/run/pmipemu/abcd1234/mag1.ctl");
+	unsetenv("PMIPEMU_STATE_DIR");
+	cr_assert_null(nio_ctl_path(NULL, "mag1", buf, sizeof(buf)));
+}

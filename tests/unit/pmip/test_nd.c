@@ -257,3 +257,22 @@ Test(nd, names_print_rfc_words)
 	cr_assert_str_eq(nd_opt_name(3), "ND_OPT_PI");
 	cr_assert_str_eq(nd_opt_name(99), "UNKNOWN");
 }
+
+/* RFC 4291 2.5.1 / RFC 2464 5: the universal/local bit flips, ff:fe in the
+ * middle; and back, refusing an address that is not of that form. */
+Test(nd, link_local_from_mac_and_back)
+{
+	const uint8_t mac[6] = { 0x02, 0x00, 0x00, 0x00, 0xaa, 0x01 };
+	struct in6_addr ll, want;
+	uint8_t back[6];
+
+	nd_ll_from_mac(mac, &ll);
+	cr_assert_eq(inet_pton(AF_INET6, "fe80::ff:fe00:aa01", &want), 1);
+	cr_assert_eq(memcmp(&ll, &want, sizeof(ll)), 0);
+	cr_assert(nd_mac_from_ll(&ll, back));
+	cr_assert_eq(memcmp(back, mac, 6), 0);
+	cr_assert_eq(inet_pton(AF_INET6, "fe80::1", &want), 1);
+	cr_assert_not(nd_mac_from_ll(&want, back), "fe80::1 has no MAC in it");
+	cr_assert_eq(inet_pton(AF_INET6, "2001:db8::ff:fe00:aa01", &want), 1);
+	cr_assert_not(nd_mac_from_ll(&want, back), "not a link-local address");
+}
