@@ -24,10 +24,6 @@
 #define PKT_MAX 65575
 #define BATCH 64
 #define RETURN_CHECK_S 0.005             /* while forwarding: is it back? */
-/* The kernel reports a carrier loss through linkwatch, up to 1 s late when
- * the machine had another link event in the last second (doc/nio.md): poll
- * the access interfaces too, so the dormant route starts within this. */
-#define CARRIER_POLL_S 0.002
 
 struct mag_fh_io {
 	struct ev_loop *loop;
@@ -38,9 +34,7 @@ struct mag_fh_io {
 	struct nio_events *ev;
 	int mh_fd, tnl_fd, tun_fd, tun_ifindex;
 	ev_io mh_w, tnl_w, tun_w;
-	ev_timer ret_w, poll_w;
-	int carrier[MAG_ACCESS_MAX];         /* last seen, -1 unknown */
-	struct nio_linkmon *lm;
+	ev_timer ret_w;
 	bool table_route;
 	uint64_t send_errors, route_errors, hop_limit_drops;
 	uint8_t pkt[PKT_MAX];
@@ -214,40 +208,13 @@ static void on_tun(struct ev_loop *loop, ev_io *w, int revents)
 	}
 }
 
-/* A loss is handled once, by whichever of netlink and the poll sees it
- * first; mag_fh_carrier_down ignores records already active. */
-static void carrier_seen(struct mag_fh_io *io, int ifindex, bool carrier)
+/* From mag_io.c's carrier monitor, once per loss, before the detach. */
+void mag_fh_io_carrier_lost(struct mag_fh_io *io, int ifindex)
 {
-	const struct mag_cfg *c = mag_cfg(io->m);
 	uint64_t now = nio_now_ns();
 
-	for (size_t i = 0; i < c->n_access; i++)
-		if (c->access[i].ifindex == ifindex)
-			io->carrier[i] = carrier;
-	if (carrier)
-		return;
 	mag_fh_carrier_down(&io->f, io->m, ifindex, now, now, &io->acts);
 	run_acts(io);
-}
-
-static void on_link(void *arg, int ifindex, const char *ifname, bool carrier, bool up)
-{
-	(void)ifname;
-	carrier_seen(arg, ifindex, carrier && up);
-}
-
-static void on_poll(struct ev_loop *loop, ev_timer *w, int revents)
-{
-	struct mag_fh_io *io = w->data;
-	const struct mag_cfg *c = mag_cfg(io->m);
-
-	(void)loop; (void)revents;
-	for (size_t i = 0; i < c->n_access; i++) {
-		int now = nio_link_carrier(c->access[i].ifindex);
-
-		if (now >= 0 && now != io->carrier[i])
-			carrier_seen(io, c->access[i].ifindex, now == 1);
-	}
 }
 
 static void on_return_check(struct ev_loop *loop, ev_timer *w, int revents)
@@ -295,16 +262,6 @@ static int open_all(struct mag_fh_io *io, const char **why)
 	watch(io, &io->mh_w, on_mh, io->mh_fd);
 	watch(io, &io->tnl_w, on_tnl, io->tnl_fd);
 	watch(io, &io->tun_w, on_tun, io->tun_fd);
-	if (!(io->lm = nio_linkmon_start(io->loop, on_link, io))) {
-		*why = "cannot start the fast-handover link monitor";
-		return -1;
-	}
-	for (size_t i = 0; i < c->n_access; i++)
-		io->carrier[i] = nio_link_carrier(c->access[i].ifindex);
-	if (io->o.enabled) {
-		ev_timer_set(&io->poll_w, CARRIER_POLL_S, CARRIER_POLL_S);
-		ev_timer_start(io->loop, &io->poll_w);
-	}
 	return 0;
 }
 
@@ -324,8 +281,6 @@ struct mag_fh_io *mag_fh_io_start(struct ev_loop *loop, struct mag *m,
 	mag_fh_init(&io->f, o->enabled);
 	ev_init(&io->ret_w, on_return_check);
 	io->ret_w.data = io;
-	ev_init(&io->poll_w, on_poll);
-	io->poll_w.data = io;
 	io->ev = nio_events_open(o->node);
 	if (open_all(io, why) < 0) {
 		int e = errno;
@@ -371,7 +326,6 @@ void mag_fh_io_stop(struct mag_fh_io *io)
 		}
 	}
 	ev_timer_stop(io->loop, &io->ret_w);
-	ev_timer_stop(io->loop, &io->poll_w);
 	if (io->table_route) {
 		struct in6_addr any = IN6ADDR_ANY_INIT;
 
@@ -380,8 +334,6 @@ void mag_fh_io_stop(struct mag_fh_io *io)
 	close_watched(io, &io->mh_w, &io->mh_fd);
 	close_watched(io, &io->tnl_w, &io->tnl_fd);
 	close_watched(io, &io->tun_w, &io->tun_fd);
-	if (io->lm)
-		nio_linkmon_stop(io->lm);
 	nio_events_close(io->ev);
 	free(io);
 }

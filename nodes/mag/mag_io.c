@@ -70,6 +70,8 @@ struct mag_io {
 	struct nio_ctl *ctl;
 	ev_timer timer;
 	ev_timer carrier_w;                  /* carrier poll of access interfaces */
+	mag_io_carrier_cb loss_cb;           /* appendix D (mag_fh_io.c) */
+	void *loss_arg;
 	bool table_route;
 	uint8_t pkt[PKT_MAX];
 };
@@ -481,6 +483,8 @@ static int pkt_open(struct mag_access_io *acc)
 static void carrier_lost(struct mag_io *io, struct mag_access_io *acc)
 {
 	acc->carrier = false;
+	if (io->loss_cb)
+		io->loss_cb(io->loss_arg, acc->ifindex);
 	pkt_watch(acc, false);
 	mag_mn_detach(io->m, acc->ifindex, engine_now(io), io->acts);
 	for (size_t i = 0; i < MAG_BUL_MAX; i++)
@@ -523,6 +527,17 @@ static void on_carrier_poll(struct ev_loop *loop, ev_timer *w, int revents)
 	for (size_t i = 0; i < io->n_acc; i++)
 		if (io->acc[i].carrier && nio_link_carrier(io->acc[i].ifindex) == 0)
 			carrier_lost(io, &io->acc[i]);
+}
+
+void mag_io_on_carrier_loss(struct mag_io *io, mag_io_carrier_cb cb, void *arg,
+			    double poll_s)
+{
+	io->loss_cb = cb;
+	io->loss_arg = arg;
+	if (poll_s > 0 && poll_s < io->carrier_w.repeat) {
+		io->carrier_w.repeat = poll_s;
+		ev_timer_again(io->loop, &io->carrier_w);
+	}
 }
 
 static void on_ctl(void *arg, const char *line, char *out, size_t cap)

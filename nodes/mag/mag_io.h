@@ -30,6 +30,12 @@ struct mag_io;
  * undoing what was done. The engine stays the caller's. */
 struct mag_io *mag_io_start(struct ev_loop *loop, struct mag *m,
 			    const struct mag_io_opts *o, const char **why);
+/* One carrier monitor per magd (netlink plus a poll, see mag_io.c): cb is
+ * told of every access-link loss before the detach is handled (appendix D
+ * starts its dormant route first); poll_s > 0 polls at least that often. */
+typedef void (*mag_io_carrier_cb)(void *arg, int ifindex);
+void mag_io_on_carrier_loss(struct mag_io *io, mag_io_carrier_cb cb, void *arg,
+			    double poll_s);
 /* Deregisters every session, removes routes, rules, the control socket. */
 void mag_io_stop(struct mag_io *io);
 

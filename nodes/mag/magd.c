@@ -118,6 +118,11 @@ static void on_signal(struct ev_loop *loop, ev_signal *w, int revents)
 /* Appendix D dormant routes (mag_fh_io.c): fast-handover="on". */
 static bool fast_handover;
 
+static void fh_carrier_lost(void *arg, int ifindex)
+{
+	mag_fh_io_carrier_lost(arg, ifindex);
+}
+
 static int run(struct mag *m, const struct magd_args *a, const char *node)
 {
 	char path[512];
@@ -143,6 +148,8 @@ static int run(struct mag *m, const struct magd_args *a, const char *node)
 		mag_io_stop(io);
 		return 1;
 	}
+	mag_io_on_carrier_loss(io, fh_carrier_lost, fh,
+			       fast_handover ? MAG_FH_IO_CARRIER_POLL_S : 0);
 	ev_signal sterm, sint;
 	ev_signal_init(&sterm, on_signal, SIGTERM);
 	ev_signal_init(&sint, on_signal, SIGINT);
