@@ -15,6 +15,8 @@
  *                           moved there with HI 2)
  *   no HNP (ALL_ZERO, "assign me one", 5.4.1.2/5.4.1.3):
  *     key has an entry .... UPDATE it (refresh if same Proxy-CoA, else handoff)
+ *     HI 2 and the MN has exactly one registered entry: MOVE all its
+ *                           prefixes to the key's (new) entry (5.4.1.2)
  *     HI 4 and the MN has an entry we cannot tell apart (no MN-LL-ID on
  *       either side) ...... WAIT MaxDelayBeforeNewBCEAssign for a
  *                           deregistration; then handoff of that entry, or NEW
@@ -152,11 +154,37 @@ static bool ambiguous(const struct lma *l, const struct lma_group_ctx *c)
 	return false;
 }
 
+/* 5.4.1.2 with HI 2: the one registered session of the MN, whose prefixes
+ * follow the interface the PBU names; NULL when the MN has none or several
+ * (then the LMA cannot tell which one moved: a new session). */
+static struct bce_session *sole_session(const struct lma *l, const struct lma_group_ctx *c)
+{
+	const struct bce_mn *mn = bce_find_mn(l->bc, c->key.mn_id, c->key.mn_id_len);
+	struct bce_session *one = NULL;
+
+	for (struct bce_session *s = mn ? mn->sessions : NULL; s; s = s->mn_next) {
+		if (s->state != BCE_STATE_REGISTERED || s->n_prefix == 0)
+			continue;
+		if (one)
+			return NULL;
+		one = s;
+	}
+	return one;
+}
+
 static void decide_zero(const struct lma *l, struct lma_group_ctx *c,
 			struct bce_session *exact)
 {
+	struct bce_session *from;
+
 	if (exact)
 		plan(c, LMA_PLAN_UPDATE, exact, exact);
+	else if (c->g->hi == MH_HI_HANDOFF_BETWEEN_IFACES && (from = sole_session(l, c))) {
+		/* an inter-technology handoff from a MAG that knows no prefix
+		 * (problem statement section 2.2): all of from's prefixes move */
+		plan(c, LMA_PLAN_MOVE, NULL, from);
+		c->handoff_from = from;
+	}
 	else if (!c->force_new && c->g->hi == MH_HI_UNKNOWN && ambiguous(l, c))
 		plan(c, LMA_PLAN_WAIT, NULL, NULL);
 	else

@@ -279,3 +279,39 @@ Test(lma_multi, show_bindings_lists_sessions_and_prefix_routes)
 	cr_assert_eq(json_object_get_int(v), 1);
 	json_object_put(o);
 }
+
+Test(lma_multi, hi_2_all_zero_hnp_moves_the_sole_session_to_the_new_interface)
+{
+	/* RFC 5213 5.4.1.2 / problem statement 2.2: a MAG that knows no prefix
+	 * reports an inter-technology handoff (HI 2, ALL_ZERO) for a new
+	 * MN-LL-ID and ATT; the MN's one session moves, no new prefix. */
+	struct mh_prefix pa = register_a(0);
+	struct mh_msg m = pbu(MN1, 1, 40, MH_HI_HANDOFF_BETWEEN_IFACES, MH_ATT_3GPP_EUTRAN,
+			      MAC_B, NULL);
+	input(&MAG2, &m, SEC);
+	const struct mh_msg *p = the_pba();
+	cr_assert_eq(p->status, 0);
+	cr_assert_eq(p->group[0].n_hnp, 1);
+	cr_assert(addr_is(&p->group[0].hnp[0].prefix, &pa.prefix), "A's prefix, not a new one");
+	cr_assert_eq(count_event(LMA_EV_BCE_HANDOFF), 1);
+	cr_assert_eq(count_event(LMA_EV_BCE_CREATED), 0);
+	cr_assert_eq(bce_n_sessions(lma_bce(L)), 1);
+	struct bce_key kb = { .mn_id = (const uint8_t *)MN1, .mn_id_len = strlen(MN1),
+			      .ll_id = MAC_B, .ll_id_len = 6, .att = MH_ATT_3GPP_EUTRAN };
+	cr_assert_not_null(bce_find_session(lma_bce(L), &kb));
+	struct in6_addr h = host_in(&pa, 1);
+	cr_assert(addr_is(lma_downlink_peer(L, &h), &MAG2));
+}
+
+Test(lma_multi, hi_2_all_zero_hnp_with_two_sessions_is_a_new_session)
+{
+	/* which of two sessions moved cannot be told: 5.4.1.2 new session */
+	struct mh_prefix pa = register_a(0);
+	struct mh_prefix pb = register_b_same_mag(SEC);
+	struct mh_msg m = pbu(MN1, 1, 40, MH_HI_HANDOFF_BETWEEN_IFACES, MH_ATT_ETHERNET, MAC_C, NULL);
+	input(&MAG2, &m, 2 * SEC);
+	cr_assert_eq(the_pba()->status, 0);
+	cr_assert_eq(count_event(LMA_EV_BCE_CREATED), 1);
+	cr_assert_not(addr_is(&the_pba()->group[0].hnp[0].prefix, &pa.prefix));
+	cr_assert_not(addr_is(&the_pba()->group[0].hnp[0].prefix, &pb.prefix));
+}
