@@ -215,9 +215,11 @@ static void txn_emit(struct mag *m, struct mag_txn *t, uint64_t now_ns,
 		return;
 	const struct mag_bul *b0 = &m->bul[t->bul[0]];
 	uint16_t seq = m->next_seq++;
-	if (t->retx == 0 && t->seq_first == 0 && t->seq_last == 0)
-		t->seq_first = seq;
-	t->seq_last = seq;
+	if (t->n_seq == MAG_TXN_SEQ_MAX) {
+		memmove(t->seq, t->seq + 1, sizeof(t->seq[0]) * (MAG_TXN_SEQ_MAX - 1));
+		t->n_seq--;
+	}
+	t->seq[t->n_seq++] = seq;
 	p->seq = seq;
 	p->bu_flags = MH_BU_A | MH_BU_P;  /* RFC 5213 8.1 / 6.9.1.1 */
 	p->lifetime = t->kind == MAG_TXN_DEREG ? 0 : lifetime_units(m->cfg.lifetime_s);
@@ -263,7 +265,7 @@ void mag_txn_start(struct mag *m, struct mag_txn *t, uint64_t now_ns,
 		      struct mag_acts *acts)
 {
 	t->retx = 0;
-	t->seq_first = t->seq_last = 0;
+	t->n_seq = 0;           /* a PBA to the PBU replaced is stale */
 	t->timeout_ns = t->kind == MAG_TXN_REG ?
 		MAG_INITIAL_BINDACK_TIMEOUT_FIRST_REG_NS : MAG_INITIAL_BINDACK_TIMEOUT_NS;
 	t->deadline_ns = now_ns + t->timeout_ns;

@@ -20,10 +20,15 @@ enum mag_txn_kind {
 const char *mag_txn_kind_name(enum mag_txn_kind k);
 
 /* One PBU and its retransmissions; several sessions when combined. */
+/* Sequence numbers remembered per transaction: more than max_retx + the
+ * status resends ever use with the RFC 6275 12 back-off. */
+#define MAG_TXN_SEQ_MAX 16
+
 struct mag_txn {
 	bool used;
 	enum mag_txn_kind kind;
-	uint16_t seq_first, seq_last;    /* every seq this PBU went out with */
+	uint16_t seq[MAG_TXN_SEQ_MAX];   /* the seqs this PBU went out with, */
+	unsigned n_seq;                  /* newest last (older ones forgotten) */
 	struct in6_addr lmaa;
 	unsigned n_bul;
 	unsigned bul[MH_GROUP_MAX];      /* slot indexes */
@@ -101,10 +106,15 @@ static inline bool mag_bul_registered(const struct mag_bul *b)
 	return b->state == MAG_BUL_ACTIVE || b->state == MAG_BUL_REFRESHING;
 }
 
-/* s in [first, last], sequence numbers modulo 2^16 (RFC 6275 9.5.1) */
-static inline bool mag_seq_in_range(uint16_t s, uint16_t first, uint16_t last)
+/* Did t send a PBU with sequence number s? (RFC 6275 6.1.8: the BA copies
+ * the BU's number; the per-MAG counter interleaves transactions, so a
+ * range would match another transaction's number.) */
+static inline bool mag_txn_sent_seq(const struct mag_txn *t, uint16_t s)
 {
-	return (uint16_t)(s - first) <= (uint16_t)(last - first);
+	for (unsigned i = 0; i < t->n_seq; i++)
+		if (t->seq[i] == s)
+			return true;
+	return false;
 }
 
 /* mag_ra.c */

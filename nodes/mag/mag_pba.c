@@ -13,10 +13,36 @@
 
 #include "mag_int.h"
 
-/* The transaction this PBA answers: same LMA, and (RFC 6275 6.1.8: the BA
- * copies the BU's sequence number) a sequence number this PBU went out
- * with. Status 135 carries the LMA's last accepted number instead, so it is
- * matched by MN-ID. */
+/* Does the PBA's group g belong to t? Its BID (RFC 5648) and MN-LL-ID
+ * (RFC 5213 5.3.6: the PBA copies them from the PBU) must be one of t's
+ * sessions'. */
+static bool group_in_txn(const struct mag *m, const struct mag_txn *t,
+			 const struct mh_group *g)
+{
+	for (unsigned i = 0; i < t->n_bul; i++) {
+		const struct mag_bul *b = &m->bul[t->bul[i]];
+		if (g->has_bid && g->bid != (uint16_t)b->id)
+			continue;
+		if (g->has_mn_ll_id && (g->mn_ll_id_len != 6 ||
+					memcmp(g->mn_ll_id, b->ll_id, 6)))
+			continue;
+		return true;
+	}
+	return false;
+}
+
+static bool pba_mn_id_is(const struct mh_msg *pba, const struct mag_profile *p)
+{
+	return pba->mn_id_len == strlen(p->mn_id) &&
+	       !memcmp(pba->mn_id, p->mn_id, pba->mn_id_len);
+}
+
+/* The transaction this PBA answers, exactly: same LMA, MN-ID, a sequence
+ * number this very PBU went out with (RFC 6275 6.1.8), and groups whose
+ * MN-LL-ID and BID are the transaction's. Status 135 carries the LMA's
+ * last accepted number instead, so it is matched by MN-ID and groups.
+ * A PBA with an empty MN-ID (status 160, RFC 5213 5.3.1) is matched by
+ * sequence number alone. */
 static struct mag_txn *pba_match(struct mag *m, const struct in6_addr *src,
 				 const struct mh_msg *pba)
 {
@@ -25,12 +51,17 @@ static struct mag_txn *pba_match(struct mag *m, const struct in6_addr *src,
 		if (!t->used || t->n_bul == 0 || memcmp(&t->lmaa, src, sizeof(*src)))
 			continue;
 		const struct mag_profile *p = m->bul[t->bul[0]].prof;
-		if (pba->has_mn_id && (pba->mn_id_len != strlen(p->mn_id) ||
-				       memcmp(pba->mn_id, p->mn_id, pba->mn_id_len)))
+		if (pba->has_mn_id && pba->mn_id_len && !pba_mn_id_is(pba, p))
 			continue;
-		if (pba->status == MAG_PBA_STATUS_SEQ_OUT_OF_WINDOW && pba->has_mn_id)
+		bool groups_ok = true;
+		for (unsigned k = 0; k < pba->n_groups && k < MH_GROUP_MAX; k++)
+			groups_ok = groups_ok && group_in_txn(m, t, &pba->group[k]);
+		if (!groups_ok)
+			continue;
+		if (pba->status == MAG_PBA_STATUS_SEQ_OUT_OF_WINDOW && pba->has_mn_id &&
+		    pba->mn_id_len)
 			return t;
-		if (mag_seq_in_range(pba->seq, t->seq_first, t->seq_last))
+		if (mag_txn_sent_seq(t, pba->seq))
 			return t;
 	}
 	return NULL;
@@ -180,12 +211,26 @@ static void accept_rereg(struct mag *m, struct mag_bul *b, const struct mh_group
 	mag_ra_send(m, b->ifindex, b->ll_id, now_ns, acts);
 }
 
+/* A combined PBA whose Status rejects it but whose BID options all say
+ * 0 rejects it whole (an LMA that does not fill them in); otherwise each
+ * group's fate is its own BID status, whatever the Status (RFC 5648 6.2:
+ * the Status is only the first rejected group's). */
+static bool rejected_whole(const struct mh_msg *pba)
+{
+	if (pba->status == PBA_STATUS_ACCEPTED)
+		return false;
+	for (unsigned i = 0; i < pba->n_groups && i < MH_GROUP_MAX; i++)
+		if (pba->group[i].has_bid && pba->group[i].bid_status)
+			return false;
+	return true;
+}
+
 static void apply(struct mag *m, enum mag_txn_kind kind, uint64_t sent_ns,
-		  struct mag_bul *b, uint8_t status, const struct mh_msg *pba,
+		  struct mag_bul *b, uint8_t status, bool whole, const struct mh_msg *pba,
 		  uint64_t now_ns, struct mag_acts *acts)
 {
 	const struct mh_group *g = pba_group(pba, b);
-	if (g && g->has_bid && g->bid_status && status == PBA_STATUS_ACCEPTED)
+	if (g && g->has_bid && !whole)
 		status = g->bid_status;          /* RFC 5648 6.2 per-binding */
 	if (kind == MAG_TXN_DEREG) {
 		mag_bul_delete(m, b, now_ns, acts, "deregistered");
@@ -267,8 +312,9 @@ int mag_input_pba(struct mag *m, const struct in6_addr *src,
 	enum mag_txn_kind kind = t->kind;
 	uint64_t sent_ns = t->sent_ns;
 	mag_txn_free(m, t);
+	bool whole = rejected_whole(pba);
 	for (unsigned i = 0; i < n; i++)
-		apply(m, kind, sent_ns, &m->bul[slots[i]], pba->status, pba,
+		apply(m, kind, sent_ns, &m->bul[slots[i]], pba->status, whole, pba,
 		      now_ns, acts);
 	mag_announce_deadline(m, acts);
 	return 0;

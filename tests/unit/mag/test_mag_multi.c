@@ -416,3 +416,40 @@ Test(mag_multi, combined_refresh_sends_fewer_messages_and_bytes_per_session)
 	double b1 = (double)bytes[1] / (double)sessions[1];
 	cr_assert_lt(b1, b0, "combined %.1f B/session, separate %.1f", b1, b0);
 }
+
+Test(mag_multi, combined_pba_rejecting_one_group_keeps_the_accepted_ones,
+     .init = combined_setup)
+{
+	/* RFC 5648 6.2 as lmad answers: Status = the first rejected group's,
+	 * the accepted group's BID status 0. Each group follows its own. */
+	register_both();
+	timer(80 * S_NS);
+	struct mh_msg p = *nth_pbu(0);
+	struct mh_msg r = make_pba(&p, PBA_STATUS_NOT_AUTHORIZED_FOR_HOME_NETWORK_PREFIX,
+				   100, NULL);
+	r.group[0].bid_status = 0;
+	r.group[1].bid_status = PBA_STATUS_NOT_AUTHORIZED_FOR_HOME_NETWORK_PREFIX;
+	unsigned kept_bid = r.group[0].bid, gone_bid = r.group[1].bid;
+	pba(&r, 80 * S_NS + 1000);
+	const struct mag_bul *b1 = mag_find_session(tm, "mn-a@example.org", LL_A1);
+	const struct mag_bul *b2 = mag_find_session(tm, "mn-a@example.org", LL_A2);
+	const struct mag_bul *kept = b1 && b1->id == kept_bid ? b1 : b2;
+	cr_assert_not_null(kept, "the accepted group's session survives");
+	cr_assert_eq(kept->id, kept_bid);
+	cr_assert_eq(kept->state, MAG_BUL_ACTIVE);
+	cr_assert_eq(kept->expiry_ns, 180 * S_NS);
+	cr_assert((b1 && b1->id == gone_bid) + (b2 && b2->id == gone_bid) == 0,
+		  "the rejected group's session is gone");
+}
+
+Test(mag_multi, combined_pba_rejected_whole_without_bid_status_deletes_all,
+     .init = combined_setup)
+{
+	register_both();
+	timer(80 * S_NS);
+	struct mh_msg p = *nth_pbu(0);
+	struct mh_msg r = make_pba(&p, PBA_STATUS_MAG_NOT_AUTHORIZED_FOR_PROXY_REG, 0, NULL);
+	pba(&r, 80 * S_NS + 1000);
+	cr_assert_null(mag_find_session(tm, "mn-a@example.org", LL_A1));
+	cr_assert_null(mag_find_session(tm, "mn-a@example.org", LL_A2));
+}

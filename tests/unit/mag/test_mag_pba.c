@@ -225,3 +225,33 @@ Test(mag_pba, rs_from_new_mn_starts_registration)
 	cr_assert_eq(count_acts(MAG_ACT_SEND_PBU), 1);
 	cr_assert_eq(count_acts(MAG_ACT_SEND_RA), 0);
 }
+
+Test(mag_pba, pba_is_matched_to_the_transaction_that_sent_its_sequence_number)
+{
+	/* two registrations of one MN interleave on the per-MAG counter: A1
+	 * sends s, A2 s+1, A1's retransmission s+2. The PBA for s+1 (A2's
+	 * MN-LL-ID) is A2's, not A1's whose seqs span s..s+2. */
+	attach(IF_ETH, LL_A1, 0);
+	struct mh_msg p1 = *nth_pbu(0);
+	attach(IF_WLAN, LL_A2, S_NS / 2);
+	struct mh_msg p2 = *nth_pbu(0);
+	cr_assert_eq((uint16_t)(p2.seq - p1.seq), 1);
+	timer(MAG_INITIAL_BINDACK_TIMEOUT_FIRST_REG_NS);
+	cr_assert_eq((uint16_t)(nth_pbu(0)->seq - p1.seq), 2, "A1 retransmitted");
+	struct mh_msg r = make_pba(&p2, PBA_STATUS_ACCEPTED, 100, "2001:db8:100:2::");
+	pba(&r, S_NS + S_NS / 2 + 1000);
+	const struct mag_bul *b1 = mag_find_session(tm, "mn-a@example.org", LL_A1);
+	const struct mag_bul *b2 = mag_find_session(tm, "mn-a@example.org", LL_A2);
+	cr_assert_eq(b2->state, MAG_BUL_ACTIVE, "A2 registered");
+	cr_assert_eq(b1->state, MAG_BUL_WAIT_PBA, "A1 still waits for its own PBA");
+}
+
+Test(mag_pba, pba_with_another_interfaces_mn_ll_id_is_ignored)
+{
+	attach(IF_ETH, LL_A1, 0);
+	struct mh_msg r = make_pba(nth_pbu(0), PBA_STATUS_ACCEPTED, 100, "2001:db8:100:1::");
+	memcpy(r.group[0].mn_ll_id, LL_A2, 6);
+	pba(&r, 1000);
+	cr_assert_eq(mag_find_session(tm, "mn-a@example.org", LL_A1)->state, MAG_BUL_WAIT_PBA);
+	cr_assert_eq(tm->stats.pba_ignored, 1);
+}
