@@ -122,6 +122,14 @@ int lma_alloc_prefixes(struct lma *l, struct bce_session *s, const struct lma_po
 			*status = PBA_STATUS_UNSPECIFIED;
 			return -1;
 		}
+		/* Held by another session of this MN: a mobility session owns
+		 * its prefixes (RFC 5213 5.2, 5.3.2); sharing one is the
+		 * shared-prefix feature's to allow, by naming it in the PBU. No
+		 * prefix is left to give: 130 as for an exhausted pool. */
+		if (x && x->n_route) {
+			*status = LMA_STATUS_INSUFFICIENT_RESOURCES;
+			return -1;
+		}
 		if (bce_prefix_bind(l->bc, s, &pol->hnp[i].prefix, pol->hnp[i].len) < 0) {
 			*status = PBA_STATUS_UNSPECIFIED;
 			return -1;

@@ -150,21 +150,48 @@ static bool seq_newer(uint16_t a, uint16_t b)
 	return d != 0 && d < 32768;
 }
 
-/* 5.5 against the entry the PBU updates. Sequence numbers are per MAG: a
- * PBU from another MAG (a handoff) starts from that MAG's own counter, so
- * only PBUs from the entry's current Proxy-CoA are compared. */
-static uint8_t check_order(const struct lma *l, const struct in6_addr *src,
-			   const struct mh_msg *pbu, const struct bce_session *ref)
+/* 5.5: the newest timestamp accepted for the MN, over all its sessions
+ * (the MAG's clock orders the MN's messages, whichever session they are
+ * for). 0 when none. */
+static uint64_t mn_last_timestamp(const struct lma *l, const struct mh_msg *pbu)
 {
-	if (!ref)
-		return PBA_STATUS_ACCEPTED;
+	const struct bce_mn *mn = bce_find_mn(l->bc, pbu->mn_id, pbu->mn_id_len);
+	uint64_t ts = 0;
+
+	for (const struct bce_session *s = mn ? mn->sessions : NULL; s; s = s->mn_next)
+		if (s->has_timestamp && s->timestamp > ts)
+			ts = s->timestamp;
+	return ts;
+}
+
+/* 5.5 against the entry the PBU updates. With timestamps, a PBU must be
+ * newer than any accepted for the MN: equal is not newer. Sequence numbers
+ * are per MAG: a PBU from another MAG (a handoff) starts from that MAG's
+ * own counter, so only PBUs from the entry's current Proxy-CoA are
+ * compared, and a re-registration (HI 5) from another Proxy-CoA is a late
+ * refresh from a MAG the MN has left: it must not re-point the binding
+ * (with timestamps, 157 catches it). */
+static uint8_t check_order(const struct lma *l, const struct in6_addr *src,
+			   const struct mh_msg *pbu, const struct lma_group_ctx *c)
+{
+	const struct bce_session *ref = c->ref;
+
 	if (l->cfg.use_timestamps) {
-		if (ref->has_timestamp && pbu->timestamp < ref->timestamp)
+		uint64_t last = mn_last_timestamp(l, pbu);
+
+		if (last && pbu->timestamp <= last)
 			return PBA_STATUS_TIMESTAMP_LOWER_THAN_PREV_ACCEPTED;
 		return PBA_STATUS_ACCEPTED;
 	}
-	if (memcmp(&ref->proxy_coa, src, sizeof(*src)) == 0 && !seq_newer(pbu->seq, ref->seq))
+	if (!ref)
+		return PBA_STATUS_ACCEPTED;
+	bool same_coa = memcmp(&ref->proxy_coa, src, sizeof(*src)) == 0;
+
+	if (same_coa && !seq_newer(pbu->seq, ref->seq))
 		return LMA_STATUS_SEQ_OUT_OF_WINDOW;
+	if (!same_coa && c->g->hi == MH_HI_NOT_CHANGED && pbu->lifetime &&
+	    ref->state == BCE_STATE_REGISTERED)
+		return PBA_STATUS_UNSPECIFIED;
 	return PBA_STATUS_ACCEPTED;
 }
 
@@ -209,6 +236,14 @@ static void pba_group(struct mh_group *out, const struct lma_group_ctx *c)
 	}
 }
 
+/* 5.5: a PBA rejecting a timestamp (156, 157) carries the LMA's current
+ * time, so the MAG can resynchronize. */
+static void pba_our_time(struct mh_msg *pba, uint64_t realtime_ns)
+{
+	pba->has_timestamp = true;
+	pba->timestamp = mh_timestamp_from_ns(realtime_ns);
+}
+
 static uint16_t granted_units(const struct lma *l, const struct mh_msg *pbu)
 {
 	uint32_t max_u = l->cfg.max_lifetime_s / 4;
@@ -226,11 +261,8 @@ static void reject_all(struct lma *l, const struct in6_addr *src, const struct m
 	pba.lifetime = 0;
 	for (uint8_t i = 0; i < pba.n_groups; i++)
 		pba.group[i].bid_status = status;
-	if (status == PBA_STATUS_TIMESTAMP_MISMATCH) {
-		/* 5.5: the PBA carries our current time, so the MAG can resync */
-		pba.has_timestamp = true;
-		pba.timestamp = mh_timestamp_from_ns(realtime_ns);
-	}
+	if (status == PBA_STATUS_TIMESTAMP_MISMATCH)
+		pba_our_time(&pba, realtime_ns);
 	l->st.groups_rejected += pba.n_groups;
 	lma_act_pba(l, out, src, &pba);
 }
@@ -360,8 +392,10 @@ static void process(struct lma *l, const struct in6_addr *src, const struct mh_m
 			continue;
 		}
 		lma_decide(l, src, pbu, &c[i]);
-		if (c[i].plan != LMA_PLAN_REJECT) {
-			uint8_t st = check_order(l, src, pbu, c[i].ref);
+		/* a held PBU was ordered when it came (5.5); what was accepted
+		 * while it waited (the deregistration releasing it) is newer */
+		if (c[i].plan != LMA_PLAN_REJECT && !force_new) {
+			uint8_t st = check_order(l, src, pbu, &c[i]);
 
 			if (st != PBA_STATUS_ACCEPTED) {
 				c[i].plan = LMA_PLAN_REJECT;
@@ -390,6 +424,8 @@ static void process(struct lma *l, const struct in6_addr *src, const struct mh_m
 	}
 	if (pba.status == LMA_STATUS_SEQ_OUT_OF_WINDOW)
 		pba.seq = c[first_bad].ref->seq;       /* RFC 6275 9.5.1 */
+	if (pba.status == PBA_STATUS_TIMESTAMP_LOWER_THAN_PREV_ACCEPTED)
+		pba_our_time(&pba, realtime_ns);
 	if (pba.status && l->st.groups_rejected && n == 1)
 		pba.lifetime = 0;
 	lma_act_pba(l, out, src, &pba);

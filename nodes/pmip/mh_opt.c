@@ -77,12 +77,19 @@ static struct mh_group *dec_group_for_bid(struct dec_ctx *c, const char **why)
 
 /* --- decoders ------------------------------------------------------------ */
 
-/* RFC 4283 3: Subtype, then the identifier (at least one octet). */
+/* RFC 4283 3: Subtype, then the identifier (at least one octet). A PBA
+ * with status 160 may carry it empty (a reading of RFC 5213 5.3.1 some
+ * LMAs follow): accepted in a BA. We never send one (tshark 4.0 flags an
+ * option length below 2), see doc/protocol.md. */
 static int dec_mn_id(struct dec_ctx *c, const uint8_t *d, uint8_t len,
 		     const char **why)
 {
 	if (c->m->has_mn_id) {
 		*why = "duplicate Mobile Node Identifier option";
+		return -1;
+	}
+	if (len < 2 && c->m->type != MH_TYPE_BA) {
+		*why = "Mobile Node Identifier option: bad length";
 		return -1;
 	}
 	c->m->has_mn_id = true;
@@ -341,7 +348,7 @@ static int enc_bid(const struct mh_msg *m, const struct mh_group *g,
  * at 8n+2, which meets a 2n, 4n+2 or 8n+2 requirement alike and puts an
  * IPv6 care-of address (option offset 6) on an 8-octet boundary. */
 static const struct mh_opt_desc opt_table[] = {
-	{ MH_OPT_MN_ID, 2, 255, 1, 0,
+	{ MH_OPT_MN_ID, 1, 255, 1, 0,
 	  "Mobile Node Identifier option: bad length", dec_mn_id, enc_mn_id },
 	{ MH_OPT_HNP, 18, 18, 8, 4,
 	  "Home Network Prefix option: bad length (18)", dec_hnp, enc_hnp },

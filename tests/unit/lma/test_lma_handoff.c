@@ -174,22 +174,35 @@ Test(lma_handoff, hi_4_without_ll_id_waits_for_deregistration_then_hands_off)
 
 Test(lma_handoff, hi_4_wait_expiry_creates_a_new_session)
 {
-	struct mh_msg m = pbu(MN2, 1, 40, MH_HI_UNKNOWN, MH_ATT_WLAN, NULL, NULL);
+	struct mh_msg m = pbu(MN1, 1, 40, MH_HI_UNKNOWN, MH_ATT_WLAN, NULL, NULL);
 	input(&MAG1, &m, 0);
-	struct mh_prefix p2 = the_pba()->group[0].hnp[0];
-	m = pbu(MN1, 1, 40, MH_HI_UNKNOWN, MH_ATT_WLAN, NULL, NULL);  /* other MN: no wait */
+	struct mh_prefix p1 = the_pba()->group[0].hnp[0];
+	m = pbu(MN2, 1, 40, MH_HI_UNKNOWN, MH_ATT_WLAN, NULL, NULL);  /* other MN: no wait */
 	input(&MAG1, &m, 0);
 	cr_assert_eq(count_act(LMA_ACT_SEND_PBA), 1);
-	m = pbu(MN2, 1, 40, MH_HI_UNKNOWN, MH_ATT_3GPP_EUTRAN, NULL, NULL);
+	m = pbu(MN1, 1, 40, MH_HI_UNKNOWN, MH_ATT_3GPP_EUTRAN, NULL, NULL);
 	input(&MAG2, &m, SEC);
 	cr_assert_eq(count_act(LMA_ACT_SEND_PBA), 0);
 	tick(SEC + LMA_MAX_DELAY_BEFORE_NEW_BCE_ASSIGN_NS);
 	const struct mh_msg *p = the_pba();
 	cr_assert_eq(p->status, 0);
 	cr_assert_eq(bce_n_sessions(lma_bce(L)), 3);
-	/* MN2's only profile prefix is static, so the new session shares it */
-	cr_assert(addr_is(&p->group[0].hnp[0].prefix, &p2.prefix));
+	cr_assert_not(addr_is(&p->group[0].hnp[0].prefix, &p1.prefix), "a prefix of its own");
 	cr_assert_eq(count_event(LMA_EV_BCE_CREATED), 1);
+}
+
+Test(lma_handoff, static_prefix_is_never_bound_to_two_sessions_of_one_mn)
+{
+	/* MN2's only profile prefix is static and held by its first session:
+	 * a second session cannot have it (the shared-prefix feature names it
+	 * in the PBU instead), and the pool is not the profile's: 130. */
+	struct mh_msg m = pbu(MN2, 1, 40, MH_HI_UNKNOWN, MH_ATT_WLAN, NULL, NULL);
+	input(&MAG1, &m, 0);
+	m = pbu(MN2, 1, 40, MH_HI_ATTACH_NEW_IFACE, MH_ATT_3GPP_EUTRAN, MAC_B, NULL);
+	input(&MAG2, &m, SEC);
+	cr_assert_eq(the_pba()->status, LMA_STATUS_INSUFFICIENT_RESOURCES);
+	cr_assert_eq(bce_n_sessions(lma_bce(L)), 1);
+	cr_assert_eq(count_act(LMA_ACT_ROUTE_ADD), 0);
 }
 
 Test(lma_handoff, uplink_from_the_bound_mag_passes_and_from_another_is_dropped)

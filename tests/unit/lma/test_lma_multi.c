@@ -180,14 +180,16 @@ Test(lma_multi, combined_refresh_after_handoff_finds_sessions_under_new_bids)
 	input(&MAG1, &m, 0);
 	struct mh_msg r = m;
 	r.seq = 2;
-	r.group[0].hi = r.group[1].hi = MH_HI_NOT_CHANGED;
+	/* HI 3: from another Proxy-CoA, HI 5 would be a late refresh */
+	r.group[0].hi = r.group[1].hi = MH_HI_HANDOFF_SAME_IFACE;
 	r.group[0].bid = 3;              /* another MAG numbers its BIDs itself */
 	r.group[1].bid = 4;
 	r.group[0].n_hnp = r.group[1].n_hnp = 1;
 	r.group[0].hnp[0] = the_pba()->group[0].hnp[0];
 	r.group[1].hnp[0] = the_pba()->group[1].hnp[0];
 	input(&MAG2, &r, SEC);
-	cr_assert_eq(the_pba()->status, 0);
+	cr_assert_eq(the_pba()->status, 0, "status %u %u %u", the_pba()->status,
+		     the_pba()->group[0].bid_status, the_pba()->group[1].bid_status);
 	cr_assert_eq(count_event(LMA_EV_BCE_HANDOFF), 2);
 	cr_assert_eq(bce_n_sessions(lma_bce(L)), 2);
 	cr_assert_eq(the_pba()->group[0].bid, 3);

@@ -285,3 +285,67 @@ Test(lma_pbu, non_bu_message_is_ignored)
 	cr_assert_eq(lma_input_pbu(L, &MAG1, &m, 0, REALTIME, &A), -1);
 	cr_assert_eq(A.n, 0);
 }
+
+/* ---- RFC 5213 5.5 ordering details ----------------------------------------- */
+
+static struct mh_msg stamped(const char *mn, uint16_t seq, uint8_t hi, const uint8_t *ll,
+			     uint8_t att, const struct mh_prefix *hnp, uint64_t ts_ns)
+{
+	struct mh_msg m = pbu(mn, seq, 40, hi, att, ll, hnp);
+
+	m.has_timestamp = true;
+	m.timestamp = mh_timestamp_from_ns(REALTIME + ts_ns);
+	return m;
+}
+
+Test(lma_pbu, timestamp_equal_to_the_last_accepted_is_not_newer, .init = timestamps_on)
+{
+	struct mh_msg m = stamped(MN1, 1, MH_HI_UNKNOWN, MAC_A, MH_ATT_WLAN, NULL, 0);
+	input(&MAG1, &m, 0);
+	cr_assert_eq(the_pba()->status, 0);
+	struct mh_prefix p1 = the_pba()->group[0].hnp[0];
+	m = stamped(MN1, 2, MH_HI_NOT_CHANGED, MAC_A, MH_ATT_WLAN, &p1, 0);
+	input(&MAG1, &m, 0);
+	cr_assert_eq(the_pba()->status, PBA_STATUS_TIMESTAMP_LOWER_THAN_PREV_ACCEPTED);
+}
+
+Test(lma_pbu, pba_157_carries_the_lma_current_time, .init = timestamps_on)
+{
+	struct mh_msg m = stamped(MN1, 1, MH_HI_UNKNOWN, MAC_A, MH_ATT_WLAN, NULL, 100000);
+	input(&MAG1, &m, 0);
+	struct mh_prefix p1 = the_pba()->group[0].hnp[0];
+	m = stamped(MN1, 2, MH_HI_NOT_CHANGED, MAC_A, MH_ATT_WLAN, &p1, 50000);
+	input(&MAG1, &m, 200000);
+	const struct mh_msg *p = the_pba();
+	cr_assert_eq(p->status, PBA_STATUS_TIMESTAMP_LOWER_THAN_PREV_ACCEPTED);
+	cr_assert(p->has_timestamp);
+	cr_assert_eq(p->timestamp, mh_timestamp_from_ns(REALTIME + 200000),
+		     "5.5: our time, not the PBU's");
+}
+
+Test(lma_pbu, timestamps_are_ordered_per_mobile_node, .init = timestamps_on)
+{
+	/* interface A registered with time t+100 us; a PBU for interface B
+	 * stamped t+50 us is older than what the MN already sent (5.5) */
+	struct mh_msg m = stamped(MN1, 1, MH_HI_UNKNOWN, MAC_A, MH_ATT_WLAN, NULL, 100000);
+	input(&MAG1, &m, 0);
+	m = stamped(MN1, 2, MH_HI_ATTACH_NEW_IFACE, MAC_B, MH_ATT_3GPP_EUTRAN, NULL, 50000);
+	input(&MAG1, &m, 150000);
+	cr_assert_eq(the_pba()->status, PBA_STATUS_TIMESTAMP_LOWER_THAN_PREV_ACCEPTED);
+	cr_assert_eq(bce_n_sessions(lma_bce(L)), 1);
+}
+
+Test(lma_pbu, late_refresh_from_previous_proxy_coa_does_not_repoint_the_binding)
+{
+	struct mh_prefix p1 = register_a(0);
+	struct mh_msg m = pbu(MN1, 1, 40, MH_HI_HANDOFF_SAME_IFACE, MH_ATT_WLAN, MAC_A, &p1);
+	input(&MAG2, &m, SEC);
+	cr_assert_eq(the_pba()->status, 0);
+	/* MAG1's refresh, sent before the MN left it, arrives late */
+	m = pbu(MN1, 2, 40, MH_HI_NOT_CHANGED, MH_ATT_WLAN, MAC_A, &p1);
+	input(&MAG1, &m, 2 * SEC);
+	cr_assert_neq(the_pba()->status, 0);
+	struct in6_addr h = host_in(&p1, 1);
+	cr_assert(addr_is(lma_downlink_peer(L, &h), &MAG2), "the binding stays at MAG2");
+	cr_assert_eq(count_act(LMA_ACT_ROUTE_ADD), 0);
+}

@@ -255,3 +255,13 @@ Test(mag_pba, pba_with_another_interfaces_mn_ll_id_is_ignored)
 	cr_assert_eq(mag_find_session(tm, "mn-a@example.org", LL_A1)->state, MAG_BUL_WAIT_PBA);
 	cr_assert_eq(tm->stats.pba_ignored, 1);
 }
+
+Test(mag_pba, pba_160_with_an_empty_mn_id_is_matched_and_rejects)
+{
+	attach(IF_ETH, LL_A1, 0);
+	struct mh_msg r = make_pba(nth_pbu(0), PBA_STATUS_MISSING_MN_IDENTIFIER_OPTION, 0, NULL);
+	r.mn_id_len = 0;
+	pba(&r, 1000);
+	cr_assert_eq(tm->stats.pba_ignored, 0);
+	cr_assert_null(mag_find_session(tm, "mn-a@example.org", LL_A1));
+}

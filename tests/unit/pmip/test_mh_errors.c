@@ -306,3 +306,27 @@ Test(mh_errors, encode_rejects_what_the_wire_cannot_carry)
 	m.n_groups = MH_GROUP_MAX + 1;
 	cr_assert_eq(mh_encode(&m, NULL, NULL, buf, sizeof buf, &why), -1);
 }
+
+Test(mh_errors, empty_mn_id_is_accepted_only_in_a_ba)
+{
+	/* RFC 4283: at least one octet of identifier; a 160 PBA from another
+	 * LMA may carry it empty (RFC 5213 5.3.1 as some read it). */
+	struct mh_msg m, back;
+	uint8_t buf[256];
+	const char *why = NULL;
+
+	mh_msg_init(&m, MH_TYPE_BA);
+	m.ba_flags = MH_BA_P;
+	m.status = PBA_STATUS_MISSING_MN_IDENTIFIER_OPTION;
+	int n = mh_encode(&m, NULL, NULL, buf, sizeof(buf), &why);
+	cr_assert_gt(n, 0);
+	/* append an empty MN-ID (type 8, length 1, subtype 1) in the padding */
+	cr_assert_geq(n, 12);
+	buf[n - 4] = MH_OPT_MN_ID, buf[n - 3] = 1, buf[n - 2] = MH_MN_ID_NAI, buf[n - 1] = 0;
+	cr_assert_eq(mh_decode(buf, (size_t)n, NULL, NULL, &back, &why), 0, "%s", why);
+	cr_assert(back.has_mn_id);
+	cr_assert_eq(back.mn_id_len, 0);
+	buf[2] = MH_TYPE_BU;
+	cr_assert_eq(mh_decode(buf, (size_t)n, NULL, NULL, &back, &why), -1,
+		     "a PBU needs an identifier");
+}
