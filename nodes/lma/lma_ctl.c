@@ -60,6 +60,12 @@ static json_object *io_json(const struct lma_io_stats *st)
 	json_object_object_add(s, "mh_malformed_by_reason", r);
 	add_u64(s, "mh_not_bu", st->mh_not_bu);
 	add_u64(s, "mh_send_errors", st->mh_send_errors);
+	add_u64(s, "mh_unknown_type", st->mh_unknown_type);
+	add_u64(s, "mh_bad_payload_proto", st->mh_bad_payload_proto);
+	add_u64(s, "mh_bad_header_len", st->mh_bad_header_len);
+	add_u64(s, "mh_binding_errors_sent", st->mh_be_sent);
+	add_u64(s, "mh_param_problems_sent", st->mh_param_problems_sent);
+	add_u64(s, "mh_errors_suppressed", st->mh_errors_suppressed);
 	add_u64(s, "route_errors", st->route_errors);
 	add_u64(s, "tun_bad", st->tun_bad);
 	add_u64(s, "tun_multicast", st->tun_multicast);

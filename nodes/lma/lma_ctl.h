@@ -23,6 +23,9 @@ struct lma_io_stats {
 	uint64_t mh_malformed;          /* mh_decode refused it (sum of reasons) */
 	uint64_t mh_not_bu;             /* decoded, but no message the LMA takes */
 	uint64_t mh_send_errors;
+	/* RFC 6275 9.2 drops (nio_mherr.c) and the errors sent for them */
+	uint64_t mh_unknown_type, mh_bad_payload_proto, mh_bad_header_len;
+	uint64_t mh_be_sent, mh_param_problems_sent, mh_errors_suppressed;
 	uint64_t route_errors, tun_bad, tun_multicast, tnl_bad, tnl_send_errors;
 	uint64_t tun_write_errors;
 	uint64_t events_dropped;        /* copied in before answering */

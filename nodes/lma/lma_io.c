@@ -20,6 +20,7 @@
 
 #include "lma_ctl.h"
 #include "nio.h"
+#include "nio_mherr.h"
 
 #define PKT_MAX     65536
 #define BATCH       64          /* packets per readiness, then yield */
@@ -38,6 +39,7 @@ struct lma_io {
 	struct lma_actions acts;
 	struct lma_io_stats st;
 	struct nio_ratelimit rl;
+	struct nio_mherr mherr;         /* RFC 6275 9.2 answers */
 	uint8_t buf[PKT_MAX];
 };
 
@@ -127,6 +129,26 @@ static void run_actions(struct lma_io *io)
 
 /* ---- watchers ------------------------------------------------------------------ */
 
+/* RFC 6275 9.2 before decoding: unknown type, Payload Proto, Header Len. */
+static enum mh_rx_fault screen(struct lma_io *io, ssize_t n, const struct in6_addr *src,
+			       const struct in6_addr *dst)
+{
+	struct nio_mherr *e = &io->mherr;
+	enum mh_rx_fault f = nio_mherr_screen(e, io->mh_fd, io->buf, (size_t)n, src, dst,
+					      nio_now_ns());
+
+	io->st.mh_unknown_type = e->by_fault[MH_RX_UNKNOWN_TYPE];
+	io->st.mh_bad_payload_proto = e->by_fault[MH_RX_BAD_PAYLOAD_PROTO];
+	io->st.mh_bad_header_len = e->by_fault[MH_RX_BAD_HEADER_LEN];
+	io->st.mh_be_sent = e->be_sent;
+	io->st.mh_param_problems_sent = e->param_problems_sent;
+	io->st.mh_errors_suppressed = e->limit.suppressed;
+	/* the other faults fail mh_decode too, which counts them by reason */
+	if (f == MH_RX_BAD_PAYLOAD_PROTO)
+		lma_ctl_count_malformed(&io->st, "Payload Proto not 59 (IPPROTO_NONE)");
+	return f;
+}
+
 static void on_mh(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct lma_io *io = w->data;
@@ -144,7 +166,12 @@ static void on_mh(struct ev_loop *loop, ev_io *w, int revents)
 		io->st.mh_received++;
 		/* The kernel verified the checksum (IPV6_CHECKSUM 4) and dropped
 		 * bad ones; what reaches us may still be truncated or malformed. */
-		if (mh_decode(io->buf, (size_t)n, NULL, NULL, &m, &why) < 0) {
+		enum mh_rx_fault f = screen(io, n, &src, &dst);
+
+		if (f == MH_RX_BAD_PAYLOAD_PROTO)
+			continue;               /* counted by screen() */
+		/* every other fault fails the decoder too, which names it */
+		if (mh_decode(io->buf, (size_t)n, NULL, NULL, &m, &why) < 0 || f != MH_RX_OK) {
 			char s[INET6_ADDRSTRLEN];
 
 			lma_ctl_count_malformed(&io->st, why);
@@ -279,6 +306,7 @@ struct lma_io *lma_io_start(struct ev_loop *loop, struct lma *l,
 	io->o = *o;
 	io->lmaa = cfg->lmaa;
 	io->mh_fd = io->tun_fd = io->tnl_fd = -1;
+	nio_mherr_open(&io->mherr);
 	io->rl.interval_ns = 1000000000ULL / 10;    /* at most 10 lines a second */
 	lma_actions_init(&io->acts);
 	ev_timer_init(&io->timer, on_timer, 0.0, 0.0);
@@ -331,6 +359,7 @@ void lma_io_stop(struct lma_io *io)
 		ev_io_stop(io->loop, &io->tnl_w);
 		close(io->tnl_fd);
 	}
+	nio_mherr_close(&io->mherr);
 	nio_ctl_stop(io->ctl);
 	nio_events_close(io->ev);
 	lma_actions_fini(&io->acts);

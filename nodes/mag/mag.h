@@ -197,6 +197,9 @@ struct mag_stats {
 	/* data plane, counted by the shell */
 	uint64_t up_pkts, down_pkts;
 	uint64_t drop_up_no_session, drop_down_no_session, drop_down_bad_src;
+	/* RFC 6275 9.2 drops (nio_mherr.c) and the errors sent for them */
+	uint64_t mh_unknown_type, mh_bad_payload_proto, mh_bad_header_len;
+	uint64_t mh_be_sent, mh_param_problems_sent, mh_errors_suppressed;
 };
 
 /* ---- the engine ------------------------------------------------------------ */

@@ -76,7 +76,13 @@ static json_object *show_stats(struct mag *m)
 	json_object_object_add(o, "sent", sent);
 	json_object *rcvd = json_object_new_object();
 	ADD_U64(rcvd, s, pba_received); ADD_U64(rcvd, s, pba_ignored);
+	ADD_U64(rcvd, s, mh_unknown_type); ADD_U64(rcvd, s, mh_bad_payload_proto);
+	ADD_U64(rcvd, s, mh_bad_header_len);
 	json_object_object_add(o, "received", rcvd);
+	json_object *err = json_object_new_object();
+	ADD_U64(err, s, mh_be_sent); ADD_U64(err, s, mh_param_problems_sent);
+	ADD_U64(err, s, mh_errors_suppressed);
+	json_object_object_add(o, "mh_errors", err);
 	json_object *st = json_object_new_object();
 	for (unsigned i = 0; i < 256; i++) {
 		if (!s->pba_status[i])

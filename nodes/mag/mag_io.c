@@ -28,6 +28,7 @@
 #include "mh.h"
 #include "nd.h"
 #include "nio.h"
+#include "nio_mherr.h"
 #include "tnl.h"
 
 #define PKT_MAX 65575                    /* IPv6 max payload + header */
@@ -73,6 +74,7 @@ struct mag_io {
 	mag_io_carrier_cb loss_cb;           /* appendix D (mag_fh_io.c) */
 	void *loss_arg;
 	bool table_route;
+	struct nio_mherr mherr;              /* RFC 6275 9.2 answers */
 	uint8_t pkt[PKT_MAX];
 };
 
@@ -277,6 +279,25 @@ static void on_timer(struct ev_loop *loop, ev_timer *w, int revents)
 		act_timer(io, mag_next_deadline(io->m));
 }
 
+/* RFC 6275 9.2 before decoding: unknown type, Payload Proto, Header Len. */
+static enum mh_rx_fault screen(struct mag_io *io, ssize_t len, const struct in6_addr *src,
+			       const struct in6_addr *dst)
+{
+	struct nio_mherr *e = &io->mherr;
+	struct mag_stats *s = mag_stats(io->m);
+	enum mh_rx_fault f = nio_mherr_screen(e, io->mh_fd, io->pkt, (size_t)len, src, dst,
+					      nio_now_ns());
+	s->mh_unknown_type = e->by_fault[MH_RX_UNKNOWN_TYPE];
+	s->mh_bad_payload_proto = e->by_fault[MH_RX_BAD_PAYLOAD_PROTO];
+	s->mh_bad_header_len = e->by_fault[MH_RX_BAD_HEADER_LEN];
+	s->mh_be_sent = e->be_sent;
+	s->mh_param_problems_sent = e->param_problems_sent;
+	s->mh_errors_suppressed = e->limit.suppressed;
+	if (f != MH_RX_OK && io->o.debug)
+		io_log(io, "MH dropped: %s", mh_rx_fault_name(f));
+	return f;
+}
+
 static void on_mh(struct ev_loop *loop, ev_io *w, int revents)
 {
 	(void)loop; (void)revents;
@@ -287,6 +308,8 @@ static void on_mh(struct ev_loop *loop, ev_io *w, int revents)
 		ssize_t len = nio_mh_recv(io->mh_fd, io->pkt, sizeof(io->pkt), &src, &dst, &ifindex);
 		if (len < 0)
 			return;
+		if (screen(io, len, &src, &dst) != MH_RX_OK)
+			continue;
 		static struct mh_msg msg;
 		const char *why;
 		if (mh_decode(io->pkt, (size_t)len, NULL, NULL, &msg, &why) < 0) {
@@ -691,6 +714,7 @@ struct mag_io *mag_io_start(struct ev_loop *loop, struct mag *m,
 	io->o = *o;
 	io->acts = acts;
 	io->mh_fd = io->tnl_fd = io->tun_fd = -1;
+	nio_mherr_open(&io->mherr);
 	ev_init(&io->timer, on_timer);
 	io->timer.data = io;
 	io->ev = nio_events_open(o->node);
@@ -743,6 +767,7 @@ void mag_io_stop(struct mag_io *io)
 		nio_linkmon_stop(io->lm);
 	if (io->ctl)
 		nio_ctl_stop(io->ctl);
+	nio_mherr_close(&io->mherr);
 	nio_events_close(io->ev);
 	free(io->acts);
 	free(io);

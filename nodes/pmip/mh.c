@@ -23,6 +23,7 @@
 #define MH_HDR_LEN     6        /* up to and including Checksum */
 #define MH_OPTS_OFF    12       /* BU, BA, Heartbeat: 6 octets of data */
 #define MH_HI_OPTS_OFF 10       /* HI, HAck: 4 octets of data */
+#define MH_BE_OPTS_OFF 24       /* Binding Error: Status, Reserved, Home Address */
 #define MH_LEN_MAX     ((255 + 1) * 8)
 #define MH_NEXT_HEADER 135      /* IANA protocol number of the MH */
 
@@ -66,6 +67,13 @@ static void dec_hb(const uint8_t *p, struct mh_msg *m)
 	m->hb_seq = wire_get32(p + 8);
 }
 
+/* RFC 6275 6.1.9: Status, Reserved, Home Address. */
+static void dec_be(const uint8_t *p, struct mh_msg *m)
+{
+	m->be_status = p[6];
+	memcpy(&m->be_hoa, p + 8, sizeof(m->be_hoa));
+}
+
 /* RFC 5568 6.2.1 (HI): Sequence #, flags, Code; 6.2.2 (HAck): Sequence #,
  * Reserved, Code. */
 static void dec_hi(const uint8_t *p, struct mh_msg *m)
@@ -86,9 +94,21 @@ static size_t opts_off(uint8_t type)
 	case MH_TYPE_HI:
 	case MH_TYPE_HACK:
 		return MH_HI_OPTS_OFF;
+	case MH_TYPE_BE:
+		return MH_BE_OPTS_OFF;
 	default:
 		return 0;
 	}
+}
+
+bool mh_type_known(uint8_t type)
+{
+	return opts_off(type) != 0;
+}
+
+size_t mh_type_min_len(uint8_t type)
+{
+	return opts_off(type);
 }
 
 /* Header checks of RFC 6275 9.2: length against the buffer, the type's
@@ -144,6 +164,8 @@ int mh_decode(const uint8_t *p, size_t len, const struct in6_addr *src,
 		dec_ba(p, out);
 	else if (out->type == MH_TYPE_HEARTBEAT)
 		dec_hb(p, out);
+	else if (out->type == MH_TYPE_BE)
+		dec_be(p, out);
 	else
 		dec_hi(p, out);
 	return mh_opts_decode(p, off, mh_len, out, why);
@@ -170,6 +192,11 @@ static int enc_fixed(const struct mh_msg *m, uint8_t *buf, const char **why)
 		buf[7] = (uint8_t)((m->hb_unsolicited ? MH_HB_U : 0) |
 				   (m->hb_request ? 0 : MH_HB_R));
 		wire_put32(buf + 8, m->hb_seq);
+		return 0;
+	case MH_TYPE_BE:
+		buf[6] = m->be_status;
+		buf[7] = 0;
+		memcpy(buf + 8, &m->be_hoa, sizeof(m->be_hoa));
 		return 0;
 	case MH_TYPE_HI:
 	case MH_TYPE_HACK:

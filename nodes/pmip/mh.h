@@ -40,6 +40,13 @@ enum mh_type {
 };
 const char *mh_type_name(unsigned type);
 
+/* Binding Error Status (RFC 6275 6.1.9). */
+enum mh_be_status {
+	MH_BE_STATUS_UNKNOWN_HOA_OPTION = 1,     /* unknown binding for HoA option */
+	MH_BE_STATUS_UNRECOGNIZED_MH_TYPE = 2,   /* RFC 6275 9.2 */
+};
+const char *mh_be_status_name(unsigned status);
+
 /* IANA Mobility Option types. */
 enum mh_opt_type {
 	MH_OPT_PAD1 = 0,
@@ -184,6 +191,10 @@ struct mh_msg {
 	bool hb_unsolicited;         /* U flag */
 	uint32_t hb_seq;
 
+	/* Binding Error (type 7, RFC 6275 6.1.9) */
+	uint8_t be_status;           /* enum mh_be_status */
+	struct in6_addr be_hoa;      /* Home Address, :: when none */
+
 	/* Handover Initiate / Acknowledge (types 14, 15, RFC 5568 6.2.1-6.2.2);
 	 * the sequence number is seq above. */
 	uint8_t hi_flags;            /* MH_HINIT_* (HI); HAck: Reserved, sent 0 */
@@ -223,6 +234,10 @@ int mh_encode(const struct mh_msg *m, const struct in6_addr *src,
 
 /* Helpers */
 void mh_msg_init(struct mh_msg *m, enum mh_type type);
+/* Does the codec speak this MH Type (RFC 6275 9.2: else a Binding Error)? */
+bool mh_type_known(uint8_t type);
+/* The octets a message of this type needs before its options (0: unknown). */
+size_t mh_type_min_len(uint8_t type);
 /* MN-ID as a printable NUL-terminated string into buf (escapes non-printables). */
 const char *mh_mn_id_str(const struct mh_msg *m, char *buf, size_t len);
 int mh_set_mn_id(struct mh_msg *m, const char *nai);

@@ -25,6 +25,15 @@ static const char *name_find(const struct name_entry *t, size_t n,
 #define NAME(x) { x, #x }
 #define FIND(t, v) name_find(t, sizeof t / sizeof t[0], v)
 
+const char *mh_be_status_name(unsigned status)
+{
+	switch (status) {
+	case MH_BE_STATUS_UNKNOWN_HOA_OPTION: return "MH_BE_STATUS_UNKNOWN_HOA_OPTION";
+	case MH_BE_STATUS_UNRECOGNIZED_MH_TYPE: return "MH_BE_STATUS_UNRECOGNIZED_MH_TYPE";
+	default: return "MH_BE_STATUS_UNKNOWN";
+	}
+}
+
 const char *mh_type_name(unsigned type)
 {
 	static const struct name_entry t[] = {

@@ -13,7 +13,8 @@
  * header, yet with a right checksum), truncated (8 octets: Header Len 0,
  * below a PBU's minimum), hdr-len (Header Len beyond the packet),
  * bad-opt-len (an option running past Header Len), bad-csum (a wrong
- * checksum). SRC must be an address of this host. Prints
+ * checksum), unknown-type (MH Type 200: a Binding Error, RFC 6275 9.2),
+ * payload-proto (a good PBU with Payload Proto 6: dropped, RFC 6275 9.2). SRC must be an address of this host. Prints
  * "CASE seq N: sent L octets, PBA status S" or "..., no PBA" per case.
  *
  * Owns: nothing of the daemons; must not be linked into them.
@@ -183,6 +184,12 @@ static int build_case(const char *name, uint16_t seq, struct msg *m, const struc
 		build_pbu(m, seq, 0);
 		m->n = 8;               /* Header Len 0: 8 octets */
 		m->b[1] = 0;
+	} else if (!strcmp(name, "unknown-type")) {
+		build_pbu(m, seq, O_ALL);
+		m->b[2] = 200;
+	} else if (!strcmp(name, "payload-proto")) {
+		build_pbu(m, seq, O_ALL);
+		m->b[0] = 6;
 	} else if (!strcmp(name, "hdr-len")) {
 		build_pbu(m, seq, 0);   /* 16 octets, Header Len says 40 */
 		m->b[1] = 4;
