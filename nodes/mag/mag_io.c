@@ -54,6 +54,7 @@ struct mag_access_io {
 	uint8_t unknown[4][6];               /* MACs without a policy profile */
 	unsigned n_unknown;
 	bool carrier;                        /* last seen; a loss is handled once */
+	bool ingress_rule;                   /* the catch-all of ingress_filter() */
 };
 
 struct mag_io {
@@ -594,6 +595,32 @@ static int if_mac(const char *name, uint8_t mac[6])
  * the link-local address derived from it is the same too. It is added
  * without DAD: the other MAGs hold it on other links by design.
  */
+/* RFC 5213 6.10.5 ingress filter: every packet from an access link that no
+ * registered prefix's rule took (those come first, at rule_prio) goes to
+ * pmip0 as well, where on_tun drops what has no registered session and
+ * counts it (drop_up_no_session). Without it the kernel forwarded such
+ * packets (an MN still using the prefix of an interface it lost) in plain
+ * IPv6 by the main table. The MAG's own addresses stay local (the local
+ * table's rule comes first). */
+#define MAG_IO_INGRESS_PRIO_OFFSET 1000      /* after every per-prefix rule */
+
+static void ingress_filter(struct mag_io *io, struct mag_access_io *acc, bool on)
+{
+	struct in6_addr any = IN6ADDR_ANY_INIT;
+	uint32_t prio = io->o.rule_prio + MAG_IO_INGRESS_PRIO_OFFSET;
+
+	if (on && !acc->ingress_rule) {
+		if (nio_rule_add(&any, 0, acc->name, io->o.uplink_table, prio) < 0 &&
+		    errno != EEXIST)
+			io_log(io, "ingress rule iif %s: %s", acc->name, strerror(errno));
+		else
+			acc->ingress_rule = true;
+	} else if (!on && acc->ingress_rule) {
+		nio_rule_del(&any, 0, acc->name, io->o.uplink_table, prio);
+		acc->ingress_rule = false;
+	}
+}
+
 static int access_open(struct mag_io *io, size_t i, const char **why)
 {
 	struct mag_access_io *acc = &io->acc[i];
@@ -622,6 +649,7 @@ static int access_open(struct mag_io *io, size_t i, const char **why)
 	acc->w.data = acc;
 	ev_io_start(io->loop, &acc->w);
 	io->n_acc = i + 1;
+	ingress_filter(io, acc, true);
 	if (pkt_open(acc) < 0) {
 		*why = "cannot open the access interface's packet socket";
 		return -1;
@@ -760,6 +788,7 @@ void mag_io_stop(struct mag_io *io)
 	close_watched(io, &io->tnl_w, &io->tnl_fd);
 	close_watched(io, &io->mh_w, &io->mh_fd);
 	for (size_t i = 0; i < io->n_acc; i++) {
+		ingress_filter(io, &io->acc[i], false);
 		close_watched(io, &io->acc[i].w, &io->acc[i].fd);
 		close_watched(io, &io->acc[i].pkt_w, &io->acc[i].pkt_fd);
 	}

@@ -57,4 +57,14 @@ note "MAG2 -> MAG1 tunnelled packets at the cut: $n"
 [ "$n" -ge 1 ] || fail "nothing went through the MAG-to-MAG tunnel"
 n=$(tcount "$bl/mag1-eth2.pcap" 'ipv6.nxt == 41')
 [ "$n" = 0 ] || fail "baseline: $n tunnelled packets between the MAGs"
+# RFC 5213 6.10.5 ingress filter: no MN packet leaves a MAG towards the
+# LMA untunnelled (in the baseline the MN keeps sending from the WLAN
+# prefix over 3G during the outage: MAG1 has no binding for it and must
+# drop it, not forward it in plain IPv6; on_tun counts drop_up_no_session).
+for run in "$fh" "$bl"; do
+	for mag in mag1 mag2; do
+		n=$(tcount "$run/$mag-eth0.pcap" 'udp && !(ipv6.nxt == 41)')
+		[ "$n" = 0 ] || fail "$(basename "$run"): $n untunnelled MN packets on $mag's uplink"
+	done
+done
 echo ok
