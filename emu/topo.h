@@ -110,6 +110,8 @@ struct topo_pmip {
 	bool fast_handover_return;      /* lma: downlink returns when the lost
 					 * interface re-registers (default on) */
 	bool multi_session_pbu;         /* section 4: one PBU for several sessions */
+	bool revocation;                /* RFC 5846: lma revokes on handoff, mag
+					 * revokes in bulk on shutdown */
 	struct topo_loc loc;
 };
 

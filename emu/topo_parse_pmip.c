@@ -127,6 +127,7 @@ static void topo_parse_pmip_attrs(struct topo_pctx *c, struct topo_node *node,
 	p->fast_handover_return = true;
 	topo_p_bool(c, x, "fast-handover-return", &p->fast_handover_return);
 	topo_p_bool(c, x, "multi-session-pbu", &p->multi_session_pbu);
+	topo_p_bool(c, x, "revocation", &p->revocation);
 }
 
 /* Which node kinds each attribute and child element is meant for. */
@@ -141,6 +142,7 @@ static const struct {
 	{ "address", false, K_LMA | K_MAG }, { "lma", false, K_MAG },
 	{ "lifetime", false, K_MAG }, { "timestamps", false, K_LMA | K_MAG },
 	{ "multi-session-pbu", false, K_LMA | K_MAG },
+	{ "revocation", false, K_LMA | K_MAG },
 	{ "fast-handover", false, K_LMA | K_MAG | K_MN },
 	{ "fast-handover-return", false, K_LMA | K_MN },
 	{ "pool", true, K_LMA }, { "mag", true, K_LMA }, { "access", true, K_MAG },

@@ -109,6 +109,7 @@ static int topo_w_pmip_attrs(xmlTextWriter *w, const struct topo_node *n)
 	if (n->kind != TOPO_NODE_MN) {
 		rc |= topo_w_attr(w, "timestamps", p->use_timestamps ? "on" : "off");
 		rc |= topo_w_attr(w, "multi-session-pbu", p->multi_session_pbu ? "on" : "off");
+		rc |= topo_w_attr(w, "revocation", p->revocation ? "on" : "off");
 	}
 	rc |= topo_w_attr(w, "fast-handover", p->fast_handover ? "on" : "off");
 	if (n->kind == TOPO_NODE_LMA || n->kind == TOPO_NODE_MN)

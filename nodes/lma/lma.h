@@ -64,6 +64,7 @@ struct lma_config {
 	bool fast_handover;             /* appendix D dormant route activation */
 	bool fast_handover_return;      /* traffic returns when the first
 					 * interface re-registers */
+	bool revocation;                /* RFC 5846: BRI to the previous MAG */
 	uint64_t min_delay_before_bce_delete_ns;
 	uint64_t max_delay_before_new_bce_assign_ns;
 	uint64_t timestamp_validity_window_ns;
@@ -103,6 +104,9 @@ enum lma_event {
 	LMA_EV_BCE_DORMANT_RESTORED,
 	LMA_EV_DORMANT_INSTALLED,       /* appendix D: backup set, HI sent */
 	LMA_EV_HACK_RECEIVED,           /* a MAG acknowledged (or refused) an HI */
+	LMA_EV_BRI_SENT,                /* RFC 5846: a binding revoked at a MAG */
+	LMA_EV_BRA_RECEIVED,            /* the MAG's acknowledgement */
+	LMA_EV_BRI_RECEIVED,            /* a MAG revoked bindings (bulk: G flag) */
 };
 const char *lma_event_name(enum lma_event e);   /* "pbu_received", ... */
 
@@ -156,12 +160,18 @@ struct lma_stats {
 	uint64_t deregistrations, stale_deregistrations, pending_waits;
 	uint64_t dormant_activations;
 	uint64_t hi_sent, hack_received, hack_refused, hack_unmatched;
+	uint64_t bri_sent, bra_received, bri_received, revoked;   /* RFC 5846 */
 	uint64_t drops[LMA_DROP_MAX];
 	uint64_t downlink_pkts, uplink_pkts;
 };
 
 /* ---- the engine ------------------------------------------------------------- */
 struct lma;
+
+/* RFC 5846: revoke every binding of the MN (Administrative Reason): a BRI
+ * to each session's MAG, the session deleted with its routes. Returns the
+ * number of sessions revoked. */
+int lma_revoke_mn(struct lma *l, const uint8_t *mn_id, size_t len, struct lma_actions *out);
 
 /* Copies the configuration. NULL with *why. */
 struct lma *lma_new(const struct lma_config *c, const char **why);

@@ -46,6 +46,9 @@ const char *lma_event_name(enum lma_event e)
 	case LMA_EV_BCE_DORMANT_RESTORED: return "bce_dormant_restored";
 	case LMA_EV_DORMANT_INSTALLED: return "dormant_installed";
 	case LMA_EV_HACK_RECEIVED: return "hack_received";
+	case LMA_EV_BRI_SENT: return "bri_sent";
+	case LMA_EV_BRA_RECEIVED: return "bra_received";
+	case LMA_EV_BRI_RECEIVED: return "bri_received";
 	}
 	return "unknown";
 }

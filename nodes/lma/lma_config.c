@@ -74,6 +74,7 @@ int lma_config_from_topo(struct lma_config *c, const struct topo_node *n, const 
 	c->use_timestamps = t->use_timestamps;
 	c->fast_handover = t->fast_handover;
 	c->fast_handover_return = t->fast_handover_return;
+	c->revocation = t->revocation;
 	c->mags = calloc(t->n_mags ? t->n_mags : 1, sizeof(*c->mags));
 	c->policies = calloc(t->n_mns ? t->n_mns : 1, sizeof(*c->policies));
 	if (!c->mags || !c->policies) {

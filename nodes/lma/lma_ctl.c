@@ -149,6 +149,31 @@ size_t lma_ctl_handle(const struct lma *l, const struct lma_io_stats *st, uint64
 		return show_stats(l, st, out, cap);
 	if (!strcmp(cmd, "help"))
 		return emit(json_tokener_parse("{\"commands\":[\"show bindings\","
-					       "\"show stats\",\"help\"]}"), out, cap);
+					       "\"show stats\",\"revoke MN-ID\",\"help\"]}"),
+			    out, cap);
 	return error_answer("unknown command", cmd, out, cap);
+}
+
+int lma_ctl_revoke(struct lma *l, const char *line, struct lma_actions *acts, char *out,
+		   size_t cap)
+{
+	char cmd[CMD_MAX];
+	const char *id;
+
+	if (trim(line, cmd, sizeof(cmd)) < 0 || strncmp(cmd, "revoke", 6) ||
+	    (cmd[6] != ' ' && cmd[6] != '\0'))
+		return 0;
+	for (id = cmd + 6; *id == ' '; id++)
+		;
+	if (!*id || strlen(id) > MH_MN_ID_MAX) {
+		error_answer("revoke: MN-ID (1..255 octets) expected", cmd, out, cap);
+		return 1;
+	}
+	int n = lma_revoke_mn(l, (const uint8_t *)id, strlen(id), acts);
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "mn_id", json_object_new_string(id));
+	json_object_object_add(o, "revoked", json_object_new_int(n));
+	emit(o, out, cap);
+	return 1;
 }

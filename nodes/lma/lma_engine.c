@@ -438,6 +438,12 @@ static void process(struct lma *l, const struct in6_addr *src, const struct mh_m
 int lma_input_pbu(struct lma *l, const struct in6_addr *src, const struct mh_msg *pbu,
 		  uint64_t now_ns, uint64_t realtime_ns, struct lma_actions *out)
 {
+	if (pbu->type == MH_TYPE_BR) {
+		int rc = lma_input_br(l, src, pbu, out);
+
+		lma_act_timer(l, out);
+		return rc;
+	}
 	if (pbu->type == MH_TYPE_HACK) {
 		int rc = lma_input_hack(l, src, pbu, out);
 

@@ -355,6 +355,9 @@ static void apply_update(struct lma *l, const struct in6_addr *src, const struct
 	char from[INET6_ADDRSTRLEN], f[1024];
 
 	inet_ntop(AF_INET6, &s->proxy_coa, from, sizeof(from));
+	/* RFC 5846 8.1: the previous MAG learns at once that the MN left */
+	if (handoff && !revived && l->cfg.revocation)
+		lma_revoke_send(l, s, NULL, 0, MH_BR_TRIGGER_INTER_MAG_SAME_ATT, out);
 	registered(l, s, src, pbu, c, now_ns);
 	restore_dormant(l, s, out);
 	lma_session_fields(s, f, sizeof(f));
@@ -390,11 +393,12 @@ static void note_from(struct bce_session **from, uint8_t *n_from, struct bce_ses
 /* Bring the prefixes into t: all of handoff_from's (a held PBU after a
  * deregistration), or the named ones from whoever routes them. */
 static int move_in(struct lma *l, struct lma_group_ctx *c, struct bce_session *t,
-		   struct bce_session **from, uint8_t *n_from)
+		   struct bce_session **from, uint8_t *n_from, struct lma_moved *mv)
 {
 	struct bce_session *hf = c->handoff_from;
 
 	while (hf && hf != t && hf->n_prefix > 0) {
+		lma_note_moved(mv, hf, hf->prefix[0]);
 		if (bce_prefix_move(l->bc, hf->prefix[0], hf, t) < 0)
 			return -1;
 		note_from(from, n_from, hf);
@@ -410,6 +414,7 @@ static int move_in(struct lma *l, struct lma_group_ctx *c, struct bce_session *t
 		}
 		if (!f || bce_session_has_prefix(t, x))
 			continue;
+		lma_note_moved(mv, f, x);
 		if (bce_prefix_move(l->bc, x, f, t) < 0)
 			return -1;
 		note_from(from, n_from, f);
@@ -422,6 +427,7 @@ static void apply_move(struct lma *l, const struct in6_addr *src, const struct m
 {
 	struct bce_session *t = c->s ? c->s : bce_session_add(l->bc, &c->key);
 	struct bce_session *from[MH_HNP_MAX];
+	struct lma_moved mv = { 0 };
 	uint8_t n_from = 0;
 	char f[1024];
 
@@ -430,7 +436,7 @@ static void apply_move(struct lma *l, const struct in6_addr *src, const struct m
 		return;
 	}
 	bool created = !c->s;
-	if (move_in(l, c, t, from, &n_from) < 0 || t->n_prefix == 0) {
+	if (move_in(l, c, t, from, &n_from, &mv) < 0 || t->n_prefix == 0) {
 		if (created && t->n_prefix == 0)
 			bce_session_del(l->bc, t);
 		reject(c, PBA_STATUS_UNSPECIFIED);
@@ -442,6 +448,7 @@ static void apply_move(struct lma *l, const struct in6_addr *src, const struct m
 		apply_update(l, src, pbu, c, now_ns, out);
 		return;
 	}
+	lma_revoke_moved(l, src, t, &mv, out);
 	registered(l, t, src, pbu, c, now_ns);
 	if (created)
 		l->st.sessions_created++;

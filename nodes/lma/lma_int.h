@@ -27,6 +27,7 @@ struct lma {
 	uint64_t pool_next;             /* next pool slot to try */
 	uint64_t announced_ns;          /* last TIMER_SET deadline */
 	uint16_t hi_seq;                /* appendix D Handover Initiate */
+	uint16_t br_seq;                /* RFC 5846 BRI sequence number */
 	struct lma_policy_index *pidx;  /* profiles by MN-ID and static HNP */
 };
 
@@ -75,6 +76,26 @@ void lma_fh_forget(struct bce_session *s);
 /* The session that backs s up: its prefixes' dormant route, else the MN's
  * newest other registered session; NULL when none. */
 struct bce_session *lma_fh_backup(const struct bce_session *s);
+
+/* lma_revoke.c: Binding Revocation (RFC 5846). */
+/* What a MOVE took from where, for the revocation at the previous MAG. */
+struct lma_moved {
+	uint8_t n;
+	struct bce_session *from[MH_HNP_MAX];
+	struct mh_prefix prefix[MH_HNP_MAX];
+};
+void lma_note_moved(struct lma_moved *mv, struct bce_session *f, const struct bce_prefix *x);
+/* A BRI to each previous MAG (another Proxy-CoA than src) that still held
+ * a registered binding for prefixes that moved to t. */
+void lma_revoke_moved(struct lma *l, const struct in6_addr *src,
+		      const struct bce_session *t, const struct lma_moved *mv,
+		      struct lma_actions *out);
+/* Tell s's MAG (its Proxy-CoA) that the binding of the n prefixes hnp (all
+ * of s's when n is 0) is revoked, for trigger. */
+void lma_revoke_send(struct lma *l, const struct bce_session *s, const struct mh_prefix *hnp,
+		     uint8_t n, uint8_t trigger, struct lma_actions *out);
+int lma_input_br(struct lma *l, const struct in6_addr *src, const struct mh_msg *m,
+		 struct lma_actions *out);
 
 /* lma_alloc.c: policy profiles and prefixes. */
 /* lma_policy.c: the profile index. */

@@ -259,6 +259,10 @@ static void on_ctl(void *arg, const char *line, char *out, size_t cap)
 	struct lma_io *io = arg;
 
 	io->st.events_dropped = nio_events_dropped(io->ev);
+	if (lma_ctl_revoke(io->l, line, &io->acts, out, cap)) {
+		run_actions(io);
+		return;
+	}
 	lma_ctl_handle(io->l, &io->st, nio_now_ns(), line, out, cap);
 }
 

@@ -157,6 +157,10 @@ int lma_show_stats(const struct lma *l, char *out, size_t cap)
 	add_u64(o, "dormant_activations", s->dormant_activations);
 	add_u64(o, "hi_sent", s->hi_sent);
 	add_u64(o, "hack_received", s->hack_received);
+	add_u64(o, "bri_sent", s->bri_sent);
+	add_u64(o, "bra_received", s->bra_received);
+	add_u64(o, "bri_received", s->bri_received);
+	add_u64(o, "revoked", s->revoked);
 	add_u64(o, "hack_refused", s->hack_refused);
 	add_u64(o, "hack_unmatched", s->hack_unmatched);
 	add_u64(o, "downlink_pkts", s->downlink_pkts);

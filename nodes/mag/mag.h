@@ -65,6 +65,7 @@ struct mag_cfg {
 	uint32_t lifetime_s;             /* requested in PBUs */
 	bool use_timestamps;             /* RFC 5213 5.5 timestamps, else seq */
 	bool multi_session_pbu;          /* refresh an MN's sessions in one PBU */
+	bool revocation;                 /* RFC 5846: bulk BRI on shutdown */
 	bool move_on_detach;             /* detach of one iface: hand its
 					    sessions to the MN's other iface */
 	uint8_t default_hi;              /* HI when the MAG cannot tell (4) */
@@ -146,6 +147,9 @@ enum mag_event {
 	MAG_EV_PBU_GIVE_UP,
 	MAG_EV_MN_UNKNOWN,
 	MAG_EV_BUL_HANDOFF,              /* prefixes moved in from another iface */
+	MAG_EV_BRI_RECEIVED,             /* RFC 5846: the LMA revoked bindings */
+	MAG_EV_BRI_SENT,                 /* bulk revocation on shutdown */
+	MAG_EV_BRA_RECEIVED,
 };
 const char *mag_event_name(enum mag_event e);
 
@@ -197,6 +201,8 @@ struct mag_stats {
 	/* data plane, counted by the shell */
 	uint64_t up_pkts, down_pkts;
 	uint64_t drop_up_no_session, drop_down_no_session, drop_down_bad_src;
+	/* RFC 5846 Binding Revocation */
+	uint64_t bri_received, bri_ignored, bra_sent, bri_sent, bra_received, revoked;
 	/* RFC 6275 9.2 drops (nio_mherr.c) and the errors sent for them */
 	uint64_t mh_unknown_type, mh_bad_payload_proto, mh_bad_header_len;
 	uint64_t mh_be_sent, mh_param_problems_sent, mh_errors_suppressed;
@@ -231,6 +237,12 @@ int mag_handoff(struct mag *m, const char *mn_id, const uint8_t from_ll[6],
 		const uint8_t to_ll[6], uint64_t now_ns, struct mag_acts *acts,
 		const char **why);
 /* A PBA from src (decoded). Unmatched PBAs are ignored and counted. */
+/* RFC 5846: a Binding Revocation Indication or Acknowledgement (MH Type
+ * 16) from src. A BRI from our LMA withdraws the prefixes it names (RA with
+ * lifetimes 0), removes their routes and sessions, and is answered. */
+int mag_input_br(struct mag *m, const struct in6_addr *src, const struct mh_msg *br,
+		 uint64_t now_ns, struct mag_acts *acts);
+
 int mag_input_pba(struct mag *m, const struct in6_addr *src,
 		  const struct mh_msg *pba, uint64_t now_ns,
 		  struct mag_acts *acts);

@@ -40,6 +40,9 @@ const char *mag_event_name(enum mag_event e)
 	case MAG_EV_PBU_GIVE_UP: return "pbu_give_up";
 	case MAG_EV_MN_UNKNOWN: return "mn_unknown";
 	case MAG_EV_BUL_HANDOFF: return "bul_handoff";
+	case MAG_EV_BRI_RECEIVED: return "bri_received";
+	case MAG_EV_BRI_SENT: return "bri_sent";
+	case MAG_EV_BRA_RECEIVED: return "bra_received";
 	}
 	return "unknown";
 }

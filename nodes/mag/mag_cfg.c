@@ -72,6 +72,7 @@ int mag_cfg_from_topo(struct mag_cfg *c, const struct topo_node *n,
 		c->lifetime_s = p->lifetime_s;
 	c->use_timestamps = p->use_timestamps;
 	c->multi_session_pbu = p->multi_session_pbu;
+	c->revocation = p->revocation;
 	/* fast-handover="on": when one interface of an MN loses its link,
 	 * its prefixes go to the MN's other interface on this MAG (HI 2,
 	 * problem statement section 4) instead of a deregistration. */

@@ -83,6 +83,10 @@ static json_object *show_stats(struct mag *m)
 	ADD_U64(err, s, mh_be_sent); ADD_U64(err, s, mh_param_problems_sent);
 	ADD_U64(err, s, mh_errors_suppressed);
 	json_object_object_add(o, "mh_errors", err);
+	json_object *br = json_object_new_object();
+	ADD_U64(br, s, bri_received); ADD_U64(br, s, bri_ignored); ADD_U64(br, s, bra_sent);
+	ADD_U64(br, s, bri_sent); ADD_U64(br, s, bra_received); ADD_U64(br, s, revoked);
+	json_object_object_add(o, "revocation", br);
 	json_object *st = json_object_new_object();
 	for (unsigned i = 0; i < 256; i++) {
 		if (!s->pba_status[i])

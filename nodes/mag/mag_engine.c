@@ -648,6 +648,13 @@ int mag_handoff(struct mag *m, const char *mn_id, const uint8_t from_ll[6],
 int mag_shutdown(struct mag *m, uint64_t now_ns, struct mag_acts *acts)
 {
 	int left = 0;
+	if (m->cfg.revocation && !m->shutting_down) {
+		/* RFC 5846 9.1: one bulk BRI instead of a PBU per session */
+		m->shutting_down = true;
+		mag_revoke_all(m, now_ns, acts);
+		mag_announce_deadline(m, acts);
+		return 0;
+	}
 	m->shutting_down = true;
 	for (size_t i = 0; i < MAG_BUL_MAX; i++) {
 		struct mag_bul *b = &m->bul[i];

@@ -89,6 +89,8 @@ void mag_bul_route(const struct mag_bul *b, const struct mh_prefix *p,
 		   enum mag_act_type t, struct mag_acts *acts);
 void mag_bul_leave_txn(struct mag *m, struct mag_bul *b);
 void mag_phash_rebuild(struct mag *m);
+/* mag_revoke.c: bulk revocation (G flag) of every session, for shutdown. */
+void mag_revoke_all(struct mag *m, uint64_t now_ns, struct mag_acts *acts);
 const struct mag_access *mag_access_find(const struct mag *m, int ifindex);
 const struct mag_profile *mag_profile_by_ll(const struct mag *m, const uint8_t ll[6]);
 

@@ -318,6 +318,11 @@ static void on_mh(struct ev_loop *loop, ev_io *w, int revents)
 				io_log(io, "MH dropped: %s", why);
 			continue;
 		}
+		if (msg.type == MH_TYPE_BR) {
+			mag_input_br(io->m, &src, &msg, engine_now(io), io->acts);
+			run_acts(io);
+			continue;
+		}
 		if (msg.type != MH_TYPE_BA)
 			continue;
 		mag_input_pba(io->m, &src, &msg, engine_now(io), io->acts);

@@ -37,8 +37,10 @@ void mh_msg_init(struct mh_msg *m, enum mh_type type)
 	m->type = (uint8_t)type;
 	m->payload_proto = IPPROTO_NONE;   /* RFC 6275 6.1.1: 59 */
 	if (type == MH_TYPE_BU || type == MH_TYPE_BA || type == MH_TYPE_HI ||
-	    type == MH_TYPE_HACK)
+	    type == MH_TYPE_HACK || type == MH_TYPE_BR)
 		m->n_groups = 1;
+	if (type == MH_TYPE_BR)
+		m->br_type = MH_BR_TYPE_BRI;
 	if (type == MH_TYPE_HEARTBEAT)
 		m->hb_request = true;
 }
@@ -67,6 +69,19 @@ static void dec_hb(const uint8_t *p, struct mh_msg *m)
 	m->hb_seq = wire_get32(p + 8);
 }
 
+/* RFC 5846 6.1: B.R. Type, then the Revocation Trigger (BRI) or Status
+ * (BRA), Sequence #, flags. */
+static void dec_br(const uint8_t *p, struct mh_msg *m)
+{
+	m->br_type = p[6];
+	if (m->br_type == MH_BR_TYPE_BRA)
+		m->status = p[7];
+	else
+		m->br_trigger = p[7];
+	m->seq = wire_get16(p + 8);
+	m->br_flags = wire_get16(p + 10);
+}
+
 /* RFC 6275 6.1.9: Status, Reserved, Home Address. */
 static void dec_be(const uint8_t *p, struct mh_msg *m)
 {
@@ -90,6 +105,7 @@ static size_t opts_off(uint8_t type)
 	case MH_TYPE_BU:
 	case MH_TYPE_BA:
 	case MH_TYPE_HEARTBEAT:
+	case MH_TYPE_BR:
 		return MH_OPTS_OFF;
 	case MH_TYPE_HI:
 	case MH_TYPE_HACK:
@@ -166,6 +182,8 @@ int mh_decode(const uint8_t *p, size_t len, const struct in6_addr *src,
 		dec_hb(p, out);
 	else if (out->type == MH_TYPE_BE)
 		dec_be(p, out);
+	else if (out->type == MH_TYPE_BR)
+		dec_br(p, out);
 	else
 		dec_hi(p, out);
 	return mh_opts_decode(p, off, mh_len, out, why);
@@ -192,6 +210,12 @@ static int enc_fixed(const struct mh_msg *m, uint8_t *buf, const char **why)
 		buf[7] = (uint8_t)((m->hb_unsolicited ? MH_HB_U : 0) |
 				   (m->hb_request ? 0 : MH_HB_R));
 		wire_put32(buf + 8, m->hb_seq);
+		return 0;
+	case MH_TYPE_BR:
+		buf[6] = m->br_type;
+		buf[7] = m->br_type == MH_BR_TYPE_BRA ? m->status : m->br_trigger;
+		wire_put16(buf + 8, m->seq);
+		wire_put16(buf + 10, m->br_flags);
 		return 0;
 	case MH_TYPE_BE:
 		buf[6] = m->be_status;

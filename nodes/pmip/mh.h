@@ -59,6 +59,7 @@ enum mh_opt_type {
 	MH_OPT_MN_LL_ID = 25,        /* 8.6 */
 	MH_OPT_LL_ADDR = 26,         /* 8.7 */
 	MH_OPT_TIMESTAMP = 27,       /* 8.8 */
+	MH_OPT_RESTART_COUNTER = 28, /* RFC 5847 6.1 */
 	MH_OPT_BID = 35,             /* RFC 5648 6.2 */
 };
 const char *mh_opt_name(unsigned type);
@@ -75,6 +76,45 @@ const char *mh_opt_name(unsigned type);
 #define MH_BA_K 0x80
 #define MH_BA_R 0x40
 #define MH_BA_P 0x20
+
+/* Binding Revocation (MH Type 16, RFC 5846 6.1): one type, BRI and BRA
+ * told apart by the B.R. Type octet; flags P, V, G in the 16 bits after
+ * the Sequence Number (in that order, as tshark 4.0 reads them). */
+#define MH_BR_TYPE_BRI 1                /* Binding Revocation Indication */
+#define MH_BR_TYPE_BRA 2                /* Binding Revocation Acknowledgement */
+#define MH_BR_P 0x8000                  /* proxy binding(s) */
+#define MH_BR_V 0x4000                  /* IPv4 HoA binding only */
+#define MH_BR_G 0x2000                  /* global: every binding of the peer */
+
+/* Revocation Trigger (RFC 5846 6.1.1, IANA). */
+enum mh_br_trigger {
+	MH_BR_TRIGGER_UNSPECIFIED = 0,
+	MH_BR_TRIGGER_ADMINISTRATIVE_REASON = 1,
+	MH_BR_TRIGGER_INTER_MAG_SAME_ATT = 2,
+	MH_BR_TRIGGER_INTER_MAG_DIFFERENT_ATT = 3,
+	MH_BR_TRIGGER_INTER_MAG_UNKNOWN = 4,
+	MH_BR_TRIGGER_USER_SESSION_TERMINATION = 5,
+	MH_BR_TRIGGER_ACCESS_NETWORK_SESSION_TERMINATION = 6,
+	MH_BR_TRIGGER_OUT_OF_SYNC_BCE_STATE = 7,
+	MH_BR_TRIGGER_PER_PEER_POLICY = 128,
+	MH_BR_TRIGGER_REVOKING_NODE_LOCAL_POLICY = 129,
+};
+const char *mh_br_trigger_name(unsigned trigger);
+
+/* BRA Status (RFC 5846 6.2, IANA). */
+enum mh_bra_status {
+	MH_BRA_STATUS_SUCCESS = 0,
+	MH_BRA_STATUS_PARTIAL_SUCCESS = 1,
+	MH_BRA_STATUS_BINDING_DOES_NOT_EXIST = 128,
+	MH_BRA_STATUS_IPV4_HOA_OPTION_REQUIRED = 129,
+	MH_BRA_STATUS_GLOBAL_REVOCATION_NOT_AUTHORIZED = 130,
+	MH_BRA_STATUS_MN_IDENTITY_REQUIRED = 131,
+	MH_BRA_STATUS_MN_IS_ATTACHED = 132,
+	MH_BRA_STATUS_TRIGGER_NOT_SUPPORTED = 133,
+	MH_BRA_STATUS_FUNCTION_NOT_SUPPORTED = 134,
+	MH_BRA_STATUS_PROXY_REVOCATION_NOT_SUPPORTED = 135,
+};
+const char *mh_bra_status_name(unsigned status);
 
 /* Handover Initiate flags (RFC 5568 6.2.1; P and F: RFC 5949 6.2.1), the
  * octet after the Sequence Number. */
@@ -191,6 +231,12 @@ struct mh_msg {
 	bool hb_unsolicited;         /* U flag */
 	uint32_t hb_seq;
 
+	/* Binding Revocation (type 16, RFC 5846 6.1); the sequence number is
+	 * seq above, a BRA's Status is status above. */
+	uint8_t br_type;             /* MH_BR_TYPE_BRI / _BRA */
+	uint8_t br_trigger;          /* BRI: enum mh_br_trigger */
+	uint16_t br_flags;           /* MH_BR_* */
+
 	/* Binding Error (type 7, RFC 6275 6.1.9) */
 	uint8_t be_status;           /* enum mh_be_status */
 	struct in6_addr be_hoa;      /* Home Address, :: when none */
@@ -209,6 +255,8 @@ struct mh_msg {
 	uint64_t timestamp;          /* RFC 5213 8.8: 48-bit seconds . 16-bit 1/65536 s */
 	bool has_alt_coa;
 	struct in6_addr alt_coa;     /* Alternate Care-of Address (RFC 6275 6.2.5) */
+	bool has_restart_counter;
+	uint32_t restart_counter;    /* RFC 5847 6.1, Heartbeat */
 
 	/* Per-session groups; group 0 always exists for BU/BA/HI/HAck. */
 	uint8_t n_groups;

@@ -199,6 +199,20 @@ static int dec_timestamp(struct dec_ctx *c, const uint8_t *d, uint8_t len,
 	return 0;
 }
 
+/* RFC 5847 6.1: the 32-bit Restart Counter. */
+static int dec_restart_counter(struct dec_ctx *c, const uint8_t *d, uint8_t len,
+			       const char **why)
+{
+	(void)len;
+	if (c->m->has_restart_counter) {
+		*why = "duplicate Restart Counter option";
+		return -1;
+	}
+	c->m->has_restart_counter = true;
+	c->m->restart_counter = wire_get32(d);
+	return 0;
+}
+
 /* RFC 6275 6.2.5: one IPv6 address; in an HI it names the peer MAG
  * (doc/protocol.md "Appendix D"). Common to the message, like MN-ID. */
 static int dec_alt_coa(struct dec_ctx *c, const uint8_t *d, uint8_t len,
@@ -314,6 +328,14 @@ static int enc_timestamp(const struct mh_msg *m, const struct mh_group *g,
 	return 8;
 }
 
+static int enc_restart_counter(const struct mh_msg *m, const struct mh_group *g,
+			       unsigned idx, uint8_t *d, const char **why)
+{
+	(void)g, (void)idx, (void)why;
+	wire_put32(d, m->restart_counter);
+	return 4;
+}
+
 static int enc_alt_coa(const struct mh_msg *m, const struct mh_group *g,
 		       unsigned idx, uint8_t *d, const char **why)
 {
@@ -344,7 +366,9 @@ static int enc_bid(const struct mh_msg *m, const struct mh_group *g,
  * (RFC 5213 8.3); HI and ATT none, length 2 (8.4, 8.5); MN-LL-ID none,
  * length 2 + identifier (8.6); Link-local Address 8n+6, length 16 (8.7);
  * Timestamp 8n+2, length 8 (8.8); Alternate Care-of Address 8n+6, length
- * 16 (RFC 6275 6.2.5). BID (RFC 5648 6.2): we always place it
+ * 16 (RFC 6275 6.2.5); Restart Counter (RFC 5847 6.1) length 4, 4n+2 so
+ * that the counter is 4-aligned (the length is tshark 4.0's; the
+ * alignment is ours, see doc/protocol.md). BID (RFC 5648 6.2): we always place it
  * at 8n+2, which meets a 2n, 4n+2 or 8n+2 requirement alike and puts an
  * IPv6 care-of address (option offset 6) on an 8-octet boundary. */
 static const struct mh_opt_desc opt_table[] = {
@@ -367,6 +391,9 @@ static const struct mh_opt_desc opt_table[] = {
 	{ MH_OPT_ALT_COA, 16, 16, 8, 6,
 	  "Alternate Care-of Address option: bad length (16)",
 	  dec_alt_coa, enc_alt_coa },
+	{ MH_OPT_RESTART_COUNTER, 4, 4, 4, 2,
+	  "Restart Counter option: bad length (4)",
+	  dec_restart_counter, enc_restart_counter },
 	{ MH_OPT_BID, 4, 20, 8, 2,
 	  "Binding Identifier option: bad length (4, 8 or 20)",
 	  dec_bid, enc_bid },
@@ -507,7 +534,9 @@ int mh_opts_encode(const struct mh_msg *m, uint8_t *mh, size_t cap,
 	    (m->has_timestamp &&
 	     put_opt(mh, cap, off, MH_OPT_TIMESTAMP, m, NULL, 0, why)) ||
 	    (m->has_alt_coa &&
-	     put_opt(mh, cap, off, MH_OPT_ALT_COA, m, NULL, 0, why)))
+	     put_opt(mh, cap, off, MH_OPT_ALT_COA, m, NULL, 0, why)) ||
+	    (m->has_restart_counter &&
+	     put_opt(mh, cap, off, MH_OPT_RESTART_COUNTER, m, NULL, 0, why)))
 		return -1;
 	for (i = 0; i < m->n_groups; i++)
 		if (put_group(mh, cap, off, m, &m->group[i], why) < 0)
