@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -147,7 +148,9 @@ struct evlog *evlog_open(struct ev_loop *loop, const char *run_dir,
 	if (l->fd < 0)
 		goto fail;
 	unlink(sock_path);
-	if (bind(l->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+	/* 0600 whatever the umask: only root's daemons may report events
+	 * (doc/security.md); Linux takes the socket inode's mode for the file. */
+	if (fchmod(l->fd, 0600) < 0 || bind(l->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
 		goto fail;
 	int rcv = 1 << 20;
 	setsockopt(l->fd, SOL_SOCKET, SO_RCVBUF, &rcv, sizeof(rcv));

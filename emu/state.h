@@ -3,9 +3,11 @@
  *
  * Owns: the run id, the state folder (owner pid and its start time, the
  * processes started, control and event sockets), finding live runs, and
- * removing what dead runs left. Must not: touch anything it did not create:
- * clean only acts on folders under /run/pmipemu whose owner is dead, and
- * only kills processes whose pid and start time it recorded.
+ * removing what dead runs left. The folder is 0700 and its files 0600
+ * whatever the umask. Must not: touch anything it did not create: clean
+ * only acts on folders under /run/pmipemu whose owner is proved dead (pid and
+ * start time), never on one being created, and only kills processes whose
+ * pid and start time it recorded in a file nobody else could write.
  */
 #ifndef PMIPEMU_STATE_H
 #define PMIPEMU_STATE_H
@@ -14,6 +16,10 @@
 #include <sys/types.h>
 
 #define STATE_ROOT_DEFAULT "/run/pmipemu"
+/* Dot-names of folders being created / removed: ".new-PID-STARTTIME",
+ * ".del-PID-STARTTIME-RUNID" (doc/security.md) */
+#define STATE_NEW_PREFIX ".new-"
+#define STATE_DEL_PREFIX ".del-"
 
 struct state {
 	char id[16];                    /* 8 hex chars */

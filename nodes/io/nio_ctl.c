@@ -254,7 +254,10 @@ struct nio_ctl *nio_ctl_start(struct ev_loop *loop, const char *path, nio_ctl_cb
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return NULL;
-	if (bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0)
+	/* Linux gives the socket file the socket inode's mode less the umask:
+	 * 0600 here means only root may connect, whatever the caller's umask
+	 * (doc/security.md). */
+	if (fchmod(fd, 0600) < 0 || bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0)
 		goto fail;
 	if (listen(fd, NIO_CTL_BACKLOG) < 0 || !(ctl = calloc(1, sizeof *ctl))) {
 		saved = errno;

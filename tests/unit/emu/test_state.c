@@ -129,3 +129,125 @@ Test(state, clean_never_kills_a_recycled_pid)
 	int st;
 	waitpid(other, &st, 0);
 }
+
+static mode_t mode_of(const char *p)
+{
+	struct stat st;
+	cr_assert_eq(lstat(p, &st), 0, "%s", p);
+	return st.st_mode & 07777;
+}
+
+/* Under umask 000 the folder is still 0700 and its files 0600: no other
+ * user reads bindings or adds a pid for clean to kill (issue 10, item 2). */
+Test(state, folder_is_private_whatever_the_umask)
+{
+	struct state s;
+	char path[600];
+	mode_t old = umask(0);
+	cr_assert_eq(state_create(&s, "/tmp/out"), 0);
+	cr_assert_eq(state_add_proc(&s, getpid()), 0);
+	cr_assert_eq(state_add_node(&s, "n1", 7), 0);
+	umask(old);
+	cr_assert_eq(mode_of(s.dir), 0700);
+	const char *files[] = { "owner", "out", "procs", "nodes" };
+	for (size_t i = 0; i < 4; i++) {
+		snprintf(path, sizeof(path), "%s/%s", s.dir, files[i]);
+		cr_assert_eq(mode_of(path), 0600, "%s", files[i]);
+	}
+	state_remove(&s);
+}
+
+/* A folder being created carries its creator's pid and start time in its
+ * name; clean leaves it alone while that process lives. */
+Test(state, clean_leaves_a_folder_being_created_alone)
+{
+	char dir[512];
+	mkdir(root, 0755);
+	snprintf(dir, sizeof(dir), "%s/" STATE_NEW_PREFIX "%d-%llu", root,
+		 (int)getpid(), proc_starttime(getpid()));
+	cr_assert_eq(mkdir(dir, 0700), 0);
+	cr_assert_eq(state_clean(0), 0);
+	cr_assert(exists(dir));
+	rmdir(dir);
+	/* the same from a creator that is gone: removed, not counted as a run */
+	snprintf(dir, sizeof(dir), "%s/" STATE_NEW_PREFIX "999999-1", root);
+	cr_assert_eq(mkdir(dir, 0700), 0);
+	cr_assert_eq(state_clean(0), 0);
+	cr_assert_not(exists(dir));
+}
+
+/* A run folder without an owner file is not provably dead: not touched. */
+Test(state, clean_never_touches_a_folder_without_owner)
+{
+	char dir[512];
+	mkdir(root, 0755);
+	snprintf(dir, sizeof(dir), "%s/0badf00d", root);
+	cr_assert_eq(mkdir(dir, 0700), 0);
+	cr_assert_eq(state_clean(0), 0);
+	cr_assert(exists(dir));
+	rmdir(dir);
+}
+
+static pid_t sleeper(void)
+{
+	pid_t p = fork();
+	if (p == 0) {
+		pause();
+		_exit(0);
+	}
+	return p;
+}
+
+static void dead_run_with_procs(const char *dir, const char *procs, mode_t m)
+{
+	char path[600];
+	mkdir(root, 0755);
+	cr_assert_eq(mkdir(dir, 0700), 0);
+	snprintf(path, sizeof(path), "%s/owner", dir);
+	FILE *f = fopen(path, "w");
+	fprintf(f, "999999 1\n");
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/procs", dir);
+	f = fopen(path, "w");
+	fputs(procs, f);
+	fclose(f);
+	chmod(path, m);
+}
+
+/* A procs file others could have written is not evidence: the folder goes,
+ * nothing is killed. */
+Test(state, clean_ignores_a_procs_file_others_could_write)
+{
+	pid_t other = sleeper();
+	char dir[512], line[64];
+	snprintf(dir, sizeof(dir), "%s/cafef00d", root);
+	snprintf(line, sizeof(line), "%d %llu\n", (int)other, proc_starttime(other));
+	dead_run_with_procs(dir, line, 0666);
+	cr_assert_eq(state_clean(0), 1);
+	cr_assert_not(exists(dir));
+	cr_assert_eq(kill(other, 0), 0, "clean killed on a world-writable record");
+	kill(other, SIGKILL);
+	int st;
+	waitpid(other, &st, 0);
+}
+
+/* A zombie is dead already: clean does not count it as killed. */
+Test(state, clean_does_not_count_a_zombie_as_killed)
+{
+	pid_t z = fork();
+	if (z == 0)
+		_exit(0);
+	char dir[512], line[64];
+	unsigned long long st0 = 0;
+	for (int i = 0; i < 200 && !proc_zombie(z); i++)
+		usleep(5000);
+	st0 = proc_starttime(z);
+	cr_assert_neq(st0, 0ull);
+	snprintf(dir, sizeof(dir), "%s/feedf00d", root);
+	snprintf(line, sizeof(line), "%d %llu\n", (int)z, st0);
+	dead_run_with_procs(dir, line, 0600);
+	cr_assert_eq(state_clean(0), 1);
+	int st;
+	waitpid(z, &st, 0);
+	cr_assert(WIFEXITED(st), "the zombie was not killed, it had exited");
+}
