@@ -92,6 +92,9 @@ struct topo_mn_policy {             /* RFC 5213 section 6.2 policy profile */
 	struct topo_loc loc;
 };
 
+/* RFC 5847 has no default for MissingHeartbeatsAllowed; 3 is ours. */
+#define TOPO_HEARTBEAT_MISSED_DEFAULT 3
+
 struct topo_pmip {
 	bool present;
 	struct in6_addr lma_addr;       /* LMAA (for lma: own; for mag: its LMA) */
@@ -112,6 +115,8 @@ struct topo_pmip {
 	bool multi_session_pbu;         /* section 4: one PBU for several sessions */
 	bool revocation;                /* RFC 5846: lma revokes on handoff, mag
 					 * revokes in bulk on shutdown */
+	uint64_t heartbeat_ns;          /* RFC 5847 HeartbeatInterval, 0 = off */
+	uint32_t heartbeat_missed;      /* MissingHeartbeatsAllowed (mag) */
 	struct topo_loc loc;
 };
 

@@ -128,6 +128,12 @@ static void topo_parse_pmip_attrs(struct topo_pctx *c, struct topo_node *node,
 	topo_p_bool(c, x, "fast-handover-return", &p->fast_handover_return);
 	topo_p_bool(c, x, "multi-session-pbu", &p->multi_session_pbu);
 	topo_p_bool(c, x, "revocation", &p->revocation);
+	topo_p_time(c, x, "heartbeat", &p->heartbeat_ns);
+	p->heartbeat_missed = TOPO_HEARTBEAT_MISSED_DEFAULT;
+	if (topo_p_u32(c, x, "heartbeat-missed", &p->heartbeat_missed) == 1 &&
+	    (p->heartbeat_missed < 1 || p->heartbeat_missed > 100))
+		topo_p_bad(c, x, "heartbeat-missed", topo_p_attr(c, x, "heartbeat-missed"),
+			   "must be 1..100");
 }
 
 /* Which node kinds each attribute and child element is meant for. */
@@ -143,6 +149,7 @@ static const struct {
 	{ "lifetime", false, K_MAG }, { "timestamps", false, K_LMA | K_MAG },
 	{ "multi-session-pbu", false, K_LMA | K_MAG },
 	{ "revocation", false, K_LMA | K_MAG },
+	{ "heartbeat", false, K_LMA | K_MAG }, { "heartbeat-missed", false, K_LMA | K_MAG },
 	{ "fast-handover", false, K_LMA | K_MAG | K_MN },
 	{ "fast-handover-return", false, K_LMA | K_MN },
 	{ "pool", true, K_LMA }, { "mag", true, K_LMA }, { "access", true, K_MAG },

@@ -110,6 +110,13 @@ static int topo_w_pmip_attrs(xmlTextWriter *w, const struct topo_node *n)
 		rc |= topo_w_attr(w, "timestamps", p->use_timestamps ? "on" : "off");
 		rc |= topo_w_attr(w, "multi-session-pbu", p->multi_session_pbu ? "on" : "off");
 		rc |= topo_w_attr(w, "revocation", p->revocation ? "on" : "off");
+		if (p->heartbeat_ns) {
+			snprintf(buf, sizeof(buf), "%llums",
+				 (unsigned long long)(p->heartbeat_ns / 1000000));
+			rc |= topo_w_attr(w, "heartbeat", buf);
+			snprintf(buf, sizeof(buf), "%u", p->heartbeat_missed);
+			rc |= topo_w_attr(w, "heartbeat-missed", buf);
+		}
 	}
 	rc |= topo_w_attr(w, "fast-handover", p->fast_handover ? "on" : "off");
 	if (n->kind == TOPO_NODE_LMA || n->kind == TOPO_NODE_MN)

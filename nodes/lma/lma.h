@@ -65,6 +65,9 @@ struct lma_config {
 	bool fast_handover_return;      /* traffic returns when the first
 					 * interface re-registers */
 	bool revocation;                /* RFC 5846: BRI to the previous MAG */
+	uint64_t heartbeat_ns;          /* RFC 5847: the MAGs' interval (show) */
+	unsigned heartbeat_missed;      /* MissingHeartbeatsAllowed (show) */
+	uint32_t restart_counter;       /* ours, RFC 5847 6.1: new every start */
 	uint64_t min_delay_before_bce_delete_ns;
 	uint64_t max_delay_before_new_bce_assign_ns;
 	uint64_t timestamp_validity_window_ns;
@@ -107,6 +110,7 @@ enum lma_event {
 	LMA_EV_BRI_SENT,                /* RFC 5846: a binding revoked at a MAG */
 	LMA_EV_BRA_RECEIVED,            /* the MAG's acknowledgement */
 	LMA_EV_BRI_RECEIVED,            /* a MAG revoked bindings (bulk: G flag) */
+	LMA_EV_MAG_RESTARTED,           /* RFC 5847: a MAG's new Restart Counter */
 };
 const char *lma_event_name(enum lma_event e);   /* "pbu_received", ... */
 
@@ -161,6 +165,7 @@ struct lma_stats {
 	uint64_t dormant_activations;
 	uint64_t hi_sent, hack_received, hack_refused, hack_unmatched;
 	uint64_t bri_sent, bra_received, bri_received, revoked;   /* RFC 5846 */
+	uint64_t hb_received, hb_answered, hb_unknown_peer, mag_restarts; /* RFC 5847 */
 	uint64_t drops[LMA_DROP_MAX];
 	uint64_t downlink_pkts, uplink_pkts;
 };
@@ -210,5 +215,9 @@ struct bce_cache *lma_bce(const struct lma *l);
  * "show bindings" and "show stats". Return the length written, or -1. */
 int lma_show_bindings(const struct lma *l, uint64_t now_ns, char *out, size_t cap);
 int lma_show_stats(const struct lma *l, char *out, size_t cap);
+/* RFC 5847: one JSON object per authorized MAG (comma-separated, no
+ * brackets): heard, path_up, silent_ms, restart_counter. Returns length. */
+uint32_t lma_config_restart_counter(const struct lma *l);
+size_t lma_hb_peers_json(const struct lma *l, uint64_t now_ns, char *out, size_t cap);
 
 #endif

@@ -49,6 +49,7 @@ const char *lma_event_name(enum lma_event e)
 	case LMA_EV_BRI_SENT: return "bri_sent";
 	case LMA_EV_BRA_RECEIVED: return "bra_received";
 	case LMA_EV_BRI_RECEIVED: return "bri_received";
+	case LMA_EV_MAG_RESTARTED: return "mag_restarted";
 	}
 	return "unknown";
 }

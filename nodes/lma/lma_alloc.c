@@ -65,6 +65,19 @@ bool lma_prefix_authorized(const struct lma *l, const uint8_t *mn_id, size_t len
 	return false;
 }
 
+bool lma_prefix_in_pool(const struct lma *l, const struct mh_prefix *p)
+{
+	struct in6_addr a = p->prefix, pool = l->cfg.pool.prefix;
+
+	if (l->cfg.pool_plen == 0 || p->len != l->cfg.pool_plen ||
+	    l->cfg.pool.len > l->cfg.pool_plen)
+		return false;
+	bce_prefix_mask(&a, l->cfg.pool.len);
+	bce_prefix_mask(&pool, l->cfg.pool.len);
+	return !memcmp(&a, &pool, sizeof(a)) &&
+	       !lma_prefix_reserved(l, &p->prefix, p->len);
+}
+
 /* Slot i of the pool: the pool prefix with i in bits [pool.len, pool_plen). */
 static struct in6_addr pool_slot(const struct lma *l, uint64_t i)
 {

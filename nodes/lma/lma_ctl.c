@@ -103,8 +103,23 @@ static size_t error_answer(const char *msg, const char *line, char *out, size_t 
 	return emit(o, out, cap);
 }
 
+/* RFC 5847: our Restart Counter and what each MAG's heartbeats say. */
+static json_object *heartbeat_json(const struct lma *l, uint64_t now_ns)
+{
+	char buf[4096] = "[";
+	size_t n = lma_hb_peers_json(l, now_ns, buf + 1, sizeof(buf) - 3);
+	json_object *o = json_object_new_object(), *peers;
+
+	memcpy(buf + 1 + n, "]", 2);
+	peers = json_tokener_parse(buf);
+	json_object_object_add(o, "restart_counter",
+			       json_object_new_int64(lma_config_restart_counter(l)));
+	json_object_object_add(o, "mags", peers ? peers : json_object_new_array());
+	return o;
+}
+
 static size_t show_stats(const struct lma *l, const struct lma_io_stats *st,
-			 char *out, size_t cap)
+			 uint64_t now_ns, char *out, size_t cap)
 {
 	json_object *o;
 
@@ -112,6 +127,7 @@ static size_t show_stats(const struct lma *l, const struct lma_io_stats *st,
 	if (lma_show_stats(l, out, cap) < 0 || !(o = json_tokener_parse(out)))
 		return error_answer("statistics do not fit the answer", "show stats", out, cap);
 	json_object_object_add(o, "io", io_json(st));
+	json_object_object_add(o, "heartbeat", heartbeat_json(l, now_ns));
 	return emit(o, out, cap);
 }
 
@@ -146,7 +162,7 @@ size_t lma_ctl_handle(const struct lma *l, const struct lma_io_stats *st, uint64
 			     : strlen(out);
 	}
 	if (!strcmp(cmd, "show stats"))
-		return show_stats(l, st, out, cap);
+		return show_stats(l, st, now_ns, out, cap);
 	if (!strcmp(cmd, "help"))
 		return emit(json_tokener_parse("{\"commands\":[\"show bindings\","
 					       "\"show stats\",\"revoke MN-ID\",\"help\"]}"),

@@ -33,7 +33,8 @@ struct lma *lma_new(const struct lma_config *c, const char **why)
 	l->cfg.mags = calloc(c->n_mags ? c->n_mags : 1, sizeof(*c->mags));
 	l->cfg.policies = calloc(c->n_policies ? c->n_policies : 1, sizeof(*c->policies));
 	l->bc = bce_new(&c->hash_seed);
-	if (!l->cfg.mags || !l->cfg.policies || !l->bc) {
+	l->peers = calloc(c->n_mags ? c->n_mags : 1, sizeof(*l->peers));
+	if (!l->cfg.mags || !l->cfg.policies || !l->bc || !l->peers) {
 		lma_free(l);
 		*why = "out of memory";
 		return NULL;
@@ -58,6 +59,7 @@ void lma_free(struct lma *l)
 	if (!l)
 		return;
 	bce_free(l->bc);
+	free(l->peers);
 	lma_policy_index_free(l->pidx);
 	lma_config_fini(&l->cfg);
 	free(l);
@@ -438,8 +440,9 @@ static void process(struct lma *l, const struct in6_addr *src, const struct mh_m
 int lma_input_pbu(struct lma *l, const struct in6_addr *src, const struct mh_msg *pbu,
 		  uint64_t now_ns, uint64_t realtime_ns, struct lma_actions *out)
 {
-	if (pbu->type == MH_TYPE_BR) {
-		int rc = lma_input_br(l, src, pbu, out);
+	if (pbu->type == MH_TYPE_BR || pbu->type == MH_TYPE_HEARTBEAT) {
+		int rc = pbu->type == MH_TYPE_BR ? lma_input_br(l, src, pbu, out) :
+			 lma_input_hb(l, src, pbu, now_ns, out);
 
 		lma_act_timer(l, out);
 		return rc;

@@ -135,7 +135,7 @@ static int find_owner(const struct lma *l, const struct lma_group_ctx *c,
 				*owner = exact && bce_session_has_prefix(exact, x) ?
 					 (struct bce_session *)exact : x->route[0];
 		} else if (!lma_prefix_authorized(l, c->key.mn_id, c->key.mn_id_len,
-						  &c->req[i])) {
+						  &c->req[i]) && !lma_prefix_in_pool(l, &c->req[i])) {
 			return -1;
 		}
 	}

@@ -19,6 +19,13 @@ struct lma_pending {
 	struct mh_msg pbu;
 };
 
+/* What heartbeats told about one authorized MAG (RFC 5847). */
+struct lma_peer {
+	bool heard;
+	uint32_t restart_counter;
+	uint64_t last_ns;               /* last request */
+};
+
 struct lma {
 	struct lma_config cfg;
 	struct bce_cache *bc;
@@ -28,6 +35,7 @@ struct lma {
 	uint64_t announced_ns;          /* last TIMER_SET deadline */
 	uint16_t hi_seq;                /* appendix D Handover Initiate */
 	uint16_t br_seq;                /* RFC 5846 BRI sequence number */
+	struct lma_peer *peers;         /* one per cfg.mags entry */
 	struct lma_policy_index *pidx;  /* profiles by MN-ID and static HNP */
 };
 
@@ -97,6 +105,10 @@ void lma_revoke_send(struct lma *l, const struct bce_session *s, const struct mh
 int lma_input_br(struct lma *l, const struct in6_addr *src, const struct mh_msg *m,
 		 struct lma_actions *out);
 
+/* lma_hb.c: Heartbeat (RFC 5847). */
+int lma_input_hb(struct lma *l, const struct in6_addr *src, const struct mh_msg *m,
+		 uint64_t now_ns, struct lma_actions *out);
+
 /* lma_alloc.c: policy profiles and prefixes. */
 /* lma_policy.c: the profile index. */
 struct lma_policy_index;
@@ -119,6 +131,9 @@ bool lma_prefix_authorized(const struct lma *l, const uint8_t *mn_id, size_t len
 int lma_alloc_prefixes(struct lma *l, struct bce_session *s, const struct lma_policy *pol,
 		       uint8_t *status);
 bool lma_prefix_is_zero(const struct mh_prefix *p);
+/* A pool-sized prefix of the pool that no profile reserves: a MAG that
+ * registers one no session holds (after an LMA restart, RFC 5847) gets it. */
+bool lma_prefix_in_pool(const struct lma *l, const struct mh_prefix *p);
 
 /* lma_act.c: building actions and events. */
 void lma_act_pba(struct lma *l, struct lma_actions *a, const struct in6_addr *dst,

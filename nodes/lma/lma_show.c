@@ -161,6 +161,10 @@ int lma_show_stats(const struct lma *l, char *out, size_t cap)
 	add_u64(o, "bra_received", s->bra_received);
 	add_u64(o, "bri_received", s->bri_received);
 	add_u64(o, "revoked", s->revoked);
+	add_u64(o, "hb_received", s->hb_received);
+	add_u64(o, "hb_answered", s->hb_answered);
+	add_u64(o, "hb_unknown_peer", s->hb_unknown_peer);
+	add_u64(o, "mag_restarts", s->mag_restarts);
 	add_u64(o, "hack_refused", s->hack_refused);
 	add_u64(o, "hack_unmatched", s->hack_unmatched);
 	add_u64(o, "downlink_pkts", s->downlink_pkts);

@@ -121,6 +121,9 @@ int main(int argc, char **argv)
 	/* The hash key keeps hostile prefixes from flooding one chain. */
 	if (getrandom(&cfg.hash_seed, sizeof(cfg.hash_seed), 0) != sizeof(cfg.hash_seed))
 		cfg.hash_seed.k0 = (uint64_t)getpid() * 0x9e3779b97f4a7c15ULL ^ nio_now_ns();
+	/* RFC 5847 6.1: a value new at every start; the start time in ms
+	 * (mod 2^32) is one without a file to keep (doc/protocol.md) */
+	cfg.restart_counter = (uint32_t)(nio_realtime_ns() / 1000000);
 	struct lma *l = lma_new(&cfg, &why);
 
 	if (!l) {

@@ -66,6 +66,9 @@ struct mag_cfg {
 	bool use_timestamps;             /* RFC 5213 5.5 timestamps, else seq */
 	bool multi_session_pbu;          /* refresh an MN's sessions in one PBU */
 	bool revocation;                 /* RFC 5846: bulk BRI on shutdown */
+	uint64_t heartbeat_ns;           /* RFC 5847 HeartbeatInterval, 0 = off */
+	unsigned heartbeat_missed;       /* MissingHeartbeatsAllowed */
+	uint32_t restart_counter;        /* ours, RFC 5847 6.1: new every start */
 	bool move_on_detach;             /* detach of one iface: hand its
 					    sessions to the MN's other iface */
 	uint8_t default_hi;              /* HI when the MAG cannot tell (4) */
@@ -150,6 +153,9 @@ enum mag_event {
 	MAG_EV_BRI_RECEIVED,             /* RFC 5846: the LMA revoked bindings */
 	MAG_EV_BRI_SENT,                 /* bulk revocation on shutdown */
 	MAG_EV_BRA_RECEIVED,
+	MAG_EV_PATH_DOWN,                /* RFC 5847: heartbeats unanswered */
+	MAG_EV_PATH_UP,
+	MAG_EV_LMA_RESTARTED,            /* a new Restart Counter from the LMA */
 };
 const char *mag_event_name(enum mag_event e);
 
@@ -201,6 +207,8 @@ struct mag_stats {
 	/* data plane, counted by the shell */
 	uint64_t up_pkts, down_pkts;
 	uint64_t drop_up_no_session, drop_down_no_session, drop_down_bad_src;
+	/* RFC 5847 Heartbeat */
+	uint64_t hb_sent, hb_received, hb_answered, path_downs, lma_restarts;
 	/* RFC 5846 Binding Revocation */
 	uint64_t bri_received, bri_ignored, bra_sent, bri_sent, bra_received, revoked;
 	/* RFC 6275 9.2 drops (nio_mherr.c) and the errors sent for them */
@@ -237,6 +245,14 @@ int mag_handoff(struct mag *m, const char *mn_id, const uint8_t from_ll[6],
 		const uint8_t to_ll[6], uint64_t now_ns, struct mag_acts *acts,
 		const char **why);
 /* A PBA from src (decoded). Unmatched PBAs are ignored and counted. */
+/* RFC 5847: a Heartbeat (MH Type 13) from src: a request is answered, a
+ * response from our LMA marks the path up and, with a Restart Counter that
+ * changed, registers every session again (the LMA lost its cache). */
+int mag_input_hb(struct mag *m, const struct in6_addr *src, const struct mh_msg *hb,
+		 uint64_t now_ns, struct mag_acts *acts);
+/* The path to the LMA as heartbeats see it (true when off). */
+bool mag_path_up(const struct mag *m);
+
 /* RFC 5846: a Binding Revocation Indication or Acknowledgement (MH Type
  * 16) from src. A BRI from our LMA withdraws the prefixes it names (RA with
  * lifetimes 0), removes their routes and sessions, and is answered. */

@@ -24,6 +24,7 @@ void mag_cfg_defaults(struct mag_cfg *c)
 	c->router_lifetime_s = 1800;       /* RFC 4861 6.2.1 default */
 	c->link_mtu = 1500;
 	c->initial_seq = 1;
+	c->heartbeat_missed = 3;
 }
 
 static int cfg_add_profile(struct mag_cfg *c, const struct topo_mn_policy *p,
@@ -73,6 +74,8 @@ int mag_cfg_from_topo(struct mag_cfg *c, const struct topo_node *n,
 	c->use_timestamps = p->use_timestamps;
 	c->multi_session_pbu = p->multi_session_pbu;
 	c->revocation = p->revocation;
+	c->heartbeat_ns = p->heartbeat_ns;
+	c->heartbeat_missed = p->heartbeat_missed ? p->heartbeat_missed : 3;
 	/* fast-handover="on": when one interface of an MN loses its link,
 	 * its prefixes go to the MN's other interface on this MAG (HI 2,
 	 * problem statement section 4) instead of a deregistration. */

@@ -83,6 +83,11 @@ static json_object *show_stats(struct mag *m)
 	ADD_U64(err, s, mh_be_sent); ADD_U64(err, s, mh_param_problems_sent);
 	ADD_U64(err, s, mh_errors_suppressed);
 	json_object_object_add(o, "mh_errors", err);
+	json_object *hb = json_object_new_object();
+	json_object_object_add(hb, "path_up", json_object_new_boolean(mag_path_up(m)));
+	ADD_U64(hb, s, hb_sent); ADD_U64(hb, s, hb_received); ADD_U64(hb, s, hb_answered);
+	ADD_U64(hb, s, path_downs); ADD_U64(hb, s, lma_restarts);
+	json_object_object_add(o, "heartbeat", hb);
 	json_object *br = json_object_new_object();
 	ADD_U64(br, s, bri_received); ADD_U64(br, s, bri_ignored); ADD_U64(br, s, bra_sent);
 	ADD_U64(br, s, bri_sent); ADD_U64(br, s, bra_received); ADD_U64(br, s, revoked);

@@ -46,6 +46,7 @@ struct mag *mag_new(const struct mag_cfg *cfg, const char **why)
 	}
 	m->cfg = *cfg;
 	m->next_seq = cfg->initial_seq;
+	m->hb.next_ns = cfg->heartbeat_ns ? 1 : 0;   /* the first at once */
 	for (size_t i = 0; i < MAG_BUL_MAX; i++)
 		m->bul[i].state = MAG_BUL_DELETED;
 	return m;
@@ -84,6 +85,8 @@ uint64_t mag_next_deadline(const struct mag *m)
 		MIN_DL(b->expiry_ns);
 		MIN_DL(b->ra_ns);
 	}
+	if (m->cfg.heartbeat_ns)
+		MIN_DL(m->hb.next_ns);
 #undef MIN_DL
 	return d;
 }
@@ -696,6 +699,24 @@ int mag_timer(struct mag *m, uint64_t now_ns, struct mag_acts *acts)
 	for (size_t i = 0; i < MAG_BUL_MAX; i++)
 		if (m->bul[i].state != MAG_BUL_DELETED)
 			bul_timer(m, &m->bul[i], now_ns, acts);
+	mag_hb_timer(m, now_ns, acts);
 	mag_announce_deadline(m, acts);
 	return 0;
+}
+
+/* A restarted LMA lost its binding cache (RFC 5847 5.3): every session
+ * registered here is registered again at once; one already waiting for a
+ * PBA has its PBU sent again with a fresh back-off. */
+void mag_reregister_all(struct mag *m, uint64_t now_ns, struct mag_acts *acts)
+{
+	for (size_t i = 0; i < MAG_BUL_MAX; i++) {
+		struct mag_bul *b = &m->bul[i];
+
+		if (!mag_bul_registered(b) && b->state != MAG_BUL_WAIT_PBA)
+			continue;
+		if (b->txn >= 0)
+			mag_txn_start(m, &m->txn[b->txn], now_ns, acts);
+		else
+			start_refresh(m, b, now_ns, acts);
+	}
 }

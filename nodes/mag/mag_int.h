@@ -58,6 +58,14 @@ struct mag {
 	unsigned next_id;
 	uint64_t announced_deadline_ns;
 	bool shutting_down;
+	struct {                         /* RFC 5847 (mag_hb.c) */
+		uint64_t next_ns;        /* next request */
+		uint32_t seq;
+		unsigned outstanding;    /* requests unanswered in a row */
+		bool down;
+		bool lma_rc_known;
+		uint32_t lma_rc;
+	} hb;
 	struct mag_bul bul[MAG_BUL_MAX];
 	struct mag_txn txn[MAG_TXN_MAX];
 	struct mag_phash_slot phash[MAG_PHASH_SIZE];
@@ -89,6 +97,10 @@ void mag_bul_route(const struct mag_bul *b, const struct mh_prefix *p,
 		   enum mag_act_type t, struct mag_acts *acts);
 void mag_bul_leave_txn(struct mag *m, struct mag_bul *b);
 void mag_phash_rebuild(struct mag *m);
+/* mag_hb.c: the heartbeat timer (mag_timer calls it). */
+void mag_hb_timer(struct mag *m, uint64_t now_ns, struct mag_acts *acts);
+/* mag_engine.c: register every registered session again now. */
+void mag_reregister_all(struct mag *m, uint64_t now_ns, struct mag_acts *acts);
 /* mag_revoke.c: bulk revocation (G flag) of every session, for shutdown. */
 void mag_revoke_all(struct mag *m, uint64_t now_ns, struct mag_acts *acts);
 const struct mag_access *mag_access_find(const struct mag *m, int ifindex);

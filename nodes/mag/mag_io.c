@@ -318,8 +318,11 @@ static void on_mh(struct ev_loop *loop, ev_io *w, int revents)
 				io_log(io, "MH dropped: %s", why);
 			continue;
 		}
-		if (msg.type == MH_TYPE_BR) {
-			mag_input_br(io->m, &src, &msg, engine_now(io), io->acts);
+		if (msg.type == MH_TYPE_BR || msg.type == MH_TYPE_HEARTBEAT) {
+			if (msg.type == MH_TYPE_BR)
+				mag_input_br(io->m, &src, &msg, engine_now(io), io->acts);
+			else
+				mag_input_hb(io->m, &src, &msg, engine_now(io), io->acts);
 			run_acts(io);
 			continue;
 		}
@@ -757,6 +760,7 @@ struct mag_io *mag_io_start(struct ev_loop *loop, struct mag *m,
 		errno = e;
 		return NULL;
 	}
+	act_timer(io, mag_next_deadline(io->m));   /* the first heartbeat */
 	return io;
 }
 

@@ -190,6 +190,9 @@ int main(int argc, char **argv)
 	if (resolve_ifaces(&cfg) < 0)
 		return 1;
 	const char *why = NULL;
+	/* RFC 5847 6.1: a value new at every start; the start time in ms
+	 * (mod 2^32) is one without a file to keep (doc/protocol.md) */
+	cfg.restart_counter = (uint32_t)(nio_realtime_ns() / 1000000);
 	struct mag *m = mag_new(&cfg, &why);
 	if (!m) {
 		fprintf(stderr, "magd: %s\n", why);
