@@ -233,7 +233,15 @@ static void txn_emit(struct mag *m, struct mag_txn *t, uint64_t now_ns,
 	if (m->cfg.use_timestamps) {     /* 5.5, 8.8 */
 		p->has_timestamp = true;
 		int64_t rt = (int64_t)now_ns + m->realtime_offset_ns;
-		p->timestamp = mh_timestamp_from_ns(rt > 0 ? (uint64_t)rt : 0);
+		uint64_t ts = mh_timestamp_from_ns(rt > 0 ? (uint64_t)rt : 0);
+		/* The LMA orders timestamps per MN and an equal one is not
+		 * newer (5.5): two PBUs built in the same instant (the
+		 * deregistrations of two sessions) must still differ, so the
+		 * MAG's clock never repeats a value (1/65536 s steps). */
+		if (ts <= m->last_timestamp)
+			ts = m->last_timestamp + 1;
+		m->last_timestamp = ts;
+		p->timestamp = ts;
 		t->timestamp = p->timestamp;
 	}
 	p->n_groups = (uint8_t)t->n_bul;

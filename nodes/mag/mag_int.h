@@ -54,6 +54,7 @@ struct mag {
 	struct mag_cfg cfg;
 	struct mag_stats stats;
 	int64_t realtime_offset_ns;
+	uint64_t last_timestamp;         /* last RFC 5213 8.8 stamp sent: never repeated */
 	uint16_t next_seq;
 	unsigned next_id;
 	uint64_t announced_deadline_ns;

@@ -220,3 +220,21 @@ Test(mag_attach, mn_id_with_quote_is_escaped_in_events)
 	cr_assert_str_eq(json_object_get_string(v), "a\"b\\c");
 	json_object_put(o);
 }
+
+/* RFC 5213 5.5: the LMA accepts only a timestamp newer than the last one it
+ * accepted for the MN; two PBUs built in the same instant (two interfaces
+ * attaching, two sessions deregistering) must not carry the same value. */
+Test(mag_attach, timestamps_strictly_increase_within_one_instant)
+{
+	tteardown();
+	tcfg_default();
+	tcfg.use_timestamps = true;
+	tstart();
+	mag_set_realtime_offset(tm, 1700000000ll * 1000000000ll);
+	attach(IF_ETH, LL_A1, 3 * S_NS);
+	uint64_t t1 = nth_pbu(0)->timestamp;
+	attach(IF_WLAN, LL_A2, 3 * S_NS);
+	uint64_t t2 = nth_pbu(0)->timestamp;
+	cr_assert_gt(t2, t1);
+	cr_assert_eq(t2 - t1, 1);
+}
