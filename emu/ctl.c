@@ -3,15 +3,20 @@
  */
 #include "ctl.h"
 #include "nio.h"
+#include "proc.h"
 #include "state.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+extern char **environ;
 
 /* Skips "--run ID"; returns the index of the first other argument. */
 static int run_arg(int argc, char **argv, const char **id)
@@ -93,6 +98,31 @@ static int node_ns_path(const char *dir, const char *node, char *path, size_t le
 	return 0;
 }
 
+/* The command runs as a node process does (proc.c): in the node's network
+ * namespace under an init of its own pid namespace, so it sees the node's
+ * interfaces in /sys and a /proc of its own processes, not the host's.
+ * ^C from the terminal reaches the command directly (same process group);
+ * we wait for it instead of dying first. */
+static int ctl_exec_spawn(int ns_fd, char **argv)
+{
+	struct proc_spec s = { .netns_fd = ns_fd, .argv = argv,
+			       .envp = environ, .keep_stdio = true };
+	int st;
+
+	signal(SIGINT, SIG_IGN);
+	signal(SIGQUIT, SIG_IGN);
+	pid_t pid = proc_spawn(&s);
+	if (pid < 0) {
+		fprintf(stderr, "pmipemu: %s: %s\n", argv[0], strerror(errno));
+		return 127;
+	}
+	close(ns_fd);
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return 127;
+	return proc_status_code(st);
+}
+
 int ctl_exec_main(int argc, char **argv)
 {
 	const char *id;
@@ -110,13 +140,10 @@ int ctl_exec_main(int argc, char **argv)
 		return 2;
 	}
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || setns(fd, CLONE_NEWNET) < 0) {
+	if (fd < 0) {
 		fprintf(stderr, "pmipemu: cannot enter node %s: %s\n", argv[i],
 			strerror(errno));
 		return 2;
 	}
-	close(fd);
-	execvp(argv[i + 1], argv + i + 1);
-	fprintf(stderr, "pmipemu: %s: %s\n", argv[i + 1], strerror(errno));
-	return 127;
+	return ctl_exec_spawn(fd, argv + i + 1);
 }

@@ -3,8 +3,11 @@
  *
  * Shape of what runs:  pmipemu -> node init (pid 1 of a new pid namespace,
  * in the node's netns and a mount namespace with the node's own /sys) ->
- * the program. The init forwards SIGTERM/SIGINT/SIGHUP to the program,
- * reaps orphans, and exits with the program's status.
+ * the program. The init forwards SIGTERM/SIGINT/SIGHUP to the program (none
+ * is ever lost: blocked from before the clone, taken with sigtimedwait, and
+ * held until the program catches it), reaps orphans, and exits with the
+ * program's status. The node's processes see /sys of the node and /proc of
+ * their own pid namespace.
  */
 #include "proc.h"
 
@@ -15,35 +18,57 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 extern char **environ;
 
-static volatile sig_atomic_t init_child_pid;
+/* A program gets this long from its start to install its stop handlers:
+ * a stop signal arriving sooner waits (in the init) until the program
+ * catches it or this has passed, so a receiver stopped in its first
+ * milliseconds still writes its results (issue 10, item 3). */
+#define PROC_HANDLER_GRACE_NS 300000000ull
+#define PROC_POLL_NS          2000000L     /* while a stop waits */
 
-static void init_forward(int sig)
+/* SIGCHLD and the stop signals the init forwards. */
+static void proc_init_sigset(sigset_t *set)
 {
-	if (init_child_pid > 0)
-		kill(init_child_pid, sig);
+	sigemptyset(set);
+	sigaddset(set, SIGCHLD);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGHUP);
+}
+
+static uint64_t proc_mono_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
 /* Give the node its own view of /sys, as `ip netns exec` does, so tools that
- * read /sys/class/net see the node's interfaces. Failure is not fatal. */
-static void init_private_sys(void)
+ * read /sys/class/net see the node's interfaces, and a /proc of the init's
+ * own pid namespace. Failure is not fatal; returns whether /proc is ours. */
+static bool init_private_mounts(void)
 {
 	if (unshare(CLONE_NEWNS) < 0)
-		return;
+		return false;
 	if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)
-		return;
+		return false;
 	if (umount2("/sys", MNT_DETACH) == 0)
 		mount("sysfs", "/sys", "sysfs", 0, NULL);
+	if (umount2("/proc", MNT_DETACH) < 0)
+		return false;
+	return mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		     NULL) == 0;
 }
-
 static void init_redirect(const char *out_path)
 {
 	int fd = open(out_path ? out_path : "/dev/null",
@@ -70,56 +95,111 @@ static void init_close_fds(void)
 	}
 }
 
-static int init_wait(pid_t child)
+/* Whether the program catches sig: SigCgt of /proc/PID/status, a hex mask
+ * with bit sig-1. Only asked when /proc is the init's own (pid 1's view). */
+static bool init_child_catches(pid_t child, int sig)
 {
-	int st = 0, code = 127;
+	char path[64], line[128];
+	unsigned long long mask = 0;
+	bool found = false;
 
-	for (;;) {
-		pid_t p = waitpid(-1, &st, 0);
-		if (p < 0) {
-			if (errno == EINTR)
-				continue;
-			break;                  /* ECHILD: all reaped */
-		}
-		if (p == child) {
-			code = proc_status_code(st);
-			init_child_pid = 0;
-			break;                  /* our exit kills the rest of the ns */
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)child);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f))
+		found = sscanf(line, "SigCgt: %llx", &mask) == 1;
+	fclose(f);
+	return found && (mask >> (sig - 1)) & 1;
+}
+
+struct init_state {
+	pid_t child;
+	uint64_t started_ns;
+	bool own_proc;                  /* /proc shows our pid namespace */
+	sigset_t pending;               /* stop signals not yet forwarded */
+};
+
+/* Forward each pending stop signal once the program catches it or has had
+ * its grace to install a handler. */
+static void init_forward(struct init_state *is)
+{
+	int sigs[] = { SIGTERM, SIGINT, SIGHUP };
+	bool late = proc_mono_ns() - is->started_ns >= PROC_HANDLER_GRACE_NS;
+
+	for (size_t i = 0; i < 3; i++) {
+		if (!sigismember(&is->pending, sigs[i]))
+			continue;
+		if (late || (is->own_proc && init_child_catches(is->child, sigs[i]))) {
+			kill(is->child, sigs[i]);
+			sigdelset(&is->pending, sigs[i]);
 		}
 	}
-	return code;
+}
+
+/* Reaps every exited process; the program's status, or -1 while it runs. */
+static int init_reap(pid_t child)
+{
+	int st;
+	pid_t p;
+
+	while ((p = waitpid(-1, &st, WNOHANG)) > 0)
+		if (p == child)
+			return proc_status_code(st);
+	return p < 0 && errno == ECHILD ? 127 : -1;
+}
+
+/* The stop signals stay blocked for the init's whole life and are taken with
+ * sigtimedwait: a pid namespace's init drops a signal it neither blocks nor
+ * handles, so there is no moment at which one can be lost. */
+static int init_wait(struct init_state *is)
+{
+	sigset_t set;
+	struct timespec poll_ts = { 0, PROC_POLL_NS };
+
+	proc_init_sigset(&set);
+	for (;;) {
+		bool waiting = !sigisemptyset(&is->pending);
+		int sig = sigtimedwait(&set, NULL, waiting ? &poll_ts : NULL);
+		if (sig > 0 && sig != SIGCHLD)
+			sigaddset(&is->pending, sig);
+		int code = init_reap(is->child);
+		if (code >= 0)
+			return code;            /* our exit kills the rest of the ns */
+		init_forward(is);
+	}
 }
 
 /* In its own pid namespace the init sees getppid() == 0, so whether
- * pmipemu died before PR_SET_PDEATHSIG took hold is asked of a pidfd. */
+ * pmipemu died before PR_SET_PDEATHSIG took hold is asked of a pidfd.
+ * It starts with the stop signals and SIGCHLD blocked (proc_spawn). */
 static void init_main(const struct proc_spec *s, int parent_pidfd)
 {
+	struct init_state is = { .child = -1 };
+	struct sigaction dfl = { .sa_handler = SIG_DFL };
+	int sigs[] = { SIGCHLD, SIGTERM, SIGINT, SIGHUP };
+
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	struct pollfd pfd = { .fd = parent_pidfd, .events = POLLIN };
 	if (parent_pidfd >= 0 && poll(&pfd, 1, 0) != 0)
 		_exit(125);                     /* pmipemu already gone */
+	/* pmipemu's handlers (libev's) are no business of the init's */
+	for (size_t i = 0; i < 4; i++)
+		sigaction(sigs[i], &dfl, NULL);
 	if (setns(s->netns_fd, CLONE_NEWNET) < 0)
 		_exit(126);
-	init_private_sys();
-	init_redirect(s->out_path);
+	is.own_proc = init_private_mounts();
+	if (!s->keep_stdio)
+		init_redirect(s->out_path);
 	init_close_fds();
-	setsid();
-
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = init_forward;
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-
+	if (!s->keep_stdio)
+		setsid();
+	sigemptyset(&is.pending);
+	is.started_ns = proc_mono_ns();
 	pid_t c = fork();
 	if (c < 0)
 		_exit(126);
 	if (c == 0) {
-		sa.sa_handler = SIG_DFL;
-		sigaction(SIGTERM, &sa, NULL);
-		sigaction(SIGINT, &sa, NULL);
-		sigaction(SIGHUP, &sa, NULL);
 		sigset_t none;
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
@@ -131,25 +211,33 @@ static void init_main(const struct proc_spec *s, int parent_pidfd)
 			strerror(errno));
 		_exit(127);
 	}
-	init_child_pid = c;
-	_exit(init_wait(c));
+	is.child = c;
+	_exit(init_wait(&is));
 }
 
 static int self_pidfd = -1;
 
 pid_t proc_spawn(const struct proc_spec *s)
 {
+	sigset_t block, old;
+
 	if (self_pidfd < 0)
 		self_pidfd = (int)syscall(SYS_pidfd_open, getpid(), 0);
+	/* Blocked from before the clone: a stop signal sent to the init in its
+	 * first microseconds waits for it instead of being dropped (or running
+	 * pmipemu's handler in the child). */
+	proc_init_sigset(&block);
+	sigprocmask(SIG_BLOCK, &block, &old);
 	/* clone(CLONE_NEWPID) without a new stack behaves like fork(): the
 	 * child is pid 1 of its own pid namespace. */
 	long pid = syscall(SYS_clone, CLONE_NEWPID | SIGCHLD, NULL, NULL, NULL, 0);
 
-	if (pid < 0)
-		return -1;
 	if (pid == 0)
 		init_main(s, self_pidfd);
-	return (pid_t)pid;
+	int saved = errno;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	errno = saved;
+	return pid < 0 ? -1 : (pid_t)pid;
 }
 
 int proc_status_code(int wstatus)

@@ -20,6 +20,8 @@ struct proc_spec {
 	char *const *argv;              /* argv[0] looked up in PATH */
 	char *const *envp;              /* full environment for the program */
 	const char *out_path;           /* stdout+stderr file (appended), NULL = /dev/null */
+	bool keep_stdio;                /* pmipemu exec: the caller's stdio and
+					 * session (its terminal), out_path unused */
 };
 
 /* Returns the pid of the node init (the process pmipemu waits for; its exit
