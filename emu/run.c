@@ -265,29 +265,38 @@ static const char *daemon_of(enum topo_node_kind k)
 	}
 }
 
+/* Start node i's daemon (at bring-up, and again on <daemon-start>). 0 when
+ * the node has none; -1 with a message on stderr. */
+int run_daemon_start(struct run *r, size_t i)
+{
+	const struct topo_node *n = &r->t->nodes[i];
+	const char *prog = daemon_of(n->kind);
+	char cfg[700], ctl[400], log[700], path[700];
+
+	if (!prog || !n->pmip.present)
+		return 0;
+	snprintf(cfg, sizeof(cfg), "%s/config/%s.xml", r->out_dir, n->name);
+	snprintf(ctl, sizeof(ctl), "%s/%s.ctl", r->st.dir, n->name);
+	snprintf(log, sizeof(log), "%s/logs/%s-%s.log", r->out_dir, n->name, prog);
+	snprintf(path, sizeof(path), "%s/%s", r->bin_dir, prog);
+	if (topo_write_node(r->t, n, cfg) < 0) {
+		fprintf(stderr, "pmipemu: node %s: cannot write %s\n", n->name, cfg);
+		return -1;
+	}
+	char *argv[] = { path, "-f", cfg, "-N", (char *)n->name, "-s", ctl, NULL };
+	if (run_proc_start_argv(r, RUN_PROC_DAEMON, prog, i, argv, log) < 0) {
+		fprintf(stderr, "pmipemu: node %s: cannot start %s: %s\n", n->name,
+			prog, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 static int daemons_start(struct run *r)
 {
-	for (size_t i = 0; i < r->t->n_nodes; i++) {
-		const struct topo_node *n = &r->t->nodes[i];
-		const char *prog = daemon_of(n->kind);
-		char cfg[700], ctl[400], log[700], path[700];
-		if (!prog || !n->pmip.present)
-			continue;
-		snprintf(cfg, sizeof(cfg), "%s/config/%s.xml", r->out_dir, n->name);
-		snprintf(ctl, sizeof(ctl), "%s/%s.ctl", r->st.dir, n->name);
-		snprintf(log, sizeof(log), "%s/logs/%s-%s.log", r->out_dir, n->name, prog);
-		snprintf(path, sizeof(path), "%s/%s", r->bin_dir, prog);
-		if (topo_write_node(r->t, n, cfg) < 0) {
-			fprintf(stderr, "pmipemu: node %s: cannot write %s\n", n->name, cfg);
+	for (size_t i = 0; i < r->t->n_nodes; i++)
+		if (run_daemon_start(r, i) < 0)
 			return -1;
-		}
-		char *argv[] = { path, "-f", cfg, "-N", (char *)n->name, "-s", ctl, NULL };
-		if (run_proc_start_argv(r, RUN_PROC_DAEMON, prog, i, argv, log) < 0) {
-			fprintf(stderr, "pmipemu: node %s: cannot start %s: %s\n", n->name,
-				prog, strerror(errno));
-			return -1;
-		}
-	}
 	return 0;
 }
 
@@ -462,7 +471,8 @@ static int bring_up(struct run *r)
 	for (size_t i = 0; i < r->t->n_nodes; i++)
 		cap += r->t->nodes[i].n_procs * 2;
 	for (size_t i = 0; i < r->t->n_events; i++)
-		cap += r->t->events[i].kind == TOPO_EV_START;
+		cap += r->t->events[i].kind == TOPO_EV_START ||
+		       r->t->events[i].kind == TOPO_EV_DAEMON_START;
 	r->procs = calloc(cap, sizeof(*r->procs));
 	r->cap_procs = cap;
 	if (!r->procs)

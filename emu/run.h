@@ -57,6 +57,7 @@ struct run_proc {
 	size_t node;
 	pid_t pid;                      /* 0 = not running */
 	bool exited;
+	bool planned_stop;              /* <daemon-stop>: its exit is no failure */
 	int status;                     /* shell-style exit code */
 	uint64_t started_ns, ended_ns;  /* run-relative */
 	ev_child w;
@@ -131,6 +132,8 @@ int run_proc_start_argv(struct run *r, enum run_proc_kind kind, const char *name
 			size_t node, char *const *argv, const char *out_path);
 void run_proc_signal_all(struct run *r, int sig);
 size_t run_proc_running(const struct run *r);
+/* run.c: start node i's daemon (0 if it has none). */
+int run_daemon_start(struct run *r, size_t i);
 struct run_proc *run_proc_find(struct run *r, enum run_proc_kind kind,
 			       size_t node, const char *name);
 

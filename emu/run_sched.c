@@ -165,6 +165,45 @@ static void ev_exec(struct run *r, const struct topo_event *e)
 		r->errors++;
 }
 
+/* The node's running daemon, or NULL. */
+static struct run_proc *daemon_running(struct run *r, size_t n)
+{
+	for (size_t i = 0; i < r->n_procs; i++)
+		if (r->procs[i].kind == RUN_PROC_DAEMON && r->procs[i].node == n &&
+		    r->procs[i].pid > 0)
+			return &r->procs[i];
+	return NULL;
+}
+
+/* <daemon-stop>: SIGKILL is a crash (nothing cleaned up), SIGTERM an
+ * orderly stop. */
+static void ev_daemon(struct run *r, const struct topo_event *e)
+{
+	size_t n = node_index(r, e->node);
+	struct run_proc *p = daemon_running(r, n);
+	struct json_object *o = json_object_new_object();
+
+	if (e->kind == TOPO_EV_DAEMON_STOP && p) {
+		p->planned_stop = true;
+		json_object_object_add(o, "name", json_object_new_string(p->name));
+		json_object_object_add(o, "signal", json_object_new_string(
+			e->signal == SIGKILL ? "kill" : "term"));
+		evlog_emit(r->log, "daemon_stop", e->node, o);
+		kill(p->pid, e->signal);
+		return;
+	}
+	if (e->kind == TOPO_EV_DAEMON_START && !p) {
+		evlog_emit(r->log, "daemon_start", e->node, o);
+		if (run_daemon_start(r, n) < 0)
+			r->errors++;
+		return;
+	}
+	json_object_object_add(o, "ignored", json_object_new_string(
+		p ? "already running" : "not running"));
+	evlog_emit(r->log, e->kind == TOPO_EV_DAEMON_STOP ? "daemon_stop" : "daemon_start",
+		   e->node, o);
+}
+
 static void apply_event(struct run *r, const struct topo_event *e)
 {
 	int link;
@@ -194,6 +233,10 @@ static void apply_event(struct run *r, const struct topo_event *e)
 		break;
 	case TOPO_EV_EXEC:
 		ev_exec(r, e);
+		break;
+	case TOPO_EV_DAEMON_STOP:
+	case TOPO_EV_DAEMON_START:
+		ev_daemon(r, e);
 		break;
 	}
 }

@@ -105,6 +105,8 @@ const char *topo_event_kind_name(enum topo_event_kind k)
 	case TOPO_EV_START: return "start";
 	case TOPO_EV_STOP: return "stop";
 	case TOPO_EV_EXEC: return "exec";
+	case TOPO_EV_DAEMON_STOP: return "daemon-stop";
+	case TOPO_EV_DAEMON_START: return "daemon-start";
 	}
 	return "?";
 }

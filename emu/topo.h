@@ -183,6 +183,8 @@ enum topo_event_kind {
 	TOPO_EV_START,                  /* start a declared process */
 	TOPO_EV_STOP,                   /* stop a declared process */
 	TOPO_EV_EXEC,                   /* run a command in a node, wait for it */
+	TOPO_EV_DAEMON_STOP,            /* stop (kill) the node's lmad/magd/mnd */
+	TOPO_EV_DAEMON_START,           /* start it again */
 };
 const char *topo_event_kind_name(enum topo_event_kind k);
 
@@ -196,6 +198,7 @@ struct topo_event {
 	char proc[TOPO_NAME_MAX];       /* START, STOP */
 	char cmd[TOPO_CMD_MAX];         /* EXEC */
 	char id[TOPO_NAME_MAX];         /* EXEC: id for expectations */
+	int signal;                     /* DAEMON_STOP: SIGKILL (crash) or SIGTERM */
 	/* IMPAIR: which directions and the new values (replace all fields) */
 	bool dir_set[2];
 	struct topo_impair impair[2];

@@ -71,6 +71,11 @@ void topo_parse_node(struct topo_pctx *c, xmlNode *x);
 void topo_parse_pmip(struct topo_pctx *c, struct topo_node *node, xmlNode *x);
 void topo_parse_link(struct topo_pctx *c, xmlNode *x);
 void topo_parse_timeline(struct topo_pctx *c, xmlNode *x);
+/* topo_parse_daemon.c: <daemon-stop>/<daemon-start> beyond the common
+ * event attributes, and whether their node has a daemon. */
+void topo_parse_daemon_event(struct topo_pctx *c, struct topo_event *e, xmlNode *x);
+bool topo_daemon_event_ok(struct topo_pctx *c, const struct topo_event *e,
+			  const struct topo_node *n);
 void topo_parse_flow(struct topo_pctx *c, xmlNode *x);
 void topo_parse_expect(struct topo_pctx *c, xmlNode *x);
 

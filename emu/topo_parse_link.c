@@ -226,6 +226,7 @@ static const struct {
 	{ "impair", TOPO_EV_IMPAIR }, { "move", TOPO_EV_MOVE },
 	{ "start", TOPO_EV_START }, { "stop", TOPO_EV_STOP },
 	{ "exec", TOPO_EV_EXEC },
+	{ "daemon-stop", TOPO_EV_DAEMON_STOP }, { "daemon-start", TOPO_EV_DAEMON_START },
 };
 
 static struct topo_event *topo_new_event(struct topo_pctx *c)
@@ -285,6 +286,8 @@ static void topo_parse_event(struct topo_pctx *c, xmlNode *x, enum topo_event_ki
 		topo_errors_add(c->errs, &e->loc, "exec: empty command");
 	if (kind == TOPO_EV_IMPAIR)
 		topo_parse_ev_impair(c, e, x);
+	if (kind == TOPO_EV_DAEMON_STOP || kind == TOPO_EV_DAEMON_START)
+		topo_parse_daemon_event(c, e, x);
 }
 
 void topo_parse_timeline(struct topo_pctx *c, xmlNode *x)

@@ -121,6 +121,9 @@ static bool topo_event_refs(struct topo_pctx *c, const struct topo_event *e)
 				k, e->node, e->proc);
 		return false;
 	}
+	if (n && (e->kind == TOPO_EV_DAEMON_STOP || e->kind == TOPO_EV_DAEMON_START) &&
+	    !topo_daemon_event_ok(c, e, n))
+		return false;
 	if (n && e->kind == TOPO_EV_MOVE && e->iface[0] && !topo_find_iface(n, e->iface)) {
 		topo_errors_add(c->errs, &e->loc, "%s: node \"%s\" has no interface \"%s\"",
 				k, e->node, e->iface);

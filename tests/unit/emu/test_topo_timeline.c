@@ -141,3 +141,43 @@ Test(timeline, impair_event_on_unknown_link_does_not_crash)
 	cr_assert_str_eq(errs.msgs[0], "mem.xml:5: impair: unknown link \"zz\"");
 	topo_errors_free(&errs);
 }
+
+#define LMA_NODE \
+	"<node name='lma' kind='lma'><interface name='eth0'><address>2001:db8:1::1/64</address></interface>" \
+	"<pmip address='2001:db8:1::1'/></node>\n"
+
+Test(timeline, daemon_stop_and_start_name_the_node_and_signal)
+{
+	struct topo_errors errs = { 0 };
+	struct topology *t = load("<topology name='d'>\n" HOSTS LMA_NODE
+		"<timeline>\n"
+		"<daemon-stop at='1s' node='lma'/>\n"
+		"<daemon-start at='2s' node='lma'/>\n"
+		"<daemon-stop at='3s' node='lma' signal='term'/>\n"
+		"</timeline></topology>", &errs);
+
+	assert_no_errors(t, &errs);
+	cr_assert_eq(t->n_events, 3);
+	cr_assert_eq(t->events[0].kind, TOPO_EV_DAEMON_STOP);
+	cr_assert_eq(t->events[0].signal, 9, "kill by default: a crash");
+	cr_assert_eq(t->events[1].kind, TOPO_EV_DAEMON_START);
+	cr_assert_str_eq(t->events[1].node, "lma");
+	cr_assert_eq(t->events[2].signal, 15);
+	cr_assert_eq(t->duration_ns, 4000000000ull, "the last event + 1 s");
+	topo_free(t);
+}
+
+Test(timeline, daemon_stop_of_a_node_without_daemon_is_an_error)
+{
+	struct topo_errors errs = { 0 };
+	struct topology *t = load("<topology name='d'>\n" HOSTS
+		"<timeline>\n"
+		"<daemon-stop at='1s' node='h1'/>\n"
+		"</timeline></topology>", &errs);
+
+	cr_assert_null(t);
+	cr_assert_eq(errs.n, 1);
+	cr_assert_str_eq(errs.msgs[0], "mem.xml:6: daemon-stop: node \"h1\" runs no daemon "
+			 "(an lma, mag or mn node with <pmip>)");
+	topo_errors_free(&errs);
+}
