@@ -27,7 +27,10 @@ PMIPEMU_XSD=$PWD/doc/topology.xsd
 export PMIPEMU_XSD
 mkdir -p "$OUT"
 status=0
-for h in ${FUZZ_ONLY:-mh nd topo ctl}; do
+# The flow grammar: selectors, rules, the flow table (section 3).
+FLOW="nodes/pmip/flow_sel.c nodes/pmip/flow_match.c nodes/pmip/flow_rule.c
+ nodes/pmip/flow_tab.c nodes/pmip/hash.c"
+for h in ${FUZZ_ONLY:-mh nd topo ctl flow}; do
   corpus="$OUT/corpus_$h"
   mkdir -p "$corpus"
   maxlen=4096
@@ -40,11 +43,21 @@ for h in ${FUZZ_ONLY:-mh nd topo ctl}; do
     $CC $CFLAGS $XML_CFLAGS -o "$OUT/fuzz_$h" "tests/fuzz/fuzz_$h.c" $TOPO $XML_LIBS
     cp topologies/*.xml tests/data/topo/good/*.xml tests/data/scenario/*.xml "$corpus/" 2>/dev/null || true
     maxlen=16384 ;;
+  flow)
+    $CC $CFLAGS -o "$OUT/fuzz_$h" "tests/fuzz/fuzz_$h.c" $FLOW
+    i=0
+    for c in "udp src 2001:db8:c::/48 dst 2001:db8::1-2001:db8::9 sport 1-2 dport 5004 flowlabel 7 tc 0-63" \
+             "prefix 2001:db8:100:1::/64 id 3 prio 10 udp dport 5004 -> g3 fallback wlan0" \
+             "prefix 2001:db8:100:1::/64 tcp -> any g3=1 wlan0=3"; do
+      i=$((i+1)); printf '%s\n' "$c" > "$corpus/seed$i"
+    done ;;
   ctl)
     $CC $CFLAGS $XML_CFLAGS -o "$OUT/fuzz_$h" "tests/fuzz/fuzz_$h.c" $ENGINES $TOPO $XML_LIBS
     i=0
     for c in "show bindings" "show stats" "show bul" "help" \
-             "handoff mn1@pmipemu.example 02:00:00:00:aa:01 02:00:00:00:aa:02"; do
+             "handoff mn1@pmipemu.example 02:00:00:00:aa:01 02:00:00:00:aa:02" \
+             "flow add prefix 2001:db8:100::/64 udp dport 5004 -> 02:00:00:00:aa:01" \
+             "show flows" "flow del 1"; do
       i=$((i+1)); printf '%s\n' "$c" > "$corpus/seed$i"
     done ;;
   esac

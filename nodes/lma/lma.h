@@ -19,6 +19,7 @@
 #include <netinet/in.h>
 
 #include "bce.h"
+#include "flow_tab.h"
 #include "mh.h"
 
 struct topo_node;
@@ -43,6 +44,7 @@ struct lma_policy {
 	bool has_ll_id;
 	uint8_t ll_id[6];
 	uint8_t att;                    /* 0 = any */
+	char iface[32];                 /* the MN's interface name (flow targets) */
 	uint8_t n_hnp;                  /* static HNPs; none = from the pool */
 	struct mh_prefix hnp[MH_HNP_MAX];
 	/* The MN is anchored at another LMA: PBUs for it are answered with
@@ -73,6 +75,8 @@ struct lma_config {
 	uint64_t timestamp_validity_window_ns;
 	uint32_t max_lifetime_s;        /* granted lifetime cap */
 	struct hash_key hash_seed;      /* binding cache hashing key */
+	struct flow_rule *flows;        /* operator flow policy (section 3) */
+	size_t n_flows;
 };
 
 /* Defaults (RFC 5213 constants, sequence-number mode, no MAGs, no pool). */
@@ -111,6 +115,8 @@ enum lma_event {
 	LMA_EV_BRA_RECEIVED,            /* the MAG's acknowledgement */
 	LMA_EV_BRI_RECEIVED,            /* a MAG revoked bindings (bulk: G flag) */
 	LMA_EV_MAG_RESTARTED,           /* RFC 5847: a MAG's new Restart Counter */
+	LMA_EV_FLOW_ADDED,              /* a flow rule entered the flow table */
+	LMA_EV_FLOW_REMOVED,
 };
 const char *lma_event_name(enum lma_event e);   /* "pbu_received", ... */
 
@@ -168,6 +174,9 @@ struct lma_stats {
 	uint64_t hb_received, hb_answered, hb_unknown_peer, mag_restarts; /* RFC 5847 */
 	uint64_t drops[LMA_DROP_MAX];
 	uint64_t downlink_pkts, uplink_pkts;
+	uint64_t flow_routed;           /* downlink packets a flow rule steered */
+	uint64_t flow_fallback;         /* ... to its fallback target */
+	uint64_t flow_unrouted;         /* a rule matched, no target usable: default route */
 };
 
 /* ---- the engine ------------------------------------------------------------- */
@@ -203,6 +212,23 @@ uint64_t lma_next_deadline(const struct lma *l);
 /* Downlink: the Proxy-CoA to tunnel a packet for dst to, or NULL (dropped
  * and counted). O(1): the dst's registered prefix is found by hash. */
 const struct in6_addr *lma_downlink_peer(struct lma *l, const struct in6_addr *dst);
+/* The same for a packet's flow key: the flow table (section 3, appendix B)
+ * may send a flow of a shared prefix to another of its sessions. */
+const struct in6_addr *lma_downlink_peer_flow(struct lma *l, const struct flow_key *k);
+
+/* ---- flow table (problem statement section 3, appendix B) ------------------- */
+/* Add rule r (flow_tab.h) from origin. Refused with *why and nothing
+ * changed: a prefix no MN holds (static HNP or binding), a target that is
+ * not one of that MN's interfaces (profile iface name or MN-LL-ID), and the
+ * table's own refusals (overlap, id in use). r->id gets the id. 0 or -1. */
+int lma_flow_add(struct lma *l, struct flow_rule *r, enum flow_origin origin,
+		 const char **why, struct lma_actions *out);
+/* Remove rule id. 0, or -1 if none. */
+int lma_flow_del(struct lma *l, uint32_t id, struct lma_actions *out);
+const struct flow_tab *lma_flows(const struct lma *l);
+/* "show flows": every rule with its hits and the sessions its targets
+ * resolve to now. Length written, or -1 if it does not fit. */
+int lma_show_flows(const struct lma *l, char *out, size_t cap);
 /* Uplink: 0 if the outer source is a Proxy-CoA bound to the inner source's
  * prefix (5.6.2), else -1 (dropped and counted). */
 int lma_uplink_check(struct lma *l, const struct in6_addr *outer_src,

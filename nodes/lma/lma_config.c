@@ -5,6 +5,7 @@
 #include "lma_int.h"
 #include "topo.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,9 +24,11 @@ void lma_config_fini(struct lma_config *c)
 {
 	free(c->mags);
 	free(c->policies);
+	free(c->flows);
 	c->mags = NULL;
 	c->policies = NULL;
-	c->n_mags = c->n_policies = 0;
+	c->flows = NULL;
+	c->n_mags = c->n_policies = c->n_flows = 0;
 }
 
 static int policy_from_topo(struct lma_policy *p, const struct topo_mn_policy *t,
@@ -41,6 +44,7 @@ static int policy_from_topo(struct lma_policy *p, const struct topo_mn_policy *t
 	p->has_ll_id = t->has_ll_id;
 	memcpy(p->ll_id, t->ll_id, sizeof(p->ll_id));
 	p->att = t->att;
+	snprintf(p->iface, sizeof(p->iface), "%s", t->iface);
 	if (t->n_hnps > MH_HNP_MAX) {
 		*why = "more static home network prefixes than a PBU can carry";
 		return -1;

@@ -165,8 +165,9 @@ size_t lma_ctl_handle(const struct lma *l, const struct lma_io_stats *st, uint64
 		return show_stats(l, st, now_ns, out, cap);
 	if (!strcmp(cmd, "help"))
 		return emit(json_tokener_parse("{\"commands\":[\"show bindings\","
-					       "\"show stats\",\"revoke MN-ID\",\"help\"]}"),
-			    out, cap);
+					       "\"show stats\",\"revoke MN-ID\",\"show flows\","
+					       "\"flow add RULE\",\"flow del ID\",\"flow list\","
+					       "\"help\"]}"), out, cap);
 	return error_answer("unknown command", cmd, out, cap);
 }
 

@@ -55,4 +55,11 @@ int lma_ctl_revoke(struct lma *l, const char *line, struct lma_actions *acts, ch
 size_t lma_ctl_handle(const struct lma *l, const struct lma_io_stats *st, uint64_t now_ns,
 		      const char *line, char *out, size_t cap);
 
+/* The flow table's commands (lma_flow_ctl.c, section 3): "flow add RULE",
+ * "flow del ID", "flow list", "show flows". Changes leave their events in
+ * acts. Returns the answer's length, or 0 when line is none of them (then
+ * lma_ctl_handle answers it). */
+size_t lma_flow_ctl(struct lma *l, const char *line, char *out, size_t cap,
+		    struct lma_actions *acts);
+
 #endif

@@ -4,21 +4,28 @@
  * uplink packet came from a MAG the source's prefix is bound to.
  *
  * Must not: touch packets or sockets (lma_io.c does); only look up and
- * count. O(1): one hash lookup per prefix length in use (normally one).
+ * count. O(1): one hash lookup per prefix length in use (normally one),
+ * and for a shared prefix with flow rules the flow table's (flow_tab.h).
  */
 #include "lma_int.h"
 
 #include <string.h>
 
-const struct in6_addr *lma_downlink_peer(struct lma *l, const struct in6_addr *dst)
+const struct in6_addr *lma_downlink_peer_flow(struct lma *l, const struct flow_key *k)
 {
-	const struct bce_prefix *x = bce_lookup_addr(l->bc, dst);
-	const struct bce_session *d = x ? bce_prefix_downlink(x) : NULL;
+	const struct bce_prefix *x = bce_lookup_addr(l->bc, &k->dst);
+	const struct bce_session *d;
 
 	if (!x) {
 		l->st.drops[LMA_DROP_NO_BINDING]++;
 		return NULL;
 	}
+	/* section 3: a rule may send this flow over another session sharing
+	 * the prefix; otherwise (and when its targets are down) the prefix's
+	 * own downlink */
+	d = x->n_route > 1 ? lma_flow_downlink(l, x, k) : NULL;
+	if (!d)
+		d = bce_prefix_downlink(x);
 	if (!d) {
 		/* 5.3.5: deregistered, waiting MinDelayBeforeBCEDelete */
 		l->st.drops[LMA_DROP_DEREGISTERED]++;
@@ -26,6 +33,13 @@ const struct in6_addr *lma_downlink_peer(struct lma *l, const struct in6_addr *d
 	}
 	l->st.downlink_pkts++;
 	return &d->proxy_coa;
+}
+
+const struct in6_addr *lma_downlink_peer(struct lma *l, const struct in6_addr *dst)
+{
+	struct flow_key k = { .dst = *dst };
+
+	return lma_downlink_peer_flow(l, &k);
 }
 
 static bool from_route(const struct bce_session *s, const struct in6_addr *outer_src)

@@ -21,6 +21,24 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The operator's flow policy (section 3): rules on static HNPs, checked
+ * like any other; an event for each is of no use before the run starts. */
+static int add_policy_flows(struct lma *l, const struct lma_config *c, const char **why)
+{
+	struct lma_actions none;
+
+	lma_actions_init(&none);
+	for (size_t i = 0; i < c->n_flows; i++) {
+		struct flow_rule r = c->flows[i];
+
+		if (lma_flow_add(l, &r, FLOW_ORIGIN_POLICY, why, &none) < 0)
+			break;
+		lma_actions_clear(&none);
+	}
+	lma_actions_fini(&none);
+	return flow_tab_n_rules(l->flows) == c->n_flows ? 0 : -1;
+}
+
 struct lma *lma_new(const struct lma_config *c, const char **why)
 {
 	struct lma *l = calloc(1, sizeof(*l));
@@ -44,10 +62,17 @@ struct lma *lma_new(const struct lma_config *c, const char **why)
 		memcpy(l->cfg.mags, c->mags, c->n_mags * sizeof(*c->mags));
 	if (c->n_policies)
 		memcpy(l->cfg.policies, c->policies, c->n_policies * sizeof(*c->policies));
+	l->cfg.flows = NULL;            /* the flow table owns the rules */
+	l->cfg.n_flows = 0;
 	l->pidx = lma_policy_index_new(&l->cfg);
-	if (!l->pidx) {
+	l->flows = flow_tab_new(&c->hash_seed);
+	if (!l->pidx || !l->flows) {
 		lma_free(l);
 		*why = "out of memory";
+		return NULL;
+	}
+	if (add_policy_flows(l, c, why) < 0) {
+		lma_free(l);
 		return NULL;
 	}
 	l->announced_ns = BCE_NO_DEADLINE;
@@ -60,6 +85,7 @@ void lma_free(struct lma *l)
 		return;
 	bce_free(l->bc);
 	free(l->peers);
+	flow_tab_free(l->flows);
 	lma_policy_index_free(l->pidx);
 	lma_config_fini(&l->cfg);
 	free(l);

@@ -37,6 +37,7 @@ struct lma {
 	uint16_t br_seq;                /* RFC 5846 BRI sequence number */
 	struct lma_peer *peers;         /* one per cfg.mags entry */
 	struct lma_policy_index *pidx;  /* profiles by MN-ID and static HNP */
+	struct flow_tab *flows;         /* section 3 flow rules, by prefix */
 };
 
 /* What 5.4.1 decided for one session group. */
@@ -108,6 +109,16 @@ int lma_input_br(struct lma *l, const struct in6_addr *src, const struct mh_msg 
 /* lma_hb.c: Heartbeat (RFC 5847). */
 int lma_input_hb(struct lma *l, const struct in6_addr *src, const struct mh_msg *m,
 		 uint64_t now_ns, struct lma_actions *out);
+
+/* lma_flow.c: section 3 flow routing over a shared prefix. */
+#define BCE_ROUTE_PICK_MAX 8            /* sessions a weighted rule picks among */
+/* The session a rule sends k (a downlink packet of prefix x) to; NULL = no
+ * rule, or no usable target: the prefix's own downlink applies. */
+const struct bce_session *lma_flow_downlink(struct lma *l, const struct bce_prefix *x,
+					    const struct flow_key *k);
+/* The registered route of x on the interface t was resolved to, or NULL. */
+const struct bce_session *lma_flow_route(const struct bce_prefix *x,
+					 const struct flow_target *t);
 
 /* lma_alloc.c: policy profiles and prefixes. */
 /* lma_policy.c: the profile index. */

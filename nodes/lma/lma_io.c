@@ -207,7 +207,7 @@ static void on_tun(struct ev_loop *loop, ev_io *w, int revents)
 	(void)loop; (void)revents;
 	for (int i = 0; i < BATCH; i++) {
 		ssize_t n = read(io->tun_fd, io->buf, sizeof(io->buf));
-		struct in6_addr dst;
+		struct flow_key k;
 
 		if (n < 0)
 			break;
@@ -215,13 +215,17 @@ static void on_tun(struct ev_loop *loop, ev_io *w, int revents)
 			io->st.tun_bad++;
 			continue;
 		}
-		memcpy(&dst, io->buf + 24, sizeof(dst));
-		if (IN6_IS_ADDR_MULTICAST(&dst)) {
+		const char *why;
+
+		/* cut extension headers still leave the addresses (read
+		 * first): such a packet matches only rules without ports */
+		(void)flow_key_parse(io->buf, (size_t)n, &k, &why);
+		if (IN6_IS_ADDR_MULTICAST(&k.dst)) {
 			/* the kernel's own MLD/ND on pmip0: no MN behind it */
 			io->st.tun_multicast++;
 			continue;
 		}
-		const struct in6_addr *peer = lma_downlink_peer(io->l, &dst);
+		const struct in6_addr *peer = lma_downlink_peer_flow(io->l, &k);
 
 		if (peer && nio_tnl_send(io->tnl_fd, &io->lmaa, peer, io->buf, (size_t)n) < 0)
 			io->st.tnl_send_errors++;
@@ -259,7 +263,8 @@ static void on_ctl(void *arg, const char *line, char *out, size_t cap)
 	struct lma_io *io = arg;
 
 	io->st.events_dropped = nio_events_dropped(io->ev);
-	if (lma_ctl_revoke(io->l, line, &io->acts, out, cap)) {
+	if (lma_ctl_revoke(io->l, line, &io->acts, out, cap) ||
+	    lma_flow_ctl(io->l, line, out, cap, &io->acts) > 0) {
 		run_actions(io);
 		return;
 	}

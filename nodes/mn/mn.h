@@ -19,6 +19,8 @@
 #include <stdint.h>
 #include <netinet/in.h>
 
+#include "flow_sel.h"
+
 struct topo_node;
 
 #define MN_IFNAME_MAX   16          /* IFNAMSIZ */
@@ -29,37 +31,21 @@ struct topo_node;
 
 /* ---- flow selectors (draft section 3; RFC 6088 traffic selector fields) ---- */
 
+/* The selector grammar and matching are nodes/pmip/flow_sel.h, shared with
+ * the LMA's flow rules; the MN adds where a match goes. */
 struct mn_selector {
-	uint8_t proto;                   /* 0 = any, else IPPROTO_* (next header) */
-	bool has_dst;
-	struct in6_addr dst;             /* destination prefix */
-	uint8_t dst_plen;
-	uint16_t dport_lo, dport_hi;     /* inclusive; 0-65535 = any */
-	uint16_t sport_lo, sport_hi;
+	struct flow_sel m;               /* what it matches */
 	char iface[MN_IFNAME_MAX];       /* preferred interface */
 	char fallback[MN_IFNAME_MAX];    /* "" = none */
 };
 
-/* "[tcp|udp|icmpv6|any|NUM] [dst PREFIX] [dport N[-M]] [sport N[-M]]
- *  -> IFACE [fallback IFACE]". Returns 0, or -1 with *why. */
+/* "SELECTOR -> IFACE [fallback IFACE]" (SELECTOR: flow_sel.h). Returns 0,
+ * or -1 with *why. */
 int mn_selector_parse(const char *text, struct mn_selector *out, const char **why);
 /* The selector as text in the syntax above; returns the length. */
 int mn_selector_format(const struct mn_selector *s, char *buf, size_t cap);
-
-/* What classification looks at: the first packet of a flow. */
-struct mn_flow_key {
-	struct in6_addr src, dst;
-	uint8_t proto;                   /* upper-layer protocol after ext headers */
-	bool has_ports;
-	uint16_t sport, dport;
-};
-/* Parse an IPv6 packet p[0..len): walks the extension headers (RFC 8200
- * 4: hop-by-hop, routing, destination options; fragment: ports only from
- * the first fragment) to the upper-layer header. Never reads past len.
- * Returns 0, or -1 with *why. */
-int mn_flow_key_parse(const uint8_t *p, size_t len, struct mn_flow_key *k,
-		      const char **why);
-bool mn_selector_match(const struct mn_selector *s, const struct mn_flow_key *k);
+/* What classification looks at: the first packet of a flow (flow_key_parse). */
+bool mn_selector_match(const struct mn_selector *s, const struct flow_key *k);
 
 /* ---- configuration ---------------------------------------------------------- */
 
@@ -228,7 +214,7 @@ bool mn_iface_usable(const struct mn *m, size_t i);
  * usable, else its fallback when usable; no match or nothing usable:
  * mark_base (classified, routed by source). *sel gets the selector's
  * index or -1. */
-uint32_t mn_flow_classify(struct mn *m, const struct mn_flow_key *k, int *sel);
+uint32_t mn_flow_classify(struct mn *m, const struct flow_key *k, int *sel);
 /* The fwmark of interface i. */
 uint32_t mn_iface_mark(const struct mn *m, size_t i);
 

@@ -496,7 +496,7 @@ void mn_shutdown(struct mn *m, uint64_t now_ns, struct mn_acts *acts)
 
 /* ---- flows ------------------------------------------------------------------ */
 
-uint32_t mn_flow_classify(struct mn *m, const struct mn_flow_key *k, int *sel)
+uint32_t mn_flow_classify(struct mn *m, const struct flow_key *k, int *sel)
 {
 	m->stats.flows_classified++;
 	*sel = -1;

@@ -230,10 +230,10 @@ static void on_ra_route(void *arg, int ifindex, const struct in6_addr *gw,
 static uint32_t on_flow(void *arg, const uint8_t *pkt, size_t len)
 {
 	struct mn_io *io = arg;
-	struct mn_flow_key k;
+	struct flow_key k;
 	const char *why;
 	int sel;
-	if (mn_flow_key_parse(pkt, len, &k, &why) < 0) {
+	if (flow_key_parse(pkt, len, &k, &why) < 0) {
 		mn_stats(io->m)->nfq_bad_packets++;
 		return mn_cfg(io->m)->mark_base;
 	}

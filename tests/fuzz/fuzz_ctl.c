@@ -111,7 +111,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	register_mn(m, l);
 	lma_ctl_count_malformed(&st, "checksum");
 	memset(out, 0xff, sizeof(out));
-	lma_ctl_handle(l, &st, 2 * SEC, line, out, sizeof(out));
+	lma_actions_clear(&lacts);
+	if (lma_flow_ctl(l, line, out, sizeof(out), &lacts) == 0)
+		lma_ctl_handle(l, &st, 2 * SEC, line, out, sizeof(out));
 	check_answer();
 	memset(out, 0xff, sizeof(out));
 	mag_acts_reset(&macts);

@@ -24,11 +24,10 @@ static void bad(const char *text)
 Test(mn_selector, parses_protocol_ports_and_target)
 {
 	struct mn_selector s = sel("udp dport 5001-5002 -> wlan0");
-	cr_assert_eq(s.proto, IPPROTO_UDP);
-	cr_assert_eq(s.dport_lo, 5001);
-	cr_assert_eq(s.dport_hi, 5002);
-	cr_assert_eq(s.sport_lo, 0);
-	cr_assert_eq(s.sport_hi, 65535);
+	cr_assert_eq(s.m.proto, IPPROTO_UDP);
+	cr_assert_eq(s.m.dport_lo, 5001);
+	cr_assert_eq(s.m.dport_hi, 5002);
+	cr_assert(!(s.m.fields & FLOW_F_SPORT), "no sport: any");
 	cr_assert_str_eq(s.iface, "wlan0");
 	cr_assert_str_eq(s.fallback, "");
 }
@@ -37,11 +36,11 @@ Test(mn_selector, parses_destination_prefix_sport_and_fallback)
 {
 	struct mn_selector s = sel("tcp dst 2001:db8:c::/48 sport 80 -> g3 fallback wlan0");
 	struct in6_addr p = a6("2001:db8:c::");
-	cr_assert(s.has_dst);
-	cr_assert_eq(s.dst_plen, 48);
-	cr_assert_eq(memcmp(&s.dst, &p, 16), 0);
-	cr_assert_eq(s.sport_lo, 80);
-	cr_assert_eq(s.sport_hi, 80);
+	cr_assert(s.m.fields & FLOW_F_DST);
+	cr_assert_eq(flow_range_plen(&s.m.dst_lo, &s.m.dst_hi), 48);
+	cr_assert_eq(memcmp(&s.m.dst_lo, &p, 16), 0);
+	cr_assert_eq(s.m.sport_lo, 80);
+	cr_assert_eq(s.m.sport_hi, 80);
 	cr_assert_str_eq(s.fallback, "wlan0");
 }
 
@@ -49,13 +48,13 @@ Test(mn_selector, destination_prefix_is_masked)
 {
 	struct mn_selector s = sel("dst 2001:db8:c::5/48 -> g3");
 	struct in6_addr p = a6("2001:db8:c::");
-	cr_assert_eq(memcmp(&s.dst, &p, 16), 0);
-	cr_assert_eq(s.proto, 0, "no protocol = any");
+	cr_assert_eq(memcmp(&s.m.dst_lo, &p, 16), 0);
+	cr_assert(!(s.m.fields & FLOW_F_PROTO), "no protocol = any");
 }
 
 Test(mn_selector, numeric_protocol)
 {
-	cr_assert_eq(sel("132 -> g3").proto, 132);
+	cr_assert_eq(sel("132 -> g3").m.proto, 132);
 }
 
 Test(mn_selector, rejects_malformed_text)
@@ -120,10 +119,10 @@ static size_t mkpkt(uint8_t *p, uint8_t first_nh, const uint8_t *ext, size_t ext
 Test(mn_flow_key, udp_ports)
 {
 	uint8_t p[128];
-	struct mn_flow_key k;
+	struct flow_key k;
 	const char *why;
 	size_t len = mkpkt(p, IPPROTO_UDP, NULL, 0, 4000, 5001);
-	cr_assert_eq(mn_flow_key_parse(p, len, &k, &why), 0);
+	cr_assert_eq(flow_key_parse(p, len, &k, &why), 0);
 	cr_assert_eq(k.proto, IPPROTO_UDP);
 	cr_assert(k.has_ports);
 	cr_assert_eq(k.sport, 4000);
@@ -135,10 +134,10 @@ Test(mn_flow_key, udp_ports)
 Test(mn_flow_key, walks_destination_options_to_tcp)
 {
 	uint8_t p[128], ext[16] = { IPPROTO_TCP, 1 };   /* 16-octet dstopts */
-	struct mn_flow_key k;
+	struct flow_key k;
 	const char *why;
 	size_t len = mkpkt(p, IPPROTO_DSTOPTS, ext, sizeof(ext), 1234, 80);
-	cr_assert_eq(mn_flow_key_parse(p, len, &k, &why), 0);
+	cr_assert_eq(flow_key_parse(p, len, &k, &why), 0);
 	cr_assert_eq(k.proto, IPPROTO_TCP);
 	cr_assert_eq(k.dport, 80);
 }
@@ -146,10 +145,10 @@ Test(mn_flow_key, walks_destination_options_to_tcp)
 Test(mn_flow_key, later_fragment_has_no_ports)
 {
 	uint8_t p[128], ext[8] = { IPPROTO_UDP, 0, 0x05, 0x00 };   /* offset 160 */
-	struct mn_flow_key k;
+	struct flow_key k;
 	const char *why;
 	size_t len = mkpkt(p, IPPROTO_FRAGMENT, ext, sizeof(ext), 1, 2);
-	cr_assert_eq(mn_flow_key_parse(p, len, &k, &why), 0);
+	cr_assert_eq(flow_key_parse(p, len, &k, &why), 0);
 	cr_assert_eq(k.proto, IPPROTO_UDP);
 	cr_assert(!k.has_ports);
 }
@@ -157,22 +156,22 @@ Test(mn_flow_key, later_fragment_has_no_ports)
 Test(mn_flow_key, truncated_extension_is_refused)
 {
 	uint8_t p[128], ext[8] = { IPPROTO_UDP, 4 };    /* claims 40 octets */
-	struct mn_flow_key k;
+	struct flow_key k;
 	const char *why = NULL;
 	size_t len = mkpkt(p, IPPROTO_HOPOPTS, ext, sizeof(ext), 1, 2);
-	cr_assert_eq(mn_flow_key_parse(p, len, &k, &why), -1);
+	cr_assert_eq(flow_key_parse(p, len, &k, &why), -1);
 	cr_assert_not_null(why);
 }
 
 Test(mn_flow_key, short_or_non_ipv6_is_refused)
 {
 	uint8_t p[128];
-	struct mn_flow_key k;
+	struct flow_key k;
 	const char *why;
 	size_t len = mkpkt(p, IPPROTO_UDP, NULL, 0, 1, 2);
-	cr_assert_eq(mn_flow_key_parse(p, 39, &k, &why), -1);
+	cr_assert_eq(flow_key_parse(p, 39, &k, &why), -1);
 	p[0] = 0x45;
-	cr_assert_eq(mn_flow_key_parse(p, len, &k, &why), -1);
+	cr_assert_eq(flow_key_parse(p, len, &k, &why), -1);
 }
 
 Test(mn_flow_key, every_truncation_is_safe)
@@ -182,9 +181,9 @@ Test(mn_flow_key, every_truncation_is_safe)
 	for (size_t n = 0; n <= len; n++) {
 		uint8_t *copy = malloc(n ? n : 1);       /* ASan sees any overread */
 		memcpy(copy, p, n);
-		struct mn_flow_key k;
+		struct flow_key k;
 		const char *why;
-		int r = mn_flow_key_parse(copy, n, &k, &why);
+		int r = flow_key_parse(copy, n, &k, &why);
 		cr_assert(r == 0 || r == -1);
 		if (r == 0 && k.has_ports)
 			cr_assert_geq(n, 40 + 16 + 4);
@@ -194,9 +193,9 @@ Test(mn_flow_key, every_truncation_is_safe)
 
 /* ---- matching and classification ----------------------------------------------- */
 
-static struct mn_flow_key key(uint8_t proto, const char *dst, uint16_t sport, uint16_t dport)
+static struct flow_key key(uint8_t proto, const char *dst, uint16_t sport, uint16_t dport)
 {
-	struct mn_flow_key k = { .proto = proto, .has_ports = true,
+	struct flow_key k = { .proto = proto, .has_ports = true,
 				 .sport = sport, .dport = dport };
 	k.dst = a6(dst);
 	return k;
@@ -205,8 +204,8 @@ static struct mn_flow_key key(uint8_t proto, const char *dst, uint16_t sport, ui
 Test(mn_selector, match_checks_every_field)
 {
 	struct mn_selector s = sel("udp dst 2001:db8:c::/48 dport 5001-5002 sport 10-20 -> wlan0");
-	cr_assert(mn_selector_match(&s, &(struct mn_flow_key){ 0 }) == false);
-	struct mn_flow_key k = key(IPPROTO_UDP, "2001:db8:c::2", 15, 5002);
+	cr_assert(mn_selector_match(&s, &(struct flow_key){ 0 }) == false);
+	struct flow_key k = key(IPPROTO_UDP, "2001:db8:c::2", 15, 5002);
 	cr_assert(mn_selector_match(&s, &k));
 	k.proto = IPPROTO_TCP;
 	cr_assert(!mn_selector_match(&s, &k), "protocol");
@@ -253,7 +252,7 @@ Test(mn_classify, preferred_interface_when_usable)
 {
 	tm_bring_up(0, 0);
 	tm_bring_up(1, 0);
-	struct mn_flow_key k = key(IPPROTO_UDP, "2001:db8:c::2", 4000, 5001);
+	struct flow_key k = key(IPPROTO_UDP, "2001:db8:c::2", 4000, 5001);
 	int s;
 	cr_assert_eq(mn_flow_classify(tm, &k, &s), mn_iface_mark(tm, 0));
 	cr_assert_eq(s, 0);
@@ -267,7 +266,7 @@ Test(mn_classify, fallback_when_preferred_is_down)
 	tm_bring_up(0, 0);
 	tm_bring_up(1, 0);
 	mn_link(tm, IF0, false, true, S_NS, ta);
-	struct mn_flow_key k = key(IPPROTO_UDP, "2001:db8:c::2", 4000, 5001);
+	struct flow_key k = key(IPPROTO_UDP, "2001:db8:c::2", 4000, 5001);
 	int s;
 	cr_assert_eq(mn_flow_classify(tm, &k, &s), mn_iface_mark(tm, 1));
 	cr_assert_eq(mn_stats(tm)->flows_fallback, 1);
@@ -276,7 +275,7 @@ Test(mn_classify, fallback_when_preferred_is_down)
 Test(mn_classify, unusable_without_fallback_gets_base_mark)
 {
 	tm_bring_up(0, 0);
-	struct mn_flow_key k = key(IPPROTO_TCP, "2001:db8:c::2", 4000, 80);
+	struct flow_key k = key(IPPROTO_TCP, "2001:db8:c::2", 4000, 80);
 	int s;
 	cr_assert_eq(mn_flow_classify(tm, &k, &s), 0x100, "g3 has no router");
 	cr_assert_eq(mn_stats(tm)->flows_unusable, 1);
@@ -285,7 +284,7 @@ Test(mn_classify, unusable_without_fallback_gets_base_mark)
 Test(mn_classify, unmatched_flow_gets_base_mark)
 {
 	tm_bring_up(0, 0);
-	struct mn_flow_key k = key(IPPROTO_ICMPV6, "2001:db8:c::2", 0, 0);
+	struct flow_key k = key(IPPROTO_ICMPV6, "2001:db8:c::2", 0, 0);
 	int s;
 	cr_assert_eq(mn_flow_classify(tm, &k, &s), 0x100);
 	cr_assert_eq(s, -1);
@@ -355,9 +354,9 @@ Test(mn_flow_key, random_packets_never_overread)
 			p[0] = 0x60;                     /* IPv6, and a chain often */
 			p[6] = (uint8_t[]){ 0, 43, 44, 60, 51, 17, 6 }[lcg(&seed) % 7];
 		}
-		struct mn_flow_key k;
+		struct flow_key k;
 		const char *why;
-		mn_flow_key_parse(p, len, &k, &why);
+		flow_key_parse(p, len, &k, &why);
 		free(p);
 	}
 }
@@ -384,8 +383,7 @@ Test(mn_selector, random_text_never_crashes)
 			cr_assert_eq(mn_selector_parse(back, &s2, &why), 0, "%s", back);
 			mn_selector_format(&s2, again, sizeof(again));
 			cr_assert_str_eq(back, again, "%s", text);
-			cr_assert_eq(s.dport_lo, s2.dport_lo);
-			cr_assert_eq(s.dport_hi, s2.dport_hi);
+			cr_assert(flow_sel_equal(&s.m, &s2.m));
 		} else {
 			cr_assert_not_null(why);
 		}
