@@ -24,6 +24,7 @@ static struct lma_peer *peer_of(const struct lma *l, const struct in6_addr *src)
 
 struct at_coa {
 	const struct in6_addr *coa;
+	uint64_t before;
 	struct bce_session *v[256];
 	size_t n;
 };
@@ -32,15 +33,19 @@ static void collect(void *arg, const struct bce_session *s)
 {
 	struct at_coa *c = arg;
 
-	if (c->n < 256 && s->state == BCE_STATE_REGISTERED &&
+	/* registered by the MAG's previous incarnation: not since its last
+	 * heartbeat with the old counter (the new one may register first; a
+	 * refresh the old one sent after its last heartbeat is left alone,
+	 * to expire if no MAG registers it again: the safe side) */
+	if (c->n < 256 && s->state == BCE_STATE_REGISTERED && s->registered_ns <= c->before &&
 	    !memcmp(&s->proxy_coa, c->coa, sizeof(*c->coa)))
 		c->v[c->n++] = (struct bce_session *)s;
 }
 
 static void mag_restarted(struct lma *l, const struct in6_addr *src, uint32_t rc,
-			  uint64_t now_ns, struct lma_actions *out)
+			  uint64_t last_ns, uint64_t now_ns, struct lma_actions *out)
 {
-	struct at_coa c = { .coa = src };
+	struct at_coa c = { .coa = src, .before = last_ns };
 	char peer[INET6_ADDRSTRLEN], f[1024];
 
 	bce_foreach_session(l->bc, collect, &c);
@@ -74,7 +79,7 @@ int lma_input_hb(struct lma *l, const struct in6_addr *src, const struct mh_msg 
 		return 0;                       /* we send no requests */
 	if (m->has_restart_counter) {
 		if (p->heard && m->restart_counter != p->restart_counter)
-			mag_restarted(l, src, m->restart_counter, now_ns, out);
+			mag_restarted(l, src, m->restart_counter, p->last_ns, now_ns, out);
 		p->heard = true;
 		p->restart_counter = m->restart_counter;
 	}

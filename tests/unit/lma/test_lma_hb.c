@@ -55,6 +55,8 @@ Test(lma_hb, restarted_mag_bindings_are_deregistered_and_come_back_with_their_pr
 
 	input(&MAG1, &h, 0);
 	struct mh_prefix p1 = register_a(SEC);
+	h = hb_req(2, 1000);            /* the next heartbeat, same MAG */
+	input(&MAG1, &h, SEC + SEC / 2);
 	h = hb_req(1, 2000);            /* MAG1 restarted: a new counter */
 	input(&MAG1, &h, 2 * SEC);
 	cr_assert_eq(count_event(LMA_EV_MAG_RESTARTED), 1);
@@ -100,4 +102,22 @@ Test(lma_hb, a_restarted_lma_grants_a_free_pool_prefix_a_mag_registers_again)
 	m = pbu(MN1, 1, 40, MH_HI_NOT_CHANGED, MH_ATT_3GPP_EUTRAN, MAC_B, &out);
 	input(&MAG1, &m, 2 * SEC);
 	cr_assert_eq(the_pba()->status, PBA_STATUS_NOT_AUTHORIZED_FOR_HOME_NETWORK_PREFIX);
+}
+
+Test(lma_hb, a_session_the_restarted_mag_registered_before_its_heartbeat_stays)
+{
+	struct mh_msg h = hb_req(1, 1000);
+
+	input(&MAG1, &h, 0);
+	register_a(SEC);                /* the old MAG1 */
+	h = hb_req(2, 1000);
+	input(&MAG1, &h, 2 * SEC);
+	/* MAG1 restarts; its first PBU comes before its first heartbeat */
+	struct mh_msg m = pbu(MN1, 100, 40, MH_HI_UNKNOWN, MH_ATT_WLAN, MAC_A, NULL);
+	input(&MAG1, &m, 5 * SEC);
+	cr_assert_eq(the_pba()->status, 0);
+	h = hb_req(1, 3000);
+	input(&MAG1, &h, 5 * SEC + 1000);
+	cr_assert_eq(count_event(LMA_EV_MAG_RESTARTED), 1);
+	cr_assert_eq(count_event(LMA_EV_BCE_DEREGISTERED), 0, "registered by the new MAG");
 }
