@@ -610,6 +610,7 @@ static bool being_moved(const struct mag *m, const struct mag_bul *b)
 int mag_mn_detach(struct mag *m, int ifindex, uint64_t now_ns,
 		  struct mag_acts *acts)
 {
+	mag_hb_forget_iface(m, ifindex);
 	uint8_t seen[MAG_BUL_MAX][6];
 	size_t n_seen = 0;
 	for (size_t i = 0; i < MAG_BUL_MAX; i++) {
@@ -688,6 +689,7 @@ static void bul_timer(struct mag *m, struct mag_bul *b, uint64_t now_ns,
 		      struct mag_acts *acts)
 {
 	if (registered(b) && b->expiry_ns && b->expiry_ns <= now_ns) {
+		mag_hb_note_expired(m, b);
 		mag_bul_delete(m, b, now_ns, acts, "expired");
 		return;
 	}

@@ -49,6 +49,51 @@ void mag_hb_timer(struct mag *m, uint64_t now_ns, struct mag_acts *acts)
 	m->hb.next_ns = now_ns + m->cfg.heartbeat_ns;
 }
 
+void mag_hb_note_expired(struct mag *m, const struct mag_bul *b)
+{
+	size_t free_slot = MAG_BUL_MAX;
+
+	if (!m->cfg.heartbeat_ns || !m->hb.down)
+		return;
+	for (size_t i = 0; i < MAG_BUL_MAX; i++) {
+		if (!m->hb.orphan[i].used) {
+			if (free_slot == MAG_BUL_MAX)
+				free_slot = i;
+			continue;
+		}
+		if (m->hb.orphan[i].ifindex == b->ifindex &&
+		    !memcmp(m->hb.orphan[i].ll_id, b->ll_id, 6))
+			return;
+	}
+	if (free_slot == MAG_BUL_MAX)
+		return;
+	m->hb.orphan[free_slot].used = true;
+	m->hb.orphan[free_slot].ifindex = b->ifindex;
+	memcpy(m->hb.orphan[free_slot].ll_id, b->ll_id, 6);
+}
+
+void mag_hb_forget_iface(struct mag *m, int ifindex)
+{
+	for (size_t i = 0; i < MAG_BUL_MAX; i++)
+		if (m->hb.orphan[i].ifindex == ifindex)
+			m->hb.orphan[i].used = false;
+}
+
+/* The path is back: the MNs whose bindings expired meanwhile are still
+ * on their links (no carrier loss since), so they are attached again. */
+static void adopt_orphans(struct mag *m, uint64_t now_ns, struct mag_acts *acts)
+{
+	for (size_t i = 0; i < MAG_BUL_MAX; i++) {
+		const char *why;
+
+		if (!m->hb.orphan[i].used)
+			continue;
+		m->hb.orphan[i].used = false;
+		(void)mag_mn_attach(m, m->hb.orphan[i].ifindex, m->hb.orphan[i].ll_id, now_ns,
+				    acts, &why);
+	}
+}
+
 static void response(struct mag *m, const struct mh_msg *hb, uint64_t now_ns,
 		     struct mag_acts *acts)
 {
@@ -57,6 +102,7 @@ static void response(struct mag *m, const struct mh_msg *hb, uint64_t now_ns,
 	if (m->hb.down) {
 		m->hb.down = false;
 		mag_act_event(acts, MAG_EV_PATH_UP, "\"seq\":%u", hb->hb_seq);
+		adopt_orphans(m, now_ns, acts);
 	}
 	if (!hb->has_restart_counter)
 		return;

@@ -66,6 +66,9 @@ struct mag {
 		bool down;
 		bool lma_rc_known;
 		uint32_t lma_rc;
+		/* MNs whose binding expired while the path was down, still
+		 * attached: registered again when it comes back up */
+		struct { bool used; int ifindex; uint8_t ll_id[6]; } orphan[MAG_BUL_MAX];
 	} hb;
 	struct mag_bul bul[MAG_BUL_MAX];
 	struct mag_txn txn[MAG_TXN_MAX];
@@ -99,6 +102,10 @@ void mag_bul_route(const struct mag_bul *b, const struct mh_prefix *p,
 void mag_bul_leave_txn(struct mag *m, struct mag_bul *b);
 void mag_phash_rebuild(struct mag *m);
 /* mag_hb.c: the heartbeat timer (mag_timer calls it). */
+/* b expires: with the path down, remember its MN for when it is back. */
+void mag_hb_note_expired(struct mag *m, const struct mag_bul *b);
+/* Carrier lost on ifindex: its MNs are gone, forget them. */
+void mag_hb_forget_iface(struct mag *m, int ifindex);
 void mag_hb_timer(struct mag *m, uint64_t now_ns, struct mag_acts *acts);
 /* mag_engine.c: register every registered session again now. */
 void mag_reregister_all(struct mag *m, uint64_t now_ns, struct mag_acts *acts);

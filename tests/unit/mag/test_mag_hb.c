@@ -119,3 +119,31 @@ Test(mag_hb, no_heartbeat_when_off, .init = tsetup)
 	cr_assert_null(nth_hb(0));
 	cr_assert(mag_path_up(tm));
 }
+
+Test(mag_hb, an_mn_whose_binding_expired_while_the_path_was_down_registers_again)
+{
+	tteardown();
+	hb_setup();
+	tcfg.lifetime_s = 8;
+	tteardown();
+	tstart();
+	register_mn(IF_ETH, LL_A1, "2001:db8:100:1::", 0);
+	/* no response ever: the path goes down; the refresh goes unanswered */
+	for (uint64_t t = S_NS; t <= 9 * S_NS; t += S_NS / 2)
+		timer(t);
+	cr_assert_not(mag_path_up(tm));
+	cr_assert_null(mag_find_session(tm, "mn-a@example.org", LL_A1), "expired");
+	/* the path comes back: MN A1 is registered again without an RS */
+	timer(10 * S_NS);
+	uint32_t seq = 0;
+	for (size_t i = 0; i < ta->n; i++)
+		if (ta->a[i].type == MAG_ACT_SEND_PBU &&
+		    ta->pbu[ta->a[i].pbu_idx].type == MH_TYPE_HEARTBEAT)
+			seq = ta->pbu[ta->a[i].pbu_idx].hb_seq;
+	hb_response(seq, 1, 10 * S_NS + 1);
+	cr_assert_not_null(find_event(MAG_EV_PATH_UP));
+	const struct mag_bul *b = mag_find_session(tm, "mn-a@example.org", LL_A1);
+	cr_assert_not_null(b, "attached again");
+	cr_assert_eq(b->state, MAG_BUL_WAIT_PBA);
+	cr_assert_not_null(nth_pbu(0));
+}
