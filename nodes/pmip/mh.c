@@ -321,7 +321,9 @@ static bool group_equal(const struct mh_group *a, const struct mh_group *b)
 
 	if (a->has_bid != b->has_bid || a->has_mn_ll_id != b->has_mn_ll_id ||
 	    a->has_hi != b->has_hi || a->has_att != b->has_att ||
-	    a->has_ll_addr != b->has_ll_addr || a->n_hnp != b->n_hnp)
+	    a->has_ll_addr != b->has_ll_addr || a->n_hnp != b->n_hnp ||
+	    a->service_len != b->service_len ||
+	    memcmp(a->service, b->service, a->service_len))
 		return false;
 	if (a->has_bid && (a->bid != b->bid || a->bid_status != b->bid_status ||
 			   a->bid_h != b->bid_h || a->bid_pri != b->bid_pri ||

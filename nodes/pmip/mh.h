@@ -53,6 +53,7 @@ enum mh_opt_type {
 	MH_OPT_PADN = 1,
 	MH_OPT_ALT_COA = 3,          /* Alternate Care-of Address, RFC 6275 6.2.5 */
 	MH_OPT_MN_ID = 8,            /* RFC 4283 */
+	MH_OPT_SERVICE_SELECTION = 20, /* RFC 5149 3 */
 	MH_OPT_HNP = 22,             /* RFC 5213 8.3 */
 	MH_OPT_HI = 23,              /* 8.4 */
 	MH_OPT_ATT = 24,             /* 8.5 */
@@ -136,6 +137,7 @@ const char *mh_hack_code_name(unsigned code);
 enum pba_status {
 	PBA_STATUS_ACCEPTED = 0,
 	PBA_STATUS_UNSPECIFIED = 128,
+	PBA_STATUS_SERVICE_AUTHORIZATION_FAILED = 151,  /* RFC 5149 4.2 */
 	PBA_STATUS_PROXY_REG_NOT_ENABLED = 152,
 	PBA_STATUS_NOT_LMA_FOR_THIS_MOBILE_NODE = 153,
 	PBA_STATUS_MAG_NOT_AUTHORIZED_FOR_PROXY_REG = 154,
@@ -182,6 +184,7 @@ const char *mh_att_name(unsigned att);
 #define MH_LL_ID_MAX    16
 #define MH_HNP_MAX      16      /* prefixes per session group */
 #define MH_GROUP_MAX    8       /* session groups per PBU */
+#define MH_SERVICE_MAX  255     /* RFC 5149 3: identifier 1..255 octets */
 
 struct mh_prefix {
 	uint8_t len;
@@ -206,6 +209,10 @@ struct mh_group {
 	uint8_t att;                 /* enum mh_att */
 	bool has_ll_addr;
 	struct in6_addr ll_addr;     /* Link-local Address option */
+	/* RFC 5149 Service Selection: the service this session is for (section
+	 * 2.1: several sessions on one interface). 0 = no option. */
+	uint8_t service_len;
+	uint8_t service[MH_SERVICE_MAX];  /* UTF-8, not NUL-terminated */
 	uint8_t n_hnp;
 	struct mh_prefix hnp[MH_HNP_MAX];
 };

@@ -1,7 +1,7 @@
 /*
  * mh_opt.c - the mobility option table: length, alignment, decode and
  * encode of every option pmipemu speaks (RFC 6275 6.2, 6.2.5, RFC 4283 3,
- * RFC 5213 8.3-8.8, RFC 5648 6.2).
+ * RFC 5213 8.3-8.8, RFC 5648 6.2, RFC 5149 3).
  *
  * Owns: the TLV walk, Pad1/PadN, the assignment of options to session
  * groups (mh.h, "Combined PBU"). Must not: know message layouts (mh.c)
@@ -41,7 +41,7 @@ struct mh_opt_desc {
 static bool group_has_content(const struct mh_group *g)
 {
 	return g->has_bid || g->has_mn_ll_id || g->has_hi || g->has_att ||
-	       g->has_ll_addr || g->n_hnp;
+	       g->has_ll_addr || g->n_hnp || g->service_len;
 }
 
 /* The group that per-session options currently go to. */
@@ -199,6 +199,23 @@ static int dec_timestamp(struct dec_ctx *c, const uint8_t *d, uint8_t len,
 	return 0;
 }
 
+/* RFC 5149 3: the service identifier, 1..255 octets of UTF-8 (not checked:
+ * the LMA compares it octet by octet with its profiles). Per session: in a
+ * combined PBU it names the service of its BID's group. */
+static int dec_service(struct dec_ctx *c, const uint8_t *d, uint8_t len,
+		       const char **why)
+{
+	struct mh_group *g = dec_group(c);
+
+	if (g->service_len) {
+		*why = "duplicate Service Selection option";
+		return -1;
+	}
+	g->service_len = len;
+	memcpy(g->service, d, len);
+	return 0;
+}
+
 /* RFC 5847 6.1: the 32-bit Restart Counter. */
 static int dec_restart_counter(struct dec_ctx *c, const uint8_t *d, uint8_t len,
 			       const char **why)
@@ -344,6 +361,14 @@ static int enc_alt_coa(const struct mh_msg *m, const struct mh_group *g,
 	return 16;
 }
 
+static int enc_service(const struct mh_msg *m, const struct mh_group *g,
+		       unsigned idx, uint8_t *d, const char **why)
+{
+	(void)m, (void)idx, (void)why;
+	memcpy(d, g->service, g->service_len);
+	return g->service_len;
+}
+
 static int enc_bid(const struct mh_msg *m, const struct mh_group *g,
 		   unsigned idx, uint8_t *d, const char **why)
 {
@@ -370,7 +395,8 @@ static int enc_bid(const struct mh_msg *m, const struct mh_group *g,
  * that the counter is 4-aligned (the length is tshark 4.0's; the
  * alignment is ours, see doc/protocol.md). BID (RFC 5648 6.2): we always place it
  * at 8n+2, which meets a 2n, 4n+2 or 8n+2 requirement alike and puts an
- * IPv6 care-of address (option offset 6) on an 8-octet boundary. */
+ * IPv6 care-of address (option offset 6) on an 8-octet boundary. Service
+ * Selection (RFC 5149 3): no alignment, identifier 1..255 octets. */
 static const struct mh_opt_desc opt_table[] = {
 	{ MH_OPT_MN_ID, 1, 255, 1, 0,
 	  "Mobile Node Identifier option: bad length", dec_mn_id, enc_mn_id },
@@ -394,6 +420,9 @@ static const struct mh_opt_desc opt_table[] = {
 	{ MH_OPT_RESTART_COUNTER, 4, 4, 4, 2,
 	  "Restart Counter option: bad length (4)",
 	  dec_restart_counter, enc_restart_counter },
+	{ MH_OPT_SERVICE_SELECTION, 1, MH_SERVICE_MAX, 1, 0,
+	  "Service Selection option: bad length (1..255)",
+	  dec_service, enc_service },
 	{ MH_OPT_BID, 4, 20, 8, 2,
 	  "Binding Identifier option: bad length (4, 8 or 20)",
 	  dec_bid, enc_bid },
@@ -490,7 +519,7 @@ static int put_opt(uint8_t *mh, size_t cap, size_t *off, uint8_t type,
 }
 
 /* Per-session options, in the combined-PBU order (mh.h): BID, MN-LL-ID,
- * ATT, HI, Link-local Address, HNPs. */
+ * Service Selection, ATT, HI, Link-local Address, HNPs. */
 static int put_group(uint8_t *mh, size_t cap, size_t *off,
 		     const struct mh_msg *m, const struct mh_group *g,
 		     const char **why)
@@ -504,6 +533,8 @@ static int put_group(uint8_t *mh, size_t cap, size_t *off,
 	if ((g->has_bid && put_opt(mh, cap, off, MH_OPT_BID, m, g, 0, why)) ||
 	    (g->has_mn_ll_id &&
 	     put_opt(mh, cap, off, MH_OPT_MN_LL_ID, m, g, 0, why)) ||
+	    (g->service_len &&
+	     put_opt(mh, cap, off, MH_OPT_SERVICE_SELECTION, m, g, 0, why)) ||
 	    (g->has_att && put_opt(mh, cap, off, MH_OPT_ATT, m, g, 0, why)) ||
 	    (g->has_hi && put_opt(mh, cap, off, MH_OPT_HI, m, g, 0, why)) ||
 	    (g->has_ll_addr &&
