@@ -81,11 +81,16 @@ struct topo_process {
 };
 
 /* PMIPv6 configuration of an lma/mag/mn node (<pmip> element). */
+#define TOPO_SERVICE_MAX 64         /* octets of a topology's service name */
+
 struct topo_mn_policy {             /* RFC 5213 section 6.2 policy profile */
 	char mn_id[128];                /* MN identifier, NAI (RFC 4283) */
 	bool has_ll_id;
 	uint8_t ll_id[6];               /* MN-LL-ID: the MN interface's MAC */
 	char iface[TOPO_NAME_MAX];      /* MN node's interface name, informative */
+	/* RFC 5149 Service Selection identifier of this session (problem
+	 * statement 2.1: several sessions on one interface); "" = none. */
+	char service[TOPO_SERVICE_MAX + 1];
 	uint8_t att;                    /* access technology type (IANA), 0 = unset */
 	struct topo_prefix *hnps;       /* static home network prefixes; none = pool */
 	size_t n_hnps;

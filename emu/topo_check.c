@@ -60,14 +60,15 @@ static void topo_check_ifaces(struct topo_pctx *c, const struct topo_node *n)
  * (several interfaces of one MN, each its own mobility session: problem
  * statement section 4, RFC 5213 6.2 keys a profile by MN-ID and the MAG tells
  * the interfaces apart by MN-LL-ID), never twice with the same one or twice
- * without one. */
+ * without one - unless the service differs: several sessions on one
+ * interface, told apart by RFC 5149 Service Selection (section 2.1). */
 static void topo_check_mn_unique(struct topo_pctx *c, const struct topo_pmip *p)
 {
 	for (size_t i = 0; i < p->n_mns; i++)
 		for (size_t j = 0; j < i; j++) {
 			const struct topo_mn_policy *a = &p->mns[i], *b = &p->mns[j];
 			if (!a->mn_id[0] || strcmp(a->mn_id, b->mn_id) ||
-			    a->has_ll_id != b->has_ll_id ||
+			    a->has_ll_id != b->has_ll_id || strcmp(a->service, b->service) ||
 			    (a->has_ll_id && memcmp(a->ll_id, b->ll_id, 6)))
 				continue;
 			topo_dup(c, &a->loc, "MN id", a->mn_id, &b->loc);

@@ -87,6 +87,7 @@ static void topo_parse_mn(struct topo_pctx *c, struct topo_pmip *p, xmlNode *x)
 	topo_p_name(c, x, "id", m->mn_id, sizeof(m->mn_id) - 1);
 	m->has_ll_id = topo_p_mac(c, x, "ll-id", m->ll_id) == 1;
 	topo_p_name(c, x, "iface", m->iface, 15);
+	topo_p_name(c, x, "service", m->service, TOPO_SERVICE_MAX);
 	att = topo_p_attr(c, x, "att");
 	if (att && topo_att_parse(att, &m->att) < 0)
 		topo_p_bad(c, x, "att", att,

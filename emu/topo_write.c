@@ -84,6 +84,8 @@ static int topo_w_mn(xmlTextWriter *w, const struct topo_mn_policy *m)
 	}
 	if (m->iface[0])
 		rc |= topo_w_attr(w, "iface", m->iface);
+	if (m->service[0])
+		rc |= topo_w_attr(w, "service", m->service);
 	for (size_t i = 0; i < m->n_hnps; i++)
 		rc |= xmlTextWriterWriteElement(w, W("hnp"),
 				W(topo_fmt_prefix(&m->hnps[i], buf, sizeof(buf)))) < 0;

@@ -37,6 +37,8 @@ const char *lma_status_name(unsigned status);
 #define LMA_TIMESTAMP_VALIDITY_WINDOW_NS       300000000ULL  /* 300 ms */
 #define LMA_MAX_LIFETIME_S                     65535u * 4u   /* RFC 6275 6.1.7 */
 
+#define LMA_SERVICE_MAX 64              /* octets of a profile's service name */
+
 /* An MN policy profile as the LMA sees it (RFC 5213 section 6.2). Profiles
  * are per interface: several may share an MN-ID, one per MN-LL-ID. */
 struct lma_policy {
@@ -45,6 +47,10 @@ struct lma_policy {
 	uint8_t ll_id[6];
 	uint8_t att;                    /* 0 = any */
 	char iface[32];                 /* the MN's interface name (flow targets) */
+	/* RFC 5149 Service Selection: this profile serves PBUs naming this
+	 * service (section 2.1); len 0 = PBUs without the option. */
+	uint8_t service_len;
+	char service[LMA_SERVICE_MAX];
 	uint8_t n_hnp;                  /* static HNPs; none = from the pool */
 	struct mh_prefix hnp[MH_HNP_MAX];
 	/* The MN is anchored at another LMA: PBUs for it are answered with

@@ -180,14 +180,17 @@ static size_t fmt_hnps(char *out, size_t cap, const struct bce_session *s)
 const char *lma_session_fields(const struct bce_session *s, char *buf, size_t len)
 {
 	char id[2 * MH_MN_ID_MAX + 8], ll[64], coa[INET6_ADDRSTRLEN], hnps[512];
+	char svc[2 * MH_SERVICE_MAX + 8] = "null";
 
 	lma_json_str(id, sizeof(id), s->mn->id, s->mn->id_len);
+	if (s->service_len)
+		lma_json_str(svc, sizeof(svc), s->service, s->service_len);
 	lma_fmt_ll_id(ll, sizeof(ll), s->ll_id, s->ll_id_len);
 	inet_ntop(AF_INET6, &s->proxy_coa, coa, sizeof(coa));
 	fmt_hnps(hnps, sizeof(hnps), s);
 	snprintf(buf, len, "\"session\":%llu,\"mn_id\":%s,\"ll_id\":\"%s\",\"att\":%u,"
-		 "\"bid\":%u,\"proxy_coa\":\"%s\",\"hnp\":%s,\"lifetime_s\":%u,\"seq\":%u",
-		 (unsigned long long)s->id, id, ll, s->att, s->bid, coa, hnps,
+		 "\"bid\":%u,\"service\":%s,\"proxy_coa\":\"%s\",\"hnp\":%s,\"lifetime_s\":%u,"
+		 "\"seq\":%u", (unsigned long long)s->id, id, ll, s->att, s->bid, svc, coa, hnps,
 		 s->lifetime_s, s->seq);
 	return buf;
 }

@@ -10,16 +10,26 @@
 
 #include <string.h>
 
-/* The profile of this MN's interface: the one with this MN-LL-ID, else one
- * without an MN-LL-ID, else any of the MN's (the MN-ID alone authorizes).
- * Among equals, the first configured wins. */
-const struct lma_policy *lma_policy_find(const struct lma *l, const uint8_t *mn_id,
-					 size_t len, const uint8_t *ll_id, size_t ll_len)
+static bool service_is(const struct lma_policy *p, const struct bce_key *k)
+{
+	return p->service_len == k->service_len &&
+	       memcmp(p->service, k->service, k->service_len) == 0;
+}
+
+/* The profile of this MN's interface and service (RFC 5149; none = the
+ * profiles without one): the one with this MN-LL-ID, else one without an
+ * MN-LL-ID, else any of the MN's for that service (the MN-ID alone
+ * authorizes). Among equals, the first configured wins. */
+const struct lma_policy *lma_policy_find(const struct lma *l, const struct bce_key *k)
 {
 	const struct lma_policy *p, *any = NULL, *no_ll = NULL;
 	const void *cur = NULL;
+	const uint8_t *ll_id = k->ll_id;
+	size_t ll_len = k->ll_id_len;
 
-	while ((p = lma_policy_next(l, mn_id, len, &cur))) {
+	while ((p = lma_policy_next(l, k->mn_id, k->mn_id_len, &cur))) {
+		if (!service_is(p, k))
+			continue;
 		if (p->has_ll_id && ll_len == 6 && memcmp(p->ll_id, ll_id, 6) == 0)
 			return p;
 		if (!p->has_ll_id && (!no_ll || p < no_ll))
@@ -28,6 +38,11 @@ const struct lma_policy *lma_policy_find(const struct lma *l, const uint8_t *mn_
 			any = p;
 	}
 	return no_ll ? no_ll : any;
+}
+
+bool lma_service_authorized(const struct lma *l, const struct bce_key *k)
+{
+	return k->service_len == 0 || lma_policy_find(l, k) != NULL;
 }
 
 bool lma_policy_any(const struct lma *l, const uint8_t *mn_id, size_t len)

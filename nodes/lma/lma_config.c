@@ -45,6 +45,12 @@ static int policy_from_topo(struct lma_policy *p, const struct topo_mn_policy *t
 	memcpy(p->ll_id, t->ll_id, sizeof(p->ll_id));
 	p->att = t->att;
 	snprintf(p->iface, sizeof(p->iface), "%s", t->iface);
+	p->service_len = (uint8_t)strnlen(t->service, sizeof(p->service));
+	if (p->service_len == sizeof(p->service) && t->service[p->service_len]) {
+		*why = "service name longer than 64 octets";
+		return -1;
+	}
+	memcpy(p->service, t->service, p->service_len);
 	if (t->n_hnps > MH_HNP_MAX) {
 		*why = "more static home network prefixes than a PBU can carry";
 		return -1;

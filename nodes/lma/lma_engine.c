@@ -301,7 +301,7 @@ static void pbu_event(const struct in6_addr *src, const struct mh_msg *pbu,
 		      struct lma_actions *out)
 {
 	char id[2 * MH_MN_ID_MAX + 8] = "null", peer[INET6_ADDRSTRLEN], hnp[600] = "[";
-	char ll[64] = "";
+	char ll[64] = "", svc[2 * MH_SERVICE_MAX + 8] = "null";
 	const struct mh_group *g = &pbu->group[0];
 	size_t o = 1;
 
@@ -317,11 +317,13 @@ static void pbu_event(const struct in6_addr *src, const struct mh_msg *pbu,
 	snprintf(hnp + o, sizeof(hnp) - o, "]");
 	if (pbu->n_groups && g->has_mn_ll_id)
 		lma_fmt_ll_id(ll, sizeof(ll), g->mn_ll_id, g->mn_ll_id_len);
+	if (pbu->n_groups && g->service_len)
+		lma_json_str(svc, sizeof(svc), g->service, g->service_len);
 	lma_act_event(out, LMA_EV_PBU_RECEIVED,
 		      "\"mn_id\":%s,\"seq\":%u,\"lifetime_s\":%u,\"hi\":%u,\"att\":%u,"
-		      "\"ll_id\":\"%s\",\"hnp\":%s,\"flags\":\"0x%04x\",\"groups\":%u,\"peer\":\"%s\"",
-		      id, pbu->seq, pbu->lifetime * 4u, pbu->n_groups ? g->hi : 0,
-		      pbu->n_groups ? g->att : 0, ll, hnp, pbu->bu_flags, pbu->n_groups, peer);
+		      "\"ll_id\":\"%s\",\"service\":%s,\"hnp\":%s,\"flags\":\"0x%04x\",\"groups\":%u,"
+		      "\"peer\":\"%s\"", id, pbu->seq, pbu->lifetime * 4u, pbu->n_groups ? g->hi : 0,
+		      pbu->n_groups ? g->att : 0, ll, svc, hnp, pbu->bu_flags, pbu->n_groups, peer);
 }
 
 static void group_ctx(struct lma_group_ctx *c, const struct mh_msg *pbu, uint8_t i)
@@ -335,6 +337,8 @@ static void group_ctx(struct lma_group_ctx *c, const struct mh_msg *pbu, uint8_t
 	c->key.ll_id = g->has_mn_ll_id ? g->mn_ll_id : NULL;
 	c->key.ll_id_len = g->has_mn_ll_id ? g->mn_ll_id_len : 0;
 	c->key.att = g->att;
+	c->key.service = g->service_len ? g->service : NULL;
+	c->key.service_len = g->service_len;
 	c->key.bid = g->has_bid ? g->bid : BCE_BID_NONE;
 	for (uint8_t j = 0; j < g->n_hnp && j < MH_HNP_MAX; j++)
 		if (!lma_prefix_is_zero(&g->hnp[j]))

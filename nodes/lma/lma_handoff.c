@@ -5,8 +5,11 @@
  * Must not: validate options (lma_engine.c did), build the PBA, do I/O.
  *
  * The decision table, mirrored by lma_decide() (HNP = the non-zero Home
- * Network Prefix options of the group; "key" = MN-ID, MN-LL-ID, ATT, BID):
+ * Network Prefix options of the group; "key" = MN-ID, MN-LL-ID, ATT, service,
+ * BID):
  *
+ *   a service (RFC 5149 Service Selection) the MN has no profile for -> 151
+ *   (sessions of other services are never looked at below: section 2.1)
  *   lifetime 0 ............ the entry holding the HNPs (or the key's entry):
  *                           its Proxy-CoA == source -> DEREG (5.3.5), else a
  *                           late deregistration from a previous MAG -> accepted,
@@ -101,7 +104,15 @@ static bool key_eq(const struct bce_session *s, const struct bce_key *k)
 {
 	return s->ll_id_len == k->ll_id_len &&
 	       (k->ll_id_len == 0 || memcmp(s->ll_id, k->ll_id, k->ll_id_len) == 0) &&
-	       s->att == k->att;
+	       s->att == k->att && bce_session_service_is(s, k->service, k->service_len);
+}
+
+/* Section 2.1: sessions of other services (RFC 5149) of the same MN are
+ * other mobility sessions altogether: never the one a PBU hands off,
+ * refreshes or takes prefixes from. */
+static bool same_service(const struct bce_session *s, const struct bce_key *k)
+{
+	return bce_session_service_is(s, k->service, k->service_len);
 }
 
 static void reject(struct lma_group_ctx *c, uint8_t status)
@@ -129,7 +140,7 @@ static int find_owner(const struct lma *l, const struct lma_group_ctx *c,
 		struct bce_prefix *x = req_prefix(l, &c->req[i]);
 
 		if (x && x->n_route) {
-			if (x->route[0]->mn != mn)
+			if (x->route[0]->mn != mn || !same_service(x->route[0], &c->key))
 				return -1;
 			if (!*owner)
 				*owner = exact && bce_session_has_prefix(exact, x) ?
@@ -148,7 +159,7 @@ static bool ambiguous(const struct lma *l, const struct lma_group_ctx *c)
 	const struct bce_mn *mn = bce_find_mn(l->bc, c->key.mn_id, c->key.mn_id_len);
 
 	for (const struct bce_session *s = mn ? mn->sessions : NULL; s; s = s->mn_next)
-		if (s->state == BCE_STATE_REGISTERED &&
+		if (s->state == BCE_STATE_REGISTERED && same_service(s, &c->key) &&
 		    (c->key.ll_id_len == 0 || s->ll_id_len == 0))
 			return true;
 	return false;
@@ -163,7 +174,8 @@ static struct bce_session *sole_session(const struct lma *l, const struct lma_gr
 	struct bce_session *one = NULL;
 
 	for (struct bce_session *s = mn ? mn->sessions : NULL; s; s = s->mn_next) {
-		if (s->state != BCE_STATE_REGISTERED || s->n_prefix == 0)
+		if (s->state != BCE_STATE_REGISTERED || s->n_prefix == 0 ||
+		    !same_service(s, &c->key))
 			continue;
 		if (one)
 			return NULL;
@@ -240,6 +252,10 @@ void lma_decide(struct lma *l, const struct in6_addr *src, const struct mh_msg *
 		/* a held PBU: it was checked when it came, and the deregistration
 		 * that released it is newer by construction */
 		plan(c, LMA_PLAN_MOVE, exact, NULL);
+		return;
+	}
+	if (!lma_service_authorized(l, &c->key)) {
+		reject(c, PBA_STATUS_SERVICE_AUTHORIZATION_FAILED);
 		return;
 	}
 	if (find_owner(l, c, exact, &owner) < 0) {
@@ -332,8 +348,7 @@ static void apply_new(struct lma *l, const struct in6_addr *src, const struct mh
 	if (rc < 0)
 		c->status = PBA_STATUS_UNSPECIFIED;
 	else if (c->n_req == 0)
-		rc = lma_alloc_prefixes(l, s, lma_policy_find(l, c->key.mn_id, c->key.mn_id_len,
-				c->key.ll_id, c->key.ll_id_len), &c->status);
+		rc = lma_alloc_prefixes(l, s, lma_policy_find(l, &c->key), &c->status);
 	if (rc < 0) {
 		bce_session_del(l->bc, s);
 		c->plan = LMA_PLAN_REJECT;

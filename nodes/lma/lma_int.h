@@ -131,8 +131,9 @@ const struct lma_policy *lma_policy_next(const struct lma *l, const uint8_t *mn_
 /* A static HNP of any profile: never handed out from the pool. */
 bool lma_prefix_reserved(const struct lma *l, const struct in6_addr *p, uint8_t len);
 
-const struct lma_policy *lma_policy_find(const struct lma *l, const uint8_t *mn_id,
-					 size_t len, const uint8_t *ll_id, size_t ll_len);
+const struct lma_policy *lma_policy_find(const struct lma *l, const struct bce_key *k);
+/* RFC 5149 4.2: a PBU naming a service needs a profile of the MN for it. */
+bool lma_service_authorized(const struct lma *l, const struct bce_key *k);
 bool lma_policy_any(const struct lma *l, const uint8_t *mn_id, size_t len);
 /* Is p/len one of this MN's static HNPs? */
 bool lma_prefix_authorized(const struct lma *l, const uint8_t *mn_id, size_t len,

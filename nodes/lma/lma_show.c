@@ -79,6 +79,10 @@ static void session_json(void *arg, const struct bce_session *s)
 	json_object_object_add(o, "att", json_object_new_int(s->att));
 	json_object_object_add(o, "att_name", json_object_new_string(mh_att_name(s->att)));
 	json_object_object_add(o, "bid", json_object_new_int(s->bid));
+	/* RFC 5149 Service Selection: which of the interface's sessions */
+	json_object_object_add(o, "service", s->service_len ?
+			       json_object_new_string_len((const char *)s->service,
+							  s->service_len) : NULL);
 	json_object_object_add(o, "proxy_coa", jaddr(&s->proxy_coa));
 	for (uint8_t i = 0; i < s->n_prefix; i++) {
 		json_object_array_add(h, jprefix(s->prefix[i]));

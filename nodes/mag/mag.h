@@ -28,6 +28,7 @@ struct topo_node;
 #define MAG_BUL_MAX      64          /* sessions on one MAG */
 #define MAG_TXN_MAX      64          /* outstanding PBUs */
 #define MAG_MN_ID_MAX    128
+#define MAG_SERVICE_MAX  64          /* octets of a service name (RFC 5149) */
 
 /* ---- protocol constants ------------------------------------------------
  * RFC 5213 6.9.4 retransmits as RFC 6275 11.8 says: the first timeout is
@@ -49,6 +50,9 @@ struct mag_profile {
 	char mn_id[MAG_MN_ID_MAX];       /* NAI, NUL-terminated */
 	uint8_t ll_id[6];                /* MN-LL-ID: the MN interface's MAC */
 	uint8_t att;                     /* 0 = take the access interface's */
+	/* RFC 5149 Service Selection: a profile with a service is one more
+	 * session of the interface, registered on attach (section 2.1) */
+	char service[MAG_SERVICE_MAX + 1];
 	uint8_t n_hnp;                   /* static HNPs; 0 = ask (::/0) */
 	struct mh_prefix hnp[MH_HNP_MAX];
 };
@@ -110,6 +114,9 @@ struct mag_bul {
 	uint8_t att;
 	int ifindex;
 	char ifname[MAG_IFNAME_MAX];
+	/* RFC 5149 Service Selection identifier, "" = none: sessions of one
+	 * interface are told apart by it (section 2.1, mag_session.c) */
+	char service[MAG_SERVICE_MAX + 1];
 	struct in6_addr lmaa;
 	uint8_t n_hnp;                   /* requested, then as the PBA says */
 	struct mh_prefix hnp[MH_HNP_MAX];
@@ -156,6 +163,8 @@ enum mag_event {
 	MAG_EV_PATH_DOWN,                /* RFC 5847: heartbeats unanswered */
 	MAG_EV_PATH_UP,
 	MAG_EV_LMA_RESTARTED,            /* a new Restart Counter from the LMA */
+	MAG_EV_SESSION_ADDED,            /* section 2.1: ctl or timeline */
+	MAG_EV_SESSION_DELETED,
 };
 const char *mag_event_name(enum mag_event e);
 
@@ -244,6 +253,14 @@ int mag_mn_detach(struct mag *m, int ifindex, uint64_t now_ns,
 int mag_handoff(struct mag *m, const char *mn_id, const uint8_t from_ll[6],
 		const uint8_t to_ll[6], uint64_t now_ns, struct mag_acts *acts,
 		const char **why);
+/* Section 2.1: one more mobility session, for service (RFC 5149), on the
+ * live interface ll_id (registered with HI 1 and a Service Selection
+ * option; its prefixes advertised at once), or its deletion (lifetime-0
+ * PBU, its prefixes withdrawn with valid lifetime 0). -1 with *why. */
+int mag_session_add(struct mag *m, const uint8_t ll_id[6], const char *service,
+		    uint64_t now_ns, struct mag_acts *acts, const char **why);
+int mag_session_delete(struct mag *m, const uint8_t ll_id[6], const char *service,
+		       uint64_t now_ns, struct mag_acts *acts, const char **why);
 /* A PBA from src (decoded). Unmatched PBAs are ignored and counted. */
 /* RFC 5847: a Heartbeat (MH Type 13) from src: a request is answered, a
  * response from our LMA marks the path up and, with a Restart Counter that

@@ -46,6 +46,8 @@ const char *mag_event_name(enum mag_event e)
 	case MAG_EV_PATH_DOWN: return "path_down";
 	case MAG_EV_PATH_UP: return "path_up";
 	case MAG_EV_LMA_RESTARTED: return "lma_restarted";
+	case MAG_EV_SESSION_ADDED: return "session_added";
+	case MAG_EV_SESSION_DELETED: return "session_deleted";
 	}
 	return "unknown";
 }

@@ -36,12 +36,23 @@ const struct mag_access *mag_access_find(const struct mag *m, int ifindex)
 	return NULL;
 }
 
+/* The interface's profile: the one without a service (the RFC 5213
+ * session) first, else the first with this MN-LL-ID. */
 const struct mag_profile *mag_profile_by_ll(const struct mag *m, const uint8_t ll[6])
 {
-	for (size_t i = 0; i < m->cfg.n_profile; i++)
-		if (!memcmp(m->cfg.profile[i].ll_id, ll, 6))
-			return &m->cfg.profile[i];
-	return NULL;
+	const struct mag_profile *any = NULL;
+
+	for (size_t i = 0; i < m->cfg.n_profile; i++) {
+		const struct mag_profile *p = &m->cfg.profile[i];
+
+		if (memcmp(p->ll_id, ll, 6))
+			continue;
+		if (!p->service[0])
+			return p;
+		if (!any)
+			any = p;
+	}
+	return any;
 }
 
 struct mag_bul *mag_bul_new(struct mag *m, const struct mag_profile *p,
@@ -69,6 +80,7 @@ struct mag_bul *mag_bul_new(struct mag *m, const struct mag_profile *p,
 		b->ifindex = ifindex;
 		memcpy(b->ifname, acc->name, sizeof(b->ifname));
 		b->lmaa = m->cfg.lmaa;
+		strcpy(b->service, p->service);
 		b->n_hnp = p->n_hnp;
 		memcpy(b->hnp, p->hnp, sizeof(b->hnp));
 		b->txn = -1;
@@ -77,12 +89,33 @@ struct mag_bul *mag_bul_new(struct mag *m, const struct mag_profile *p,
 	return NULL;
 }
 
+/* The interface's session without a service (RFC 5213's), else its first
+ * one: what attach, RS and handoff are about. */
 struct mag_bul *mag_bul_find(struct mag *m, const char *mn_id, const uint8_t ll_id[6])
+{
+	struct mag_bul *any = NULL;
+
+	for (size_t i = 0; i < MAG_BUL_MAX; i++) {
+		struct mag_bul *b = &m->bul[i];
+		if (b->state == MAG_BUL_DELETED || strcmp(b->prof->mn_id, mn_id) ||
+		    memcmp(b->ll_id, ll_id, 6))
+			continue;
+		if (!b->service[0])
+			return b;
+		if (!any)
+			any = b;
+	}
+	return any;
+}
+
+/* The interface's session of this service ("" = none), section 2.1. */
+struct mag_bul *mag_bul_find_service(struct mag *m, const uint8_t ll_id[6],
+				     const char *service)
 {
 	for (size_t i = 0; i < MAG_BUL_MAX; i++) {
 		struct mag_bul *b = &m->bul[i];
-		if (b->state != MAG_BUL_DELETED && !strcmp(b->prof->mn_id, mn_id) &&
-		    !memcmp(b->ll_id, ll_id, 6))
+		if (b->state != MAG_BUL_DELETED && !memcmp(b->ll_id, ll_id, 6) &&
+		    !strcmp(b->service, service))
 			return b;
 	}
 	return NULL;

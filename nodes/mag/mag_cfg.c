@@ -50,6 +50,11 @@ static int cfg_add_profile(struct mag_cfg *c, const struct topo_mn_policy *p,
 	q->mn_id[l] = 0;
 	memcpy(q->ll_id, p->ll_id, 6);
 	q->att = p->att;
+	if (strlen(p->service) > MAG_SERVICE_MAX) {
+		*why = "service name longer than 64 octets";
+		return -1;
+	}
+	strcpy(q->service, p->service);
 	q->n_hnp = (uint8_t)p->n_hnps;
 	for (size_t i = 0; i < p->n_hnps; i++) {
 		q->hnp[i].prefix = p->hnps[i].addr;

@@ -1,7 +1,7 @@
 /*
  * mag_ctl.c - magd's control commands: one request line in, one JSON
  * document out (doc/design.md "Run-time conventions"): show bul, show
- * stats, handoff, help.
+ * stats, handoff, session add|delete, help.
  *
  * Owns: command parsing and the answers' JSON. Must not: read or write the
  * socket (nio_ctl does) or carry out the actions a command produces.
@@ -38,6 +38,8 @@ static json_object *bul_json(const struct mag_bul *b, uint64_t now_ns)
 	json_object_object_add(o, "att", json_object_new_int(b->att));
 	json_object_object_add(o, "att_name", json_object_new_string(mh_att_name(b->att)));
 	json_object_object_add(o, "bid", json_object_new_int((int)b->id));
+	json_object_object_add(o, "service", b->service[0] ?
+			       json_object_new_string(b->service) : NULL);
 	json_object_object_add(o, "state",
 			       json_object_new_string(mag_bul_state_name(b->state)));
 	json_object_object_add(o, "lma", json_object_new_string(lmaa));
@@ -130,7 +132,8 @@ static json_object *error_json(const char *msg)
 static json_object *help_json(void)
 {
 	static const char *cmds[] = {
-		"show bul", "show stats", "handoff MNID FROM_LLID TO_LLID", "help",
+		"show bul", "show stats", "handoff MNID FROM_LLID TO_LLID",
+		"session add|delete LLID SERVICE", "help",
 	};
 	json_object *a = json_object_new_array();
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
@@ -157,6 +160,31 @@ static json_object *handoff(struct mag *m, const char *args, uint64_t now_ns,
 	return o;
 }
 
+/* Section 2.1: "session add|delete LLID SERVICE" (RFC 5149 service name). */
+static json_object *session(struct mag *m, const char *args, uint64_t now_ns,
+			    struct mag_acts *acts)
+{
+	char op[16], ll[32], svc[MAG_SERVICE_MAX + 2], extra[2];
+	uint8_t mac[6];
+	const char *why = "failed";
+	int r;
+
+	if (sscanf(args, "%15s %31s %65s %1s", op, ll, svc, extra) != 3 ||
+	    (strcmp(op, "add") && strcmp(op, "delete")))
+		return error_json("usage: session add|delete LLID SERVICE");
+	if (mag_parse_mac(ll, mac) < 0)
+		return error_json("LLID is a MAC address aa:bb:cc:dd:ee:ff");
+	if (!strcmp(op, "add"))
+		r = mag_session_add(m, mac, svc, now_ns, acts, &why);
+	else
+		r = mag_session_delete(m, mac, svc, now_ns, acts, &why);
+	if (r < 0)
+		return error_json(why);
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "ok", json_object_new_boolean(1));
+	return o;
+}
+
 void mag_ctl_handle(struct mag *m, const char *line, uint64_t now_ns,
 		    struct mag_acts *acts, char *out, size_t cap)
 {
@@ -171,6 +199,8 @@ void mag_ctl_handle(struct mag *m, const char *line, uint64_t now_ns,
 		o = help_json();
 	else if (!strncmp(line, "handoff ", 8))
 		o = handoff(m, line + 8, now_ns, acts);
+	else if (!strncmp(line, "session ", 8))
+		o = session(m, line + 8, now_ns, acts);
 	else
 		o = error_json("unknown command; try help");
 	const char *s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);

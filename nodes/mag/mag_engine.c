@@ -178,6 +178,8 @@ static void pbu_group(const struct mag *m, const struct mag_bul *b,
 	g->hi = b->hi;
 	g->has_att = true;               /* 8.5, never 0 */
 	g->att = b->att;
+	g->service_len = (uint8_t)strlen(b->service);   /* RFC 5149, section 2.1 */
+	memcpy(g->service, b->service, g->service_len);
 	if (b->n_hnp == 0) {
 		/* 6.9.1.1: ALL_ZERO prefix, length 0: "assign me one" */
 		g->n_hnp = 1;
@@ -466,7 +468,10 @@ static int attach(struct mag *m, int ifindex, const uint8_t ll[6],
 	b->hi = hi;
 	m->stats.attach++;
 	attach_event(acts, b, hi);
-	return start_registration(m, b, now_ns, acts, why);
+	if (start_registration(m, b, now_ns, acts, why) < 0)
+		return -1;
+	mag_session_attach_services(m, b, now_ns, acts);
+	return 0;
 }
 
 int mag_mn_attach(struct mag *m, int ifindex, const uint8_t ll_id[6],
@@ -681,6 +686,18 @@ int mag_shutdown(struct mag *m, uint64_t now_ns, struct mag_acts *acts)
 	}
 	mag_announce_deadline(m, acts);
 	return left;
+}
+
+int mag_bul_register(struct mag *m, struct mag_bul *b, uint64_t now_ns,
+		     struct mag_acts *acts, const char **why)
+{
+	return start_registration(m, b, now_ns, acts, why);
+}
+
+void mag_bul_deregister(struct mag *m, struct mag_bul *b, uint64_t now_ns,
+			struct mag_acts *acts)
+{
+	start_deregistration(m, b, now_ns, acts);
 }
 
 /* ---- timers ------------------------------------------------------------------ */

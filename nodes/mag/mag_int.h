@@ -95,6 +95,8 @@ void mag_bul_set_state(struct mag *m, struct mag_bul *b, enum mag_bul_state s,
 		       uint64_t now_ns, struct mag_acts *acts, const char *why);
 struct mag_bul *mag_bul_find(struct mag *m, const char *mn_id, const uint8_t ll_id[6]);
 struct mag_bul *mag_bul_by_id(struct mag *m, unsigned id);
+struct mag_bul *mag_bul_find_service(struct mag *m, const uint8_t ll_id[6],
+				     const char *service);
 void mag_bul_routes(struct mag *m, struct mag_bul *b, enum mag_act_type t,
 		    struct mag_acts *acts);
 void mag_bul_route(const struct mag_bul *b, const struct mh_prefix *p,
@@ -115,6 +117,12 @@ const struct mag_access *mag_access_find(const struct mag *m, int ifindex);
 const struct mag_profile *mag_profile_by_ll(const struct mag *m, const uint8_t ll[6]);
 
 /* mag_engine.c */
+/* Start the registration (PBU) of a new entry b, or the deregistration
+ * (lifetime 0, routes removed at once) of a live one. */
+int mag_bul_register(struct mag *m, struct mag_bul *b, uint64_t now_ns,
+		     struct mag_acts *acts, const char **why);
+void mag_bul_deregister(struct mag *m, struct mag_bul *b, uint64_t now_ns,
+			struct mag_acts *acts);
 void mag_bul_delete(struct mag *m, struct mag_bul *b, uint64_t now_ns,
 		    struct mag_acts *acts, const char *reason);
 void mag_txn_free(struct mag *m, struct mag_txn *t);
@@ -139,7 +147,16 @@ static inline bool mag_txn_sent_seq(const struct mag_txn *t, uint16_t s)
 	return false;
 }
 
+/* mag_session.c: section 2.1, the service sessions of an interface */
+/* After the interface's first session: one per service profile of ll. */
+void mag_session_attach_services(struct mag *m, const struct mag_bul *first,
+				 uint64_t now_ns, struct mag_acts *acts);
+
 /* mag_ra.c */
+/* The prefixes p withdrawn from the MN (RA with lifetimes 0); router
+ * lifetime 0 too when last (nothing left to route for it here). */
+void mag_ra_withdraw(struct mag *m, const struct mag_bul *b, const struct mh_prefix *p,
+		     unsigned n, bool last, struct mag_acts *acts);
 void mag_ra_send(struct mag *m, int ifindex, const uint8_t ll_id[6],
 		 uint64_t now_ns, struct mag_acts *acts);
 void mag_ra_timer(struct mag *m, struct mag_bul *b, uint64_t now_ns,

@@ -26,6 +26,10 @@ static bool group_in_txn(const struct mag *m, const struct mag_txn *t,
 		if (g->has_mn_ll_id && (g->mn_ll_id_len != 6 ||
 					memcmp(g->mn_ll_id, b->ll_id, 6)))
 			continue;
+		/* RFC 5149: the LMA may echo the service; if so, it is b's */
+		if (g->service_len && (g->service_len != strlen(b->service) ||
+				       memcmp(g->service, b->service, g->service_len)))
+			continue;
 		return true;
 	}
 	return false;
@@ -116,14 +120,16 @@ static void pba_event(struct mag_acts *acts, const struct mag_txn *t,
 
 static void bul_event(struct mag_acts *acts, enum mag_event ev, const struct mag_bul *b)
 {
-	char id[MAG_MN_ID_MAX + 16], pfx[200], mac[24];
+	char id[MAG_MN_ID_MAX + 16], pfx[200], mac[24], svc[2 * MAG_SERVICE_MAX + 8] = "null";
 	mag_json_str(id, sizeof(id), b->prof->mn_id);
+	if (b->service[0])
+		mag_json_str(svc, sizeof(svc), b->service);
 	mag_fmt_prefixes(pfx, sizeof(pfx), b->hnp, b->n_hnp);
 	mag_fmt_mac(mac, sizeof(mac), b->ll_id);
 	mag_act_event(acts, ev,
 		      "\"mn_id\":%s,\"ll_id\":\"%s\",\"iface\":\"%s\",\"att\":%u,\"bid\":%u,"
-		      "\"hnp\":%s,\"lifetime_s\":%u,\"seq\":%u",
-		      id, mac, b->ifname, b->att, b->id, pfx, b->lifetime_s, b->seq);
+		      "\"service\":%s,\"hnp\":%s,\"lifetime_s\":%u,\"seq\":%u",
+		      id, mac, b->ifname, b->att, b->id, svc, pfx, b->lifetime_s, b->seq);
 }
 
 /* Accepted registration: prefixes from the PBA (6.9.1.2: the LMA's

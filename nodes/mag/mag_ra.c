@@ -71,3 +71,34 @@ void mag_ra_timer(struct mag *m, struct mag_bul *b, uint64_t now_ns,
 	if (b->ra_ns && b->ra_ns <= now_ns)
 		mag_ra_send(m, b->ifindex, b->ll_id, now_ns, acts);
 }
+
+/* The withdrawal RA (a deleted session, section 2.1): the prefixes with
+ * Valid and Preferred Lifetime 0. The MN deprecates its addresses at once;
+ * RFC 4862 5.5.3 e lets it keep them valid for what they had left (at most
+ * 2 hours; here the binding's remaining lifetime, which the MAG's RAs never
+ * exceed), after which the stock Linux MN drops them by itself. Router
+ * Lifetime 0 too when nothing is left to route for the interface here
+ * (RFC 4861 6.2.5). */
+void mag_ra_withdraw(struct mag *m, const struct mag_bul *b, const struct mh_prefix *p,
+		     unsigned n, bool last, struct mag_acts *acts)
+{
+	struct mag_act *a = mag_act_push(acts, MAG_ACT_SEND_RA);
+	char mac[24], pfx[256];
+
+	if (!a || n == 0)
+		return;
+	a->ifindex = b->ifindex;
+	memcpy(a->ifname, b->ifname, sizeof(a->ifname));
+	memcpy(a->ll_id, b->ll_id, 6);
+	a->router_lifetime_s = last ? 0 : m->cfg.router_lifetime_s;
+	a->mtu = m->cfg.link_mtu - MAG_TUNNEL_OVERHEAD;
+	for (unsigned i = 0; i < n && a->n_hnp < MH_HNP_MAX; i++)
+		a->hnp[a->n_hnp++] = p[i];
+	a->valid_s = a->preferred_s = 0;
+	m->stats.ra_sent++;
+	mag_fmt_mac(mac, sizeof(mac), b->ll_id);
+	mag_fmt_prefixes(pfx, sizeof(pfx), p, n);
+	mag_act_event(acts, MAG_EV_RA_SENT,
+		      "\"iface\":\"%s\",\"ll_id\":\"%s\",\"hnp\":%s,\"valid_s\":0,\"mtu\":%u,"
+		      "\"withdrawn\":true", b->ifname, mac, pfx, a->mtu);
+}

@@ -103,6 +103,7 @@ static void fini_session(struct hash_node *n)
 
 	if (s->prefix != s->prefix_inline)
 		free(s->prefix);
+	free(s->service);
 	free(s);
 }
 
@@ -145,7 +146,7 @@ static uint64_t mn_hash(const struct bce_cache *bc, const uint8_t *id, size_t le
  * serialize alike. The BID is left out (see bce.h). */
 static uint64_t session_hash(const struct bce_cache *bc, const struct bce_key *k)
 {
-	uint8_t buf[1 + MH_MN_ID_MAX + 1 + MH_LL_ID_MAX + 1];
+	uint8_t buf[1 + MH_MN_ID_MAX + 1 + MH_LL_ID_MAX + 1 + 1 + MH_SERVICE_MAX];
 	size_t n = 0;
 
 	buf[n++] = k->mn_id_len;
@@ -156,13 +157,17 @@ static uint64_t session_hash(const struct bce_cache *bc, const struct bce_key *k
 		memcpy(buf + n, k->ll_id, k->ll_id_len);
 	n += k->ll_id_len;
 	buf[n++] = k->att;
+	buf[n++] = k->service_len;
+	if (k->service_len)
+		memcpy(buf + n, k->service, k->service_len);
+	n += k->service_len;
 	return hash_siphash24(&bc->key, buf, n);
 }
 
 static bool key_valid(const struct bce_key *k)
 {
 	return k->mn_id_len > 0 && k->ll_id_len <= MH_LL_ID_MAX &&
-	       (k->ll_id_len == 0 || k->ll_id);
+	       (k->ll_id_len == 0 || k->ll_id) && (k->service_len == 0 || k->service);
 }
 
 static bool session_matches(const struct bce_session *s, const struct bce_key *k)
@@ -171,7 +176,13 @@ static bool session_matches(const struct bce_session *s, const struct bce_key *k
 	       memcmp(s->mn->id, k->mn_id, k->mn_id_len) == 0 &&
 	       s->ll_id_len == k->ll_id_len &&
 	       (k->ll_id_len == 0 || memcmp(s->ll_id, k->ll_id, k->ll_id_len) == 0) &&
-	       s->att == k->att && (k->any_bid || s->bid == k->bid);
+	       s->att == k->att && bce_session_service_is(s, k->service, k->service_len) &&
+	       (k->any_bid || s->bid == k->bid);
+}
+
+bool bce_session_service_is(const struct bce_session *s, const uint8_t *svc, size_t len)
+{
+	return s->service_len == len && (len == 0 || memcmp(s->service, svc, len) == 0);
 }
 
 struct bce_mn *bce_find_mn(const struct bce_cache *bc, const uint8_t *id, size_t len)
@@ -259,6 +270,15 @@ struct bce_session *bce_session_add(struct bce_cache *bc, const struct bce_key *
 	if (k->ll_id_len)
 		memcpy(s->ll_id, k->ll_id, k->ll_id_len);
 	s->att = k->att;
+	if (k->service_len && !(s->service = bce_alloc(bc, k->service_len))) {
+		bce_release(bc, s, sizeof(*s));
+		mn_put(bc, m);
+		errno = ENOMEM;
+		return NULL;
+	}
+	s->service_len = k->service_len;
+	if (k->service_len)
+		memcpy(s->service, k->service, k->service_len);
 	s->bid = k->bid;
 	s->state = BCE_STATE_REGISTERED;
 	s->deadline_ns = BCE_NO_DEADLINE;
@@ -267,6 +287,7 @@ struct bce_session *bce_session_add(struct bce_cache *bc, const struct bce_key *
 	s->cap_prefix = 2;
 	s->hn.hash = session_hash(bc, k);
 	if (hash_insert(&bc->sessions, &s->hn) < 0) {
+		bce_release(bc, s->service, s->service_len);
 		bce_release(bc, s, sizeof(*s));
 		mn_put(bc, m);
 		errno = ENOMEM;
@@ -312,6 +333,7 @@ void bce_session_del(struct bce_cache *bc, struct bce_session *s)
 	hash_remove(&bc->sessions, &s->hn);
 	mn_unlink(s->mn, s);
 	mn_put(bc, s->mn);
+	bce_release(bc, s->service, s->service_len);
 	bce_release(bc, s, sizeof(*s));
 }
 

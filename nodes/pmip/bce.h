@@ -6,8 +6,11 @@
  * nodes that hold them, the per-prefix route sets and dormant (backup)
  * routes, the deadline heap, and every lookup the LMA needs in O(1):
  *   - by MN-ID                                  (bce_find_mn)
- *   - by session key (MN-ID, MN-LL-ID, ATT, BID) (bce_find_session)
- *     The hash covers (MN-ID, MN-LL-ID, ATT) only: BIDs are chosen per
+ *   - by session key (MN-ID, MN-LL-ID, ATT, service, BID) (bce_find_session)
+ *     The service is the RFC 5149 Service Selection identifier (none: the
+ *     session of RFC 5213); several services make several sessions on one
+ *     interface (problem statement section 2.1).
+ *     The hash covers (MN-ID, MN-LL-ID, ATT, service) only: BIDs are chosen per
  *     MAG (RFC 5648 leaves the numbering to the sender), so after a handoff
  *     the same session comes back with another BID; any_bid finds it, and
  *     s->bid may be rewritten in place.
@@ -60,6 +63,8 @@ struct bce_key {
 	const uint8_t *ll_id;       /* MN-LL-ID; len 0 = none (RFC 5213 5.4.1.3) */
 	uint8_t ll_id_len;
 	uint8_t att;                /* enum mh_att */
+	const uint8_t *service;     /* RFC 5149 identifier; len 0 = none */
+	uint8_t service_len;
 	uint16_t bid;               /* BCE_BID_NONE when the PBU has no BID */
 	bool any_bid;               /* lookups: match whatever BID the session has */
 };
@@ -94,6 +99,8 @@ struct bce_session {
 	uint8_t ll_id_len;
 	uint8_t ll_id[MH_LL_ID_MAX];
 	uint8_t att;
+	uint8_t service_len;        /* RFC 5149 Service Selection; 0 = none */
+	uint8_t *service;           /* allocated only when present */
 	uint8_t state;              /* enum bce_state */
 	uint16_t bid;
 	uint16_t seq;               /* last accepted sequence number */
@@ -152,6 +159,8 @@ void bce_prefix_unbind(struct bce_cache *bc, struct bce_session *s, struct bce_p
 int bce_prefix_move(struct bce_cache *bc, struct bce_prefix *pfx,
 		    struct bce_session *from, struct bce_session *to);
 bool bce_session_has_prefix(const struct bce_session *s, const struct bce_prefix *pfx);
+/* Is s the session of this service (RFC 5149 identifier; len 0 = none)? */
+bool bce_session_service_is(const struct bce_session *s, const uint8_t *svc, size_t len);
 
 /* The session that gets downlink packets for pfx: the dormant route when
  * activated, else the first REGISTERED route; NULL = drop. */
