@@ -9,8 +9,10 @@
 #include "run.h"
 #include "evlog.h"
 #include "link.h"
+#include "nio.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <json-c/json.h>
 #include <signal.h>
 #include <stdio.h>
@@ -202,6 +204,26 @@ static void ev_daemon(struct run *r, const struct topo_event *e)
 		p ? "already running" : "not running"));
 	evlog_emit(r->log, e->kind == TOPO_EV_DAEMON_STOP ? "daemon_stop" : "daemon_start",
 		   e->node, o);
+/* Section 2.1: the MAG's own control command (`session add|delete LLID
+ * SERVICE`), answered in milliseconds; the answer goes to the event log,
+ * an error counts as a run error. */
+static void ev_session(struct run *r, const struct topo_event *e)
+{
+	char ctl[600], line[160], out[1024] = "";
+	const uint8_t *m = e->ll_id;
+	struct json_object *o = json_object_new_object();
+
+	snprintf(ctl, sizeof(ctl), "%s/%s.ctl", r->st.dir, e->node);
+	snprintf(line, sizeof(line), "session %s %02x:%02x:%02x:%02x:%02x:%02x %s",
+		 e->session_delete ? "delete" : "add", m[0], m[1], m[2], m[3], m[4], m[5],
+		 e->service);
+	if (nio_ctl_request_timeout(ctl, line, out, sizeof(out), 1000) < 0)
+		snprintf(out, sizeof(out), "{\"error\":\"control socket: %s\"}", strerror(errno));
+	if (strstr(out, "\"error\""))
+		r->errors++;
+	json_object_object_add(o, "command", json_object_new_string(line));
+	json_object_object_add(o, "answer", json_object_new_string(out));
+	evlog_emit(r->log, "session", e->node, o);
 }
 
 static void apply_event(struct run *r, const struct topo_event *e)
@@ -237,6 +259,9 @@ static void apply_event(struct run *r, const struct topo_event *e)
 	case TOPO_EV_DAEMON_STOP:
 	case TOPO_EV_DAEMON_START:
 		ev_daemon(r, e);
+		break;
+	case TOPO_EV_SESSION:
+		ev_session(r, e);
 		break;
 	}
 }

@@ -107,6 +107,7 @@ const char *topo_event_kind_name(enum topo_event_kind k)
 	case TOPO_EV_EXEC: return "exec";
 	case TOPO_EV_DAEMON_STOP: return "daemon-stop";
 	case TOPO_EV_DAEMON_START: return "daemon-start";
+	case TOPO_EV_SESSION: return "session";
 	}
 	return "?";
 }

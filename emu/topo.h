@@ -190,6 +190,8 @@ enum topo_event_kind {
 	TOPO_EV_EXEC,                   /* run a command in a node, wait for it */
 	TOPO_EV_DAEMON_STOP,            /* stop (kill) the node's lmad/magd/mnd */
 	TOPO_EV_DAEMON_START,           /* start it again */
+	TOPO_EV_SESSION,                /* section 2.1: a MAG adds/deletes a
+					 * service session (topo_parse_session.c) */
 };
 const char *topo_event_kind_name(enum topo_event_kind k);
 
@@ -204,6 +206,12 @@ struct topo_event {
 	char cmd[TOPO_CMD_MAX];         /* EXEC */
 	char id[TOPO_NAME_MAX];         /* EXEC: id for expectations */
 	int signal;                     /* DAEMON_STOP: SIGKILL (crash) or SIGTERM */
+	/* SESSION: the MN node and interface (iface above), its MAC, the RFC
+	 * 5149 service, add or delete */
+	char mn[TOPO_NAME_MAX];
+	uint8_t ll_id[6];
+	char service[TOPO_SERVICE_MAX + 1];
+	bool session_delete;
 	/* IMPAIR: which directions and the new values (replace all fields) */
 	bool dir_set[2];
 	struct topo_impair impair[2];

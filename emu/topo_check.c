@@ -304,6 +304,7 @@ void topo_check(struct topo_pctx *c)
 	}
 	topo_check_links(c);
 	topo_check_flows(c);
+	topo_check_sessions(c);
 	for (size_t i = 0; i < t->n_expects; i++)
 		topo_check_expect(c, &t->expects[i]);
 }

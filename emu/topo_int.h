@@ -65,6 +65,12 @@ int topo_parse_prefix(const char *s, struct topo_prefix *p, bool host_bits_ok,
 		      const char **why);
 int topo_parse_mac(const char *s, uint8_t mac[6], const char **why);
 bool topo_is_elem(const xmlNode *n, const char *name);
+/* topo_parse_link.c: a new timeline event (its patch slot cleared). */
+struct topo_event *topo_new_event(struct topo_pctx *c);
+/* topo_parse_session.c: <session> in <timeline>, and its check once every
+ * node is known (the MAG, the MN interface's MAC). */
+void topo_parse_session(struct topo_pctx *c, xmlNode *x);
+void topo_check_sessions(struct topo_pctx *c);
 
 /* Element parsers (topo_parse_*.c). */
 void topo_parse_node(struct topo_pctx *c, xmlNode *x);

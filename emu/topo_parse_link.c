@@ -229,7 +229,7 @@ static const struct {
 	{ "daemon-stop", TOPO_EV_DAEMON_STOP }, { "daemon-start", TOPO_EV_DAEMON_START },
 };
 
-static struct topo_event *topo_new_event(struct topo_pctx *c)
+struct topo_event *topo_new_event(struct topo_pctx *c)
 {
 	struct topology *t = c->t;
 	size_t n = t->n_events;
@@ -292,8 +292,11 @@ static void topo_parse_event(struct topo_pctx *c, xmlNode *x, enum topo_event_ki
 
 void topo_parse_timeline(struct topo_pctx *c, xmlNode *x)
 {
-	for (xmlNode *k = x->children; k; k = k->next)
+	for (xmlNode *k = x->children; k; k = k->next) {
+		if (topo_is_elem(k, "session"))
+			topo_parse_session(c, k);
 		for (size_t i = 0; i < sizeof(topo_event_elems) / sizeof(*topo_event_elems); i++)
 			if (topo_is_elem(k, topo_event_elems[i].elem))
 				topo_parse_event(c, k, topo_event_elems[i].kind);
+	}
 }

@@ -180,14 +180,17 @@ static bool seq_newer(uint16_t a, uint16_t b)
 
 /* 5.5: the newest timestamp accepted for the MN, over all its sessions
  * (the MAG's clock orders the MN's messages, whichever session they are
- * for). 0 when none. */
-static uint64_t mn_last_timestamp(const struct lma *l, const struct mh_msg *pbu)
+ * for). Sessions of another service (RFC 5149, section 2.1) are other
+ * mobility sessions altogether: their PBUs may leave the MAG at the same
+ * instant. 0 when none. */
+static uint64_t mn_last_timestamp(const struct lma *l, const struct bce_key *k)
 {
-	const struct bce_mn *mn = bce_find_mn(l->bc, pbu->mn_id, pbu->mn_id_len);
+	const struct bce_mn *mn = bce_find_mn(l->bc, k->mn_id, k->mn_id_len);
 	uint64_t ts = 0;
 
 	for (const struct bce_session *s = mn ? mn->sessions : NULL; s; s = s->mn_next)
-		if (s->has_timestamp && s->timestamp > ts)
+		if (s->has_timestamp && s->timestamp > ts &&
+		    bce_session_service_is(s, k->service, k->service_len))
 			ts = s->timestamp;
 	return ts;
 }
@@ -205,7 +208,7 @@ static uint8_t check_order(const struct lma *l, const struct in6_addr *src,
 	const struct bce_session *ref = c->ref;
 
 	if (l->cfg.use_timestamps) {
-		uint64_t last = mn_last_timestamp(l, pbu);
+		uint64_t last = mn_last_timestamp(l, &c->key);
 
 		if (last && pbu->timestamp <= last)
 			return PBA_STATUS_TIMESTAMP_LOWER_THAN_PREV_ACCEPTED;

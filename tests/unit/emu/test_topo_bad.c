@@ -25,6 +25,7 @@
 	X(dup_link) \
 	X(dup_mn_id) \
 	X(dup_mn_id_ll_id) \
+	X(dup_mn_id_service) \
 	X(dup_node) \
 	X(dup_process) \
 	X(event_after_duration) \
@@ -64,6 +65,7 @@
 	X(process_stop_before_start) \
 	X(route_dst_host_bits) \
 	X(route_unknown_dev) \
+	X(session_bad_targets) \
 	X(sysctl_path_escape) \
 	X(units_bare_time) \
 	X(units_negative_time) \

@@ -181,3 +181,24 @@ Test(lma_service, handoff_without_service_moves_only_the_default_session)
 	cr_assert(addr_is(lma_downlink_peer(L, &h1), &MAG2));
 	cr_assert(addr_is(lma_downlink_peer(L, &h2), &MAG1), "pdn2 stays until its own PBU");
 }
+
+/* RFC 5213 5.5 with timestamps: the order is kept per MN and service; the
+ * PBUs of two sessions leaving the MAG at the same instant (attach) are
+ * both accepted, a repeat within one service is still refused (157). */
+Test(lma_service, timestamps_are_ordered_per_service)
+{
+	C.use_timestamps = true;
+	fixture_start();
+	struct mh_msg a = pbu(MN1, 1, 40, MH_HI_UNKNOWN, MH_ATT_WLAN, MAC_A, NULL);
+	struct mh_msg b = svc_pbu("pdn2", 2, 40, MH_HI_UNKNOWN, NULL);
+
+	a.has_timestamp = b.has_timestamp = true;
+	a.timestamp = b.timestamp = mh_timestamp_from_ns(REALTIME);
+	input(&MAG1, &a, 0);
+	cr_assert_eq(the_pba()->status, 0);
+	input(&MAG1, &b, 0);
+	cr_assert_eq(the_pba()->status, 0, "status %u", the_pba()->status);
+	b.seq = 3;
+	input(&MAG1, &b, 0);
+	cr_assert_eq(the_pba()->status, PBA_STATUS_TIMESTAMP_LOWER_THAN_PREV_ACCEPTED);
+}
