@@ -204,6 +204,8 @@ static void ev_daemon(struct run *r, const struct topo_event *e)
 		p ? "already running" : "not running"));
 	evlog_emit(r->log, e->kind == TOPO_EV_DAEMON_STOP ? "daemon_stop" : "daemon_start",
 		   e->node, o);
+}
+
 /* Section 2.1: the MAG's own control command (`session add|delete LLID
  * SERVICE`), answered in milliseconds; the answer goes to the event log,
  * an error counts as a run error. */
