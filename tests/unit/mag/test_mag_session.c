@@ -150,3 +150,38 @@ Test(mag_session, pba_for_another_service_is_not_matched)
 	cr_assert_eq(count_acts(MAG_ACT_ROUTE_ADD), 0, "ignored");
 	cr_assert_eq(mag_stats(tm)->pba_ignored, 1);
 }
+
+#include "mag/mag_ctl.h"
+
+static char answer[4096];
+
+static const char *ctl(const char *line, uint64_t now)
+{
+	mag_acts_reset(ta);
+	mag_ctl_handle(tm, line, now, ta, answer, sizeof(answer));
+	return answer;
+}
+
+Test(mag_session, ctl_session_add_and_delete)
+{
+	register_mn(IF_ETH, LL_A1, "2001:db8:101::", 0);
+	cr_assert_str_eq(ctl("session add 02:00:00:00:01:01 pdn3", S_NS), "{\"ok\":true}");
+	cr_assert_eq(count_acts(MAG_ACT_SEND_PBU), 1);
+	cr_assert(has_service(nth_pbu(0), "pdn3"));
+	cr_assert_str_eq(ctl("session delete 02:00:00:00:01:01 pdn3", 2 * S_NS),
+			 "{\"ok\":true}");
+	cr_assert_eq(nth_pbu(0)->lifetime, 0);
+}
+
+Test(mag_session, ctl_session_errors_are_clear)
+{
+	cr_assert_str_eq(ctl("session add 02:00:00:00:01:01", 0),
+			 "{\"error\":\"usage: session add|delete LLID SERVICE\"}");
+	cr_assert_str_eq(ctl("session move 02:00:00:00:01:01 pdn3", 0),
+			 "{\"error\":\"usage: session add|delete LLID SERVICE\"}");
+	cr_assert_str_eq(ctl("session add 02:00:00:00:01 pdn3", 0),
+			 "{\"error\":\"LLID is a MAC address aa:bb:cc:dd:ee:ff\"}");
+	cr_assert_str_eq(ctl("session add 02:00:00:00:01:01 pdn3", 0),
+			 "{\"error\":\"MN interface has no registered session on this MAG (attach first)\"}");
+	cr_assert_eq(ta->n, 0);
+}
