@@ -331,10 +331,21 @@ bench_fast_handover() {
 	return 0
 }
 
+# The LMA's flow table (section 3): ns per downlink packet at N rules,
+# tests/bench/bench_flow.c; baseline: the flow hash every packet pays.
+bench_flow_table() {
+	local prog
+	bench_table "8. LMA flow table: lookup cost per packet (ns), cached flow vs first packet of a flow"
+	prog=$(pmip_prog bench_flow) || return 0
+	say '%8s  %-7s %10s %10s %12s %10s %8s\n' rules layout hash_ns cached_ns first_pkt_ns rules_walked matched
+	"$prog" ${BENCH_FLOW_SIZES:-10 1000 100000} 2>&1 | tee -a "$BENCH_RES"
+}
+
 bench_pmip() {
 	bench_lma_pbu_rate
 	bench_lma_sockets
 	bench_binding_memory
 	bench_tunnel_pps
 	bench_fast_handover
+	bench_flow_table
 }
