@@ -79,9 +79,9 @@ PROGS := $(B)/bin/pmipemu $(B)/bin/lmad $(B)/bin/magd $(B)/bin/mnd $(B)/bin/traf
 all: $(PROGS)
 
 $(B)/bin/pmipemu: $(call obj,$(EMU_MAIN)) $(LIBEMU) $(LIBLINK) $(LIBTOPO) $(LIBTG) $(LIBNIO) $(LIBPMIP)
-$(B)/bin/lmad:    $(call obj,nodes/lma/lmad.c) $(LIBLMA) $(LIBNIO) $(LIBPMIP) $(LIBTOPO)
-$(B)/bin/magd:    $(call obj,nodes/mag/magd.c) $(LIBMAG) $(LIBNIO) $(LIBPMIP) $(LIBTOPO)
-$(B)/bin/mnd:     $(call obj,nodes/mn/mnd.c) $(LIBMN) $(LIBNIO) $(LIBPMIP) $(LIBTOPO)
+$(B)/bin/lmad:    $(call obj,nodes/lma/lmad.c) $(LIBLMA) $(LIBNIO) $(LIBTOPO) $(LIBPMIP)
+$(B)/bin/magd:    $(call obj,nodes/mag/magd.c) $(LIBMAG) $(LIBNIO) $(LIBTOPO) $(LIBPMIP)
+$(B)/bin/mnd:     $(call obj,nodes/mn/mnd.c) $(LIBMN) $(LIBNIO) $(LIBTOPO) $(LIBPMIP)
 $(B)/bin/trafgen: $(call obj,nodes/trafgen/trafgen.c) $(LIBTG)
 
 $(B)/bin/%:
@@ -94,9 +94,9 @@ $(B)/bin/%:
 UNIT_LIBS_emu     := $(LIBEMU) $(LIBLINK) $(LIBTOPO) $(LIBTG) $(LIBNIO) $(LIBPMIP)
 UNIT_LIBS_links   := $(LIBLINK)
 UNIT_LIBS_pmip    := $(LIBPMIP)
-UNIT_LIBS_lma     := $(LIBLMA) $(LIBPMIP) $(LIBTOPO)
-UNIT_LIBS_mag     := $(LIBMAG) $(LIBPMIP) $(LIBTOPO)
-UNIT_LIBS_mn      := $(LIBMN) $(LIBPMIP) $(LIBTOPO)
+UNIT_LIBS_lma     := $(LIBLMA) $(LIBTOPO) $(LIBPMIP)
+UNIT_LIBS_mag     := $(LIBMAG) $(LIBTOPO) $(LIBPMIP)
+UNIT_LIBS_mn      := $(LIBMN) $(LIBTOPO) $(LIBPMIP)
 UNIT_LIBS_trafgen := $(LIBTG)
 UNIT_LIBS_nio     := $(LIBNIO)
 
@@ -174,7 +174,7 @@ BENCH_HELP  := $(filter-out $(BENCH_MAINS),$(wildcard tests/bench/*.c))
 BENCH_PROGS := $(patsubst tests/bench/%.c,$(B)/bench/%,$(BENCH_MAINS))
 
 $(BENCH_PROGS): $(B)/bench/%: $(B)/obj/tests/bench/%.o $(call obj,$(BENCH_HELP)) \
-                $(LIBLMA) $(LIBNIO) $(LIBPMIP) $(LIBTOPO)
+                $(LIBLMA) $(LIBNIO) $(LIBTOPO) $(LIBPMIP)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 

@@ -214,6 +214,7 @@ static void topo_free_node(struct topo_node *n)
 	for (size_t i = 0; i < n->pmip.n_mns; i++)
 		free(n->pmip.mns[i].hnps);
 	free(n->pmip.mns);
+	free(n->pmip.flows);
 }
 
 void topo_free(struct topology *t)

@@ -100,6 +100,14 @@ struct topo_mn_policy {             /* RFC 5213 section 6.2 policy profile */
 /* RFC 5847 has no default for MissingHeartbeatsAllowed; 3 is ours. */
 #define TOPO_HEARTBEAT_MISSED_DEFAULT 3
 
+/* One <flow> of a <flow-policy> (section 3): a rule in the selector
+ * grammar of nodes/pmip/flow_sel.h, checked by the parser. */
+#define TOPO_FLOW_TEXT_MAX 400
+struct topo_flow_text {
+	char text[TOPO_FLOW_TEXT_MAX + 1];
+	struct topo_loc loc;
+};
+
 struct topo_pmip {
 	bool present;
 	struct in6_addr lma_addr;       /* LMAA (for lma: own; for mag: its LMA) */
@@ -122,6 +130,8 @@ struct topo_pmip {
 					 * revokes in bulk on shutdown */
 	uint64_t heartbeat_ns;          /* RFC 5847 HeartbeatInterval, 0 = off */
 	uint32_t heartbeat_missed;      /* MissingHeartbeatsAllowed (mag) */
+	struct topo_flow_text *flows;   /* lma, mn: <flow-policy> */
+	size_t n_flows;
 	struct topo_loc loc;
 };
 

@@ -207,5 +207,7 @@ void topo_parse_pmip(struct topo_pctx *c, struct topo_node *node, xmlNode *x)
 			topo_parse_access(c, p, k);
 		else if (topo_is_elem(k, "mn"))
 			topo_parse_mn(c, p, k);
+		else if (topo_is_elem(k, "flow-policy"))
+			topo_parse_flow_policy(c, node, k);
 	}
 }

@@ -154,6 +154,12 @@ static int topo_w_pmip(xmlTextWriter *w, const struct topo_node *n)
 	}
 	for (size_t i = 0; i < p->n_mns; i++)
 		rc |= topo_w_mn(w, &p->mns[i]);
+	if (p->n_flows) {
+		rc |= xmlTextWriterStartElement(w, W("flow-policy")) < 0;
+		for (size_t i = 0; i < p->n_flows; i++)
+			rc |= xmlTextWriterWriteElement(w, W("flow"), W(p->flows[i].text)) < 0;
+		rc |= xmlTextWriterEndElement(w) < 0;
+	}
 	rc |= xmlTextWriterEndElement(w) < 0;
 	return rc ? -1 : 0;
 }

@@ -40,7 +40,7 @@ for h in ${FUZZ_ONLY:-mh nd topo ctl flow}; do
     $CC $CFLAGS -o "$OUT/fuzz_$h" "tests/fuzz/fuzz_$h.c" $CODEC
     [ "$h" = mh ] && cp tests/data/mh/*.bin "$corpus/" 2>/dev/null || true ;;
   topo)
-    $CC $CFLAGS $XML_CFLAGS -o "$OUT/fuzz_$h" "tests/fuzz/fuzz_$h.c" $TOPO $XML_LIBS
+    $CC $CFLAGS $XML_CFLAGS -o "$OUT/fuzz_$h" "tests/fuzz/fuzz_$h.c" $TOPO $FLOW $XML_LIBS
     cp topologies/*.xml tests/data/topo/good/*.xml tests/data/scenario/*.xml "$corpus/" 2>/dev/null || true
     maxlen=16384 ;;
   flow)

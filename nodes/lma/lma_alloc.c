@@ -136,6 +136,25 @@ static int alloc_from_pool(struct lma *l, struct bce_session *s, uint8_t *status
 	return -1;
 }
 
+/* Does another profile of pol's MN (another interface) list hnp too? */
+static bool policy_shares(const struct lma *l, const struct lma_policy *pol,
+			  const struct mh_prefix *hnp)
+{
+	const void *cur = NULL;
+	const struct lma_policy *o;
+
+	while ((o = lma_policy_next(l, (const uint8_t *)pol->mn_id, strlen(pol->mn_id), &cur))) {
+		if (o == pol || (o->has_ll_id && pol->has_ll_id &&
+				 !memcmp(o->ll_id, pol->ll_id, sizeof(o->ll_id))))
+			continue;
+		for (uint8_t i = 0; i < o->n_hnp; i++)
+			if (o->hnp[i].len == hnp->len &&
+			    !memcmp(&o->hnp[i].prefix, &hnp->prefix, sizeof(hnp->prefix)))
+				return true;
+	}
+	return false;
+}
+
 int lma_alloc_prefixes(struct lma *l, struct bce_session *s, const struct lma_policy *pol,
 		       uint8_t *status)
 {
@@ -151,10 +170,12 @@ int lma_alloc_prefixes(struct lma *l, struct bce_session *s, const struct lma_po
 			return -1;
 		}
 		/* Held by another session of this MN: a mobility session owns
-		 * its prefixes (RFC 5213 5.2, 5.3.2); sharing one is the
-		 * shared-prefix feature's to allow, by naming it in the PBU. No
+		 * its prefixes (RFC 5213 5.2, 5.3.2), unless the operator's
+		 * policy shares it (problem statement section 3): the profiles
+		 * of two interfaces of the MN both list it. The new session
+		 * then routes it too (route[0] keeps the downlink). Else no
 		 * prefix is left to give: 130 as for an exhausted pool. */
-		if (x && x->n_route) {
+		if (x && x->n_route && !policy_shares(l, pol, &pol->hnp[i])) {
 			*status = LMA_STATUS_INSUFFICIENT_RESOURCES;
 			return -1;
 		}

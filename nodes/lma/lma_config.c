@@ -64,6 +64,27 @@ static int policy_from_topo(struct lma_policy *p, const struct topo_mn_policy *t
 	return 0;
 }
 
+/* <flow-policy>: the operator's rules (section 3), checked again by
+ * lma_new (prefix held, names of that MN's interfaces). */
+static int flows_from_topo(struct lma_config *c, const struct topo_pmip *t, const char **why)
+{
+	if (!t->n_flows)
+		return 0;
+	c->flows = calloc(t->n_flows, sizeof(*c->flows));
+	if (!c->flows) {
+		lma_config_fini(c);
+		*why = "out of memory";
+		return -1;
+	}
+	for (size_t i = 0; i < t->n_flows; i++)
+		if (flow_rule_parse(t->flows[i].text, &c->flows[i], why) < 0) {
+			lma_config_fini(c);
+			return -1;
+		}
+	c->n_flows = t->n_flows;
+	return 0;
+}
+
 int lma_config_from_topo(struct lma_config *c, const struct topo_node *n, const char **why)
 {
 	const struct topo_pmip *t = &n->pmip;
@@ -103,5 +124,5 @@ int lma_config_from_topo(struct lma_config *c, const struct topo_node *n, const 
 		}
 	}
 	c->n_policies = t->n_mns;
-	return 0;
+	return flows_from_topo(c, t, why);
 }

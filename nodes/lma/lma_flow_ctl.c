@@ -70,6 +70,8 @@ static void rule_json(void *arg, const struct flow_rule *r)
 	json_object_object_add(o, "id", json_object_new_int64(r->id));
 	json_object_object_add(o, "prefix", json_object_new_string(p));
 	json_object_object_add(o, "prio", json_object_new_int(r->prio));
+	json_object_object_add(o, "shared_by", json_object_new_int(x ? x->n_route : 0));
+	json_object_object_add(o, "hits", json_object_new_int64((int64_t)r->hits));
 	json_object_object_add(o, "selector", json_object_new_string(sel));
 	json_object_object_add(o, "mode", json_object_new_string(flow_mode_name(r->mode)));
 	json_object_object_add(o, "origin",
@@ -77,8 +79,6 @@ static void rule_json(void *arg, const struct flow_rule *r)
 	for (uint8_t i = 0; i < r->n_target; i++)
 		json_object_array_add(tg, target_json(x, &r->target[i]));
 	json_object_object_add(o, "targets", tg);
-	json_object_object_add(o, "shared_by", json_object_new_int(x ? x->n_route : 0));
-	json_object_object_add(o, "hits", json_object_new_int64((int64_t)r->hits));
 	json_object_object_add(o, "rule", json_object_new_string(text));
 	json_object_array_add(c->arr, o);
 }

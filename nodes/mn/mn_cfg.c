@@ -44,6 +44,15 @@ int mn_cfg_from_topo(struct mn_cfg *c, const struct topo_node *n, const char **w
 	c->fast_handover = n->pmip.present && n->pmip.fast_handover;
 	if (n->pmip.present)
 		c->uplink_return = n->pmip.fast_handover_return;
+	/* <flow-policy>: the MN's uplink selectors (section 3), before -F */
+	if (n->pmip.n_flows > MN_SEL_MAX) {
+		*why = "too many <flow> selectors";
+		return -1;
+	}
+	for (size_t i = 0; i < n->pmip.n_flows; i++)
+		if (mn_selector_parse(n->pmip.flows[i].text, &c->sel[i], why) < 0)
+			return -1;
+	c->n_sel = n->pmip.n_flows;
 	return 0;
 }
 

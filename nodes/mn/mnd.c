@@ -110,13 +110,17 @@ static int build_cfg(const struct topo_node *n, const struct mnd_args *a,
 		cfg->uplink_return = a->uplink_return;
 	if (a->table > 0)
 		cfg->table_base = (uint32_t)a->table;
+	if (cfg->n_sel + a->n_sel > MN_SEL_MAX) {
+		fprintf(stderr, "mnd: at most %d selectors with <flow-policy>\n", MN_SEL_MAX);
+		return -1;
+	}
 	for (size_t i = 0; i < a->n_sel; i++) {
-		if (mn_selector_parse(a->sel[i], &cfg->sel[i], &why) < 0) {
+		if (mn_selector_parse(a->sel[i], &cfg->sel[cfg->n_sel + i], &why) < 0) {
 			fprintf(stderr, "mnd: -F \"%s\": %s\n", a->sel[i], why);
 			return -1;
 		}
 	}
-	cfg->n_sel = a->n_sel;
+	cfg->n_sel += a->n_sel;
 	if (mn_cfg_check(cfg, &why) < 0) {
 		fprintf(stderr, "mnd: %s: %s\n", n->name, why);
 		return -1;

@@ -38,6 +38,8 @@
 	X(expect_window_reversed) \
 	X(expect_without_bound) \
 	X(flow_no_address) \
+	X(flow_policy_bad_rule) \
+	X(flow_policy_mn_iface) \
 	X(flow_rate_bare) \
 	X(flow_stop_before_start) \
 	X(flow_unknown_node) \

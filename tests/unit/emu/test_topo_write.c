@@ -119,3 +119,24 @@ Test(topo_write, unwritable_path_fails)
 {
 	cr_assert_eq(topo_write_node(T, &T->nodes[0], "/nonexistent-dir/x.xml"), -1);
 }
+
+Test(topo_write, flow_policy_round_trips_for_lma_and_mn)
+{
+	struct topo_errors errs = { 0 };
+
+	topo_free(T);
+	T = topo_load("topologies/appb-split-media.xml", &errs);
+	topo_errors_free(&errs);
+	cr_assert_not_null(T);
+	const char *nodes[] = { "lma", "mn" };
+	for (size_t k = 0; k < 2; k++) {
+		struct topology *w = write_and_reload(nodes[k]);
+		const struct topo_node *a = topo_find_node(T, nodes[k]), *b = topo_find_node(w, nodes[k]);
+
+		cr_assert_eq(a->pmip.n_flows, 2);
+		cr_assert_eq(b->pmip.n_flows, a->pmip.n_flows);
+		for (size_t i = 0; i < a->pmip.n_flows; i++)
+			cr_assert_str_eq(b->pmip.flows[i].text, a->pmip.flows[i].text);
+		topo_free(w);
+	}
+}

@@ -189,3 +189,68 @@ Test(lma_flow, ctl_add_list_del)
 	cr_assert(strstr(out, "\"error\""));
 	cr_assert_eq(lma_flow_ctl(L, "show bindings", out, sizeof(out), &A), 0, "not ours");
 }
+
+/* Operator policy: P1 in the profiles of both interfaces, P2 only in B's. */
+static void share_by_policy(void)
+{
+	fixture_config();
+	pol_buf[0].n_hnp = 1;
+	pol_buf[0].hnp[0] = pfx("2001:db8:100:1::", 64);
+	pol_buf[1].n_hnp = 2;
+	pol_buf[1].hnp[0] = pfx("2001:db8:100:1::", 64);
+	pol_buf[1].hnp[1] = pfx("2001:db8:100:2::", 64);
+	fixture_start();
+}
+
+Test(lma_flow, prefix_in_two_profiles_of_the_mn_is_shared_by_the_second_session)
+{
+	share_by_policy();
+	struct mh_prefix p1 = register_a(0);
+	struct mh_msg m = pbu(MN1, 1, 40, MH_HI_UNKNOWN, MH_ATT_3GPP_EUTRAN, MAC_B, NULL);
+
+	cr_assert(addr_is(&p1.prefix, &(struct in6_addr){ .s6_addr = { 0x20, 1, 0xd, 0xb8, 1, 0, 0, 1 } }));
+	input(&MAG2, &m, SEC);
+	cr_assert_eq(the_pba()->status, 0, "status %u", the_pba()->status);
+	cr_assert_eq(the_pba()->group[0].n_hnp, 2, "B gets P1 (shared) and P2");
+	cr_assert_eq(bce_n_sessions(lma_bce(L)), 2, "a new session, not a handoff");
+	const struct bce_prefix *x = bce_find_prefix(lma_bce(L), &p1.prefix, 64);
+	cr_assert_eq(x->n_route, 2);
+	struct in6_addr h = host_in(&p1, 1);
+	cr_assert(addr_is(lma_downlink_peer(L, &h), &MAG1), "A keeps the downlink");
+	cr_assert_eq(lma_uplink_check(L, &MAG2, &h), 0, "uplink from P1 over B accepted");
+}
+
+Test(lma_flow, prefix_of_one_profile_is_not_shared)
+{
+	share_by_policy();
+	pol_buf[1].hnp[0] = pfx("2001:db8:100:3::", 64);
+	fixture_start();
+	struct mh_prefix p1 = register_a(0);
+	struct mh_msg m = pbu(MN1, 1, 40, MH_HI_UNKNOWN, MH_ATT_3GPP_EUTRAN, MAC_B, NULL);
+
+	input(&MAG2, &m, SEC);
+	cr_assert_eq(the_pba()->status, 0);
+	cr_assert_eq(bce_find_prefix(lma_bce(L), &p1.prefix, 64)->n_route, 1);
+}
+
+Test(lma_flow, refreshes_of_both_sessions_keep_the_prefix_shared)
+{
+	share_by_policy();
+	struct mh_prefix p1 = register_a(0);
+	struct mh_msg m = pbu(MN1, 1, 40, MH_HI_UNKNOWN, MH_ATT_3GPP_EUTRAN, MAC_B, NULL);
+
+	input(&MAG2, &m, SEC);
+	struct mh_group g = the_pba()->group[0];
+	m = pbu(MN1, 2, 40, MH_HI_NOT_CHANGED, MH_ATT_3GPP_EUTRAN, MAC_B, &g.hnp[0]);
+	m.group[0].n_hnp = 2;
+	m.group[0].hnp[1] = g.hnp[1];
+	input(&MAG2, &m, 2 * SEC);
+	cr_assert_eq(the_pba()->status, 0, "B refresh: status %u", the_pba()->status);
+	m = pbu(MN1, 2, 40, MH_HI_NOT_CHANGED, MH_ATT_WLAN, MAC_A, &p1);
+	input(&MAG1, &m, 3 * SEC);
+	cr_assert_eq(the_pba()->status, 0, "A refresh: status %u", the_pba()->status);
+	cr_assert_eq(bce_n_sessions(lma_bce(L)), 2);
+	cr_assert_eq(bce_find_prefix(lma_bce(L), &p1.prefix, 64)->n_route, 2, "still shared");
+	struct in6_addr h = host_in(&p1, 1);
+	cr_assert(addr_is(lma_downlink_peer(L, &h), &MAG1));
+}

@@ -1,0 +1,94 @@
+/*
+ * topo_parse_flow_policy.c - <flow-policy> inside an lma's or an mn's
+ * <pmip> (problem statement section 3, appendix B): one <flow> element a
+ * rule, its text in the one selector grammar (nodes/pmip/flow_sel.h):
+ *
+ *   lma:  <flow>prefix P/len [id N] [prio N] SELECTOR -> NAME [fallback NAME]</flow>
+ *         <flow>prefix P/len SELECTOR -> any [NAME[=WEIGHT] ...]</flow>
+ *   mn:   <flow>SELECTOR -> IFACE [fallback IFACE]</flow>
+ *
+ * Owns: reading the texts and checking their grammar here, with file:line,
+ * and for an mn that IFACE names one of its interfaces. Whether an lma
+ * rule's prefix and names belong to one MN is lmad's check (lma_flow_add),
+ * run by `lmad -n` too. Must not: touch the system.
+ */
+#include "topo_int.h"
+#include "flow_tab.h"
+
+#include <string.h>
+
+static int check_mn_target(const struct topo_node *node, char *const *w, size_t n,
+			   size_t i, const char **why)
+{
+	if (i >= n || strcmp(w[i], "->") || i + 1 >= n ||
+	    (i + 2 != n && (i + 4 != n || strcmp(w[i + 2], "fallback")))) {
+		*why = "an mn flow ends with -> IFACE [fallback IFACE]";
+		return -1;
+	}
+	for (size_t k = i + 1; k < n; k += 2)
+		if (!topo_find_iface(node, w[k])) {
+			*why = "names an interface the node does not have";
+			return -1;
+		}
+	return 0;
+}
+
+/* The grammar of the text for this kind of node: 0, or -1 with *why. */
+static int check_text(const struct topo_node *node, const char *text, const char **why)
+{
+	char buf[TOPO_FLOW_TEXT_MAX + 1];
+	char *w[FLOW_WORDS_MAX];
+	struct flow_sel s;
+	struct flow_rule r;
+	size_t n, i = 0;
+
+	if (node->kind == TOPO_NODE_LMA)
+		return flow_rule_parse(text, &r, why);
+	strcpy(buf, text);
+	n = flow_words_split(buf, w, FLOW_WORDS_MAX);
+	if (n > FLOW_WORDS_MAX) {
+		*why = "too many words";
+		return -1;
+	}
+	if (flow_sel_parse_words(w, n, &i, &s, why) < 0)
+		return -1;
+	return check_mn_target(node, w, n, i, why);
+}
+
+static void topo_parse_flow_rule(struct topo_pctx *c, struct topo_node *node, xmlNode *x)
+{
+	struct topo_pmip *p = &node->pmip;
+	struct topo_flow_text *f;
+	char text[TOPO_FLOW_TEXT_MAX + 1];
+	struct topo_loc l = topo_p_loc(c, x);
+	const char *why = NULL;
+
+	if (topo_p_text(c, x, text, sizeof(text)) < 0) {
+		topo_errors_add(c->errs, &l, "<flow>: longer than %d characters", TOPO_FLOW_TEXT_MAX);
+		return;
+	}
+	if (check_text(node, text, &why) < 0) {
+		topo_errors_add(c->errs, &l, "<flow>%s</flow>: %s", text, why);
+		return;
+	}
+	f = topo_grow(&p->flows, &p->n_flows, sizeof(*p->flows));
+	if (!f) {
+		topo_errors_add(c->errs, &l, "<flow>: out of memory");
+		return;
+	}
+	strcpy(f->text, text);
+	f->loc = l;
+}
+
+void topo_parse_flow_policy(struct topo_pctx *c, struct topo_node *node, xmlNode *x)
+{
+	if (node->kind != TOPO_NODE_LMA && node->kind != TOPO_NODE_MN) {
+		struct topo_loc l = topo_p_loc(c, x);
+
+		topo_errors_add(c->errs, &l, "<flow-policy> belongs to an lma or an mn node");
+		return;
+	}
+	for (xmlNode *k = x->children; k; k = k->next)
+		if (topo_is_elem(k, "flow"))
+			topo_parse_flow_rule(c, node, k);
+}
