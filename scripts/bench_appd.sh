@@ -8,6 +8,8 @@
 #                                APPD_CHECK=1 return 1 when the fast-handover
 #                                run misses the goal (doc/protocol.md
 #                                "Appendix D").
+#   appd_measure RUN             one run folder's measures as one JSON line
+#                                (interruption, noise, lost per flow)
 #   bench_appd [OUT]             run both (pmipemu run, ~20 s) into OUT (a
 #                                temporary folder, removed, when not given)
 #                                and print the table.
@@ -71,6 +73,9 @@ def measure(run):
     out["forwarded"] = {e["node"]: (e["to_peer"], e["from_peer"], e["uplink"]) for e in fwd}
     return out
 
+if sys.argv[2] == "-":            # appd_measure: one run, as JSON
+    print(json.dumps(measure(sys.argv[1])))
+    sys.exit(0)
 fh, bl = measure(sys.argv[1]), measure(sys.argv[2])
 print(f"appendix D fast handover: WLAN link cut at {fh['cut']:.3f} s "
       f"(MAG-LMA {MAG_LMA_MS:g} ms, 200 pps = {PERIOD_MS:g} ms period)")
@@ -111,4 +116,8 @@ bench_appd() {
 	rc=$?
 	[ -n "$tmp" ] && rm -rf "$tmp"
 	return $rc
+}
+
+appd_measure() {
+	appd_compare "$1" -
 }

@@ -13,7 +13,7 @@ CC=${FUZZ_CC:-clang}
 CFLAGS="-std=c11 -D_GNU_SOURCE -g -O1 -Wall -Wextra -Werror -Inodes/pmip
  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined"
 # The codec sources only: the harnesses need nothing else of libpmip.
-CODEC="nodes/pmip/mh.c nodes/pmip/mh_opt.c nodes/pmip/mh_csum.c
+CODEC="nodes/pmip/mh.c nodes/pmip/mh_opt.c nodes/pmip/mh_csum.c nodes/pmip/mh_rx.c
  nodes/pmip/mh_names.c nodes/pmip/nd.c nodes/pmip/tnl.c"
 # The topology model (libtopo) and the pure parts of lmad and magd: every
 # file of their folders but the shells (*_io.c) and the mains.

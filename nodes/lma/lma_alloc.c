@@ -12,8 +12,9 @@
 
 static bool service_is(const struct lma_policy *p, const struct bce_key *k)
 {
+	/* memcmp with a NULL pointer is undefined even for 0 bytes */
 	return p->service_len == k->service_len &&
-	       memcmp(p->service, k->service, k->service_len) == 0;
+	       (k->service_len == 0 || memcmp(p->service, k->service, k->service_len) == 0);
 }
 
 /* The profile of this MN's interface and service (RFC 5149; none = the

@@ -275,7 +275,9 @@ static int enc_mn_id(const struct mh_msg *m, const struct mh_group *g,
 		     unsigned idx, uint8_t *d, const char **why)
 {
 	(void)g, (void)idx;
-	if (m->mn_id_len < 1 || m->mn_id_len > 254) {
+	/* empty only in a BA, as the decoder takes it (a 160 PBA of another
+	 * LMA); our daemons never send one (tshark 4.0 flags it) */
+	if ((m->mn_id_len < 1 && m->type != MH_TYPE_BA) || m->mn_id_len > 254) {
 		*why = "Mobile Node Identifier: length not 1..254";
 		return -1;
 	}

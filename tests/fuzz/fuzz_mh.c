@@ -1,12 +1,14 @@
 /*
  * fuzz_mh.c - libFuzzer harness for the Mobility Header codec: whatever
  * mh_decode accepts must re-encode, and decoding that encoding must give
- * the same message (mh_msg_equal). Any read past the input is ASan's.
+ * the same message (mh_msg_equal); it must also have passed the RFC 6275
+ * 9.2 screen (mh_rx_check) unless only its Payload Proto was refused. Any read past the input is ASan's.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "mh.h"
+#include "mh_rx.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -20,8 +22,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int n;
 
 	(void)mh_decode(data, size, &s, &d, &a, &why);  /* checksum path */
+	enum mh_rx_fault f = mh_rx_check(data, size);   /* RFC 6275 9.2 screen */
+	uint8_t pp[1280];
+	(void)mh_rx_param_problem(pp, sizeof pp, MH_RX_BAD_HEADER_LEN, &s, &d, data, size);
 	if (mh_decode(data, size, NULL, NULL, &a, &why) < 0)
 		return 0;
+	/* what decodes passed the screen, but for a Payload Proto other than
+	 * 59, which the decoder keeps and the screen refuses */
+	if (f != MH_RX_OK && f != MH_RX_BAD_PAYLOAD_PROTO)
+		abort();
 	n = mh_encode(&a, &s, &d, buf, sizeof buf, &why);
 	if (n < 0) {
 		/* A tightly packed input may not fit once every option is
