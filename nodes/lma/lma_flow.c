@@ -133,8 +133,9 @@ const struct bce_session *lma_flow_route(const struct bce_prefix *x, const struc
 	return NULL;
 }
 
-static const struct bce_session *pick_any(const struct flow_rule *r,
-					  const struct bce_prefix *x, uint64_t h)
+static const struct bce_session *pick_any(struct lma *l, const struct flow_rule *r,
+					  const struct bce_prefix *x, const struct flow_key *k,
+					  uint64_t h)
 {
 	const struct bce_session *cand[BCE_ROUTE_PICK_MAX];
 	bool usable[BCE_ROUTE_PICK_MAX];
@@ -147,7 +148,7 @@ static const struct bce_session *pick_any(const struct flow_rule *r,
 		cand[j] = r->n_target ? lma_flow_route(x, &r->target[j]) : x->route[j];
 		usable[j] = cand[j] && cand[j]->state == BCE_STATE_REGISTERED;
 	}
-	i = flow_rule_pick(r, n, usable, h);
+	i = flow_tab_pick(l->flows, r, k, h, n, usable);
 	return i < 0 ? NULL : cand[i];
 }
 
@@ -164,7 +165,7 @@ const struct bce_session *lma_flow_downlink(struct lma *l, const struct bce_pref
 	if (!r)
 		return NULL;
 	if (r->mode == FLOW_MODE_ANY) {
-		s = pick_any(r, x, h);
+		s = pick_any(l, r, x, k, h);
 	} else {
 		s = lma_flow_route(x, &r->target[0]);
 		if (!s && r->n_target > 1 && (s = lma_flow_route(x, &r->target[1])))

@@ -8,15 +8,27 @@
 #include "flow_tab.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define FLOW_RULES_MAX 1000000
 
+#define FLOW_PICK_MAX 8                 /* candidates of an "any" rule counted */
+
 struct flow_ent {
 	struct hash_node hn;            /* by id */
 	struct flow_rule r;
 	struct flow_pfx *pfx;
+	uint64_t pinned[FLOW_PICK_MAX]; /* flows pinned to each candidate */
+};
+
+/* A flow pinned to a candidate of an "any" rule. */
+struct flow_pin {
+	struct hash_node hn;            /* by flow hash */
+	struct flow_key key;
+	uint64_t rule_seq;              /* the rule's seq: stale if it went */
+	uint8_t target;
 };
 
 /* A prefix's rules in match order. */
@@ -39,7 +51,7 @@ struct flow_cache_slot {
 
 struct flow_tab {
 	struct hash_key key;
-	struct hash_table by_id, by_pfx;
+	struct hash_table by_id, by_pfx, pins;
 	size_t n_rule;
 	uint32_t next_id;
 	uint64_t seq, gen;
@@ -56,6 +68,7 @@ struct flow_tab *flow_tab_new(const struct hash_key *key)
 	t->key = *key;
 	hash_init(&t->by_id, NULL);
 	hash_init(&t->by_pfx, NULL);
+	hash_init(&t->pins, NULL);
 	t->next_id = 1;
 	t->gen = 1;
 	return t;
@@ -111,8 +124,14 @@ void flow_tab_free(struct flow_tab *t)
 			free(x->v);
 			free(x);
 		}
+	for (size_t b = 0; b < t->pins.n_bucket; b++)
+		for (struct hash_node *n = t->pins.bucket[b], *next; n; n = next) {
+			next = n->next;
+			free(n);
+		}
 	hash_fini(&t->by_id);
 	hash_fini(&t->by_pfx);
+	hash_fini(&t->pins);
 	free(t);
 }
 
@@ -316,6 +335,71 @@ const struct flow_rule *flow_tab_classify(struct flow_tab *t, const struct in6_a
 		return NULL;
 	c->e->r.hits++;
 	return &c->e->r;
+}
+
+static struct flow_pin *find_pin(const struct flow_tab *t, const struct flow_key *k, uint64_t h)
+{
+	for (struct hash_node *n = hash_chain(&t->pins, h); n; n = n->next)
+		if (n->hash == h && flow_key_equal(&((struct flow_pin *)n)->key, k))
+			return (struct flow_pin *)n;
+	return NULL;
+}
+
+/* The usable candidate with the fewest pinned flows per unit of weight
+ * (a / wa < b / wb, compared as a * wb < b * wa). */
+static int least_loaded(const struct flow_ent *e, size_t n, const bool *usable)
+{
+	int best = -1;
+
+	for (size_t i = 0; i < n && i < FLOW_PICK_MAX; i++) {
+		uint64_t w = e->r.n_target ? e->r.target[i].weight : 1, bw;
+
+		if (!usable[i])
+			continue;
+		bw = best < 0 ? 1 : e->r.n_target ? e->r.target[best].weight : 1;
+		if (best < 0 || e->pinned[i] * bw < e->pinned[best] * w)
+			best = (int)i;
+	}
+	return best;
+}
+
+int flow_tab_pick(struct flow_tab *t, const struct flow_rule *r, const struct flow_key *k,
+		  uint64_t flow_hash, size_t n, const bool *usable)
+{
+	struct flow_ent *e = (struct flow_ent *)((char *)r - offsetof(struct flow_ent, r));
+	struct flow_key kk = *k;
+	struct flow_pin *p;
+	int i;
+
+	kk.tc = 0;                      /* DSCP may be re-marked inside a flow */
+	p = find_pin(t, &kk, flow_hash);
+
+	if (p && p->rule_seq == r->seq && p->target < n && usable[p->target])
+		return p->target;
+	if (!p && t->pins.n_item >= FLOW_PINS_MAX)
+		return flow_rule_pick(r, n, usable, flow_hash);
+	i = least_loaded(e, n, usable);
+	if (i < 0)
+		return -1;
+	if (!p && (p = calloc(1, sizeof(*p)))) {
+		p->key = kk;
+		p->hn.hash = flow_hash;
+		if (hash_insert(&t->pins, &p->hn) < 0) {
+			free(p);
+			return i;
+		}
+	}
+	if (p) {
+		p->rule_seq = r->seq;
+		p->target = (uint8_t)i;
+		e->pinned[i]++;
+	}
+	return i;
+}
+
+size_t flow_tab_n_pins(const struct flow_tab *t)
+{
+	return t->pins.n_item;
 }
 
 void flow_tab_foreach(const struct flow_tab *t, flow_rule_cb cb, void *arg)

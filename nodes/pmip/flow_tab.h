@@ -110,6 +110,18 @@ const struct flow_rule *flow_tab_classify(struct flow_tab *t, const struct in6_a
 int flow_rule_pick(const struct flow_rule *r, size_t n, const bool *usable,
 		   uint64_t flow_hash);
 
+/* FLOW_MODE_ANY with flow pinning: a flow's first packet takes the usable
+ * candidate with the fewest flows per unit of weight (weighted round robin
+ * over new flows, so a few big flows split as the weights say, which a
+ * hash cannot promise), and the flow is pinned to it: later packets take
+ * the same target while it is usable (no reordering inside a flow), else
+ * it is pinned again. Pins are O(1) hash lookups; past FLOW_PINS_MAX flows
+ * new ones fall back to flow_rule_pick (hash). -1 if none is usable. */
+#define FLOW_PINS_MAX 65536
+int flow_tab_pick(struct flow_tab *t, const struct flow_rule *r, const struct flow_key *k,
+		  uint64_t flow_hash, size_t n, const bool *usable);
+size_t flow_tab_n_pins(const struct flow_tab *t);
+
 /* Every rule, by prefix (hash order) then match order. */
 typedef void (*flow_rule_cb)(void *arg, const struct flow_rule *r);
 void flow_tab_foreach(const struct flow_tab *t, flow_rule_cb cb, void *arg);

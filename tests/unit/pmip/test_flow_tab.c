@@ -213,3 +213,43 @@ Test(flow_tab, many_rules_many_prefixes)
 	cr_assert_eq(flow_tab_stats(t)->rule_walk_steps, 1, "one rule of that prefix walked");
 	flow_tab_free(t);
 }
+
+static int pick(struct flow_tab *t, uint16_t sport, const bool *usable)
+{
+	uint64_t h;
+	const struct flow_rule *r = classify(t, sport, 9, &h);
+	struct flow_key k = { .src = a6("2001:db8:c::1"), .dst = a6("2001:db8:100:1::9"),
+			      .proto = 17, .has_ports = true, .sport = sport, .dport = 9 };
+
+	return flow_tab_pick(t, r, &k, h, r->n_target, usable);
+}
+
+Test(flow_tab, pinning_splits_a_few_flows_exactly_by_weight)
+{
+	struct flow_tab *t = flow_tab_new(&hk);
+	bool both[2] = { true, true };
+	unsigned n[2] = { 0 };
+
+	add(t, "prefix 2001:db8:100:1::/64 udp -> any g3=1 wlan0=2");
+	for (uint16_t f = 1; f <= 6; f++)
+		n[pick(t, f, both)]++;
+	cr_assert_eq(n[0], 2, "g3 got %u of 6 flows", n[0]);
+	cr_assert_eq(n[1], 4);
+	cr_assert_eq(flow_tab_n_pins(t), 6);
+	flow_tab_free(t);
+}
+
+Test(flow_tab, a_pinned_flow_keeps_its_target_until_it_is_unusable)
+{
+	struct flow_tab *t = flow_tab_new(&hk);
+	bool both[2] = { true, true }, only1[2] = { false, true };
+
+	add(t, "prefix 2001:db8:100:1::/64 udp -> any g3 wlan0");
+	int first = pick(t, 7, both);
+	for (uint16_t f = 100; f < 140; f++)
+		pick(t, f, both);
+	cr_assert_eq(pick(t, 7, both), first, "other flows do not move it");
+	cr_assert_eq(pick(t, 7, only1), 1, "its target went: pinned again");
+	cr_assert_eq(pick(t, 7, both), 1, "and stays there");
+	flow_tab_free(t);
+}
