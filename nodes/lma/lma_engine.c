@@ -428,8 +428,12 @@ static void process(struct lma *l, const struct in6_addr *src, const struct mh_m
 		}
 		lma_decide(l, src, pbu, &c[i]);
 		/* a held PBU was ordered when it came (5.5); what was accepted
-		 * while it waited (the deregistration releasing it) is newer */
-		if (c[i].plan != LMA_PLAN_REJECT && !force_new) {
+		 * while it waited (the deregistration releasing it) is newer.
+		 * A late deregistration from a Proxy-CoA that no longer holds
+		 * the binding is ignored whatever its age (5.3.5): it changes
+		 * nothing, so 157 would only make its MAG send it again. */
+		if (c[i].plan != LMA_PLAN_REJECT && c[i].plan != LMA_PLAN_NOOP_DEREG &&
+		    !force_new) {
 			uint8_t st = check_order(l, src, pbu, &c[i]);
 
 			if (st != PBA_STATUS_ACCEPTED) {

@@ -349,3 +349,24 @@ Test(lma_pbu, late_refresh_from_previous_proxy_coa_does_not_repoint_the_binding)
 	cr_assert(addr_is(lma_downlink_peer(L, &h), &MAG2), "the binding stays at MAG2");
 	cr_assert_eq(count_act(LMA_ACT_ROUTE_ADD), 0);
 }
+
+Test(lma_pbu, late_deregistration_from_a_previous_mag_is_ignored_whatever_its_timestamp,
+     .init = timestamps_on)
+{
+	/* 5.3.5: MAG1's deregistration, stamped before MAG2's registration,
+	 * arrives after it: accepted (lifetime 0), nothing changes, no 157 */
+	struct mh_msg m = stamped(MN1, 1, MH_HI_UNKNOWN, MAC_A, MH_ATT_WLAN, NULL, 0);
+	input(&MAG1, &m, 0);
+	struct mh_prefix p1 = the_pba()->group[0].hnp[0];
+	m = stamped(MN1, 1, MH_HI_HANDOFF_SAME_IFACE, MAC_A, MH_ATT_WLAN, &p1, 200000);
+	input(&MAG2, &m, 200000);
+	cr_assert_eq(the_pba()->status, 0);
+	m = stamped(MN1, 2, MH_HI_NOT_CHANGED, MAC_A, MH_ATT_WLAN, &p1, 100000);
+	m.lifetime = 0;
+	input(&MAG1, &m, 250000);
+	cr_assert_eq(the_pba()->status, 0, "status %u", the_pba()->status);
+	cr_assert_eq(the_pba()->lifetime, 0);
+	struct in6_addr h = host_in(&p1, 1);
+	cr_assert(addr_is(lma_downlink_peer(L, &h), &MAG2));
+	cr_assert_eq(lma_stats(L)->stale_deregistrations, 1);
+}
