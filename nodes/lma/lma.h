@@ -121,6 +121,7 @@ enum lma_event {
 	LMA_EV_BRA_RECEIVED,            /* the MAG's acknowledgement */
 	LMA_EV_BRI_RECEIVED,            /* a MAG revoked bindings (bulk: G flag) */
 	LMA_EV_MAG_RESTARTED,           /* RFC 5847: a MAG's new Restart Counter */
+	LMA_EV_BRI_UNANSWERED,          /* RFC 5846: no BRA after the retries */
 	LMA_EV_FLOW_ADDED,              /* a flow rule entered the flow table */
 	LMA_EV_FLOW_REMOVED,
 };
@@ -177,6 +178,7 @@ struct lma_stats {
 	uint64_t dormant_activations;
 	uint64_t hi_sent, hack_received, hack_refused, hack_unmatched;
 	uint64_t bri_sent, bra_received, bri_received, revoked;   /* RFC 5846 */
+	uint64_t bri_retx, bri_unanswered;
 	uint64_t hb_received, hb_answered, hb_unknown_peer, mag_restarts; /* RFC 5847 */
 	uint64_t drops[LMA_DROP_MAX];
 	uint64_t downlink_pkts, uplink_pkts;
@@ -191,7 +193,8 @@ struct lma;
 /* RFC 5846: revoke every binding of the MN (Administrative Reason): a BRI
  * to each session's MAG, the session deleted with its routes. Returns the
  * number of sessions revoked. */
-int lma_revoke_mn(struct lma *l, const uint8_t *mn_id, size_t len, struct lma_actions *out);
+int lma_revoke_mn(struct lma *l, const uint8_t *mn_id, size_t len, uint64_t now_ns,
+		  struct lma_actions *out);
 
 /* Copies the configuration. NULL with *why. */
 struct lma *lma_new(const struct lma_config *c, const char **why);

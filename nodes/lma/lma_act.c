@@ -50,6 +50,7 @@ const char *lma_event_name(enum lma_event e)
 	case LMA_EV_BRA_RECEIVED: return "bra_received";
 	case LMA_EV_BRI_RECEIVED: return "bri_received";
 	case LMA_EV_MAG_RESTARTED: return "mag_restarted";
+	case LMA_EV_BRI_UNANSWERED: return "bri_unanswered";
 	case LMA_EV_FLOW_ADDED: return "flow_added";
 	case LMA_EV_FLOW_REMOVED: return "flow_removed";
 	}

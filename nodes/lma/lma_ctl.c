@@ -171,8 +171,8 @@ size_t lma_ctl_handle(const struct lma *l, const struct lma_io_stats *st, uint64
 	return error_answer("unknown command", cmd, out, cap);
 }
 
-int lma_ctl_revoke(struct lma *l, const char *line, struct lma_actions *acts, char *out,
-		   size_t cap)
+int lma_ctl_revoke(struct lma *l, const char *line, uint64_t now_ns, struct lma_actions *acts,
+		   char *out, size_t cap)
 {
 	char cmd[CMD_MAX];
 	const char *id;
@@ -186,7 +186,7 @@ int lma_ctl_revoke(struct lma *l, const char *line, struct lma_actions *acts, ch
 		error_answer("revoke: MN-ID (1..255 octets) expected", cmd, out, cap);
 		return 1;
 	}
-	int n = lma_revoke_mn(l, (const uint8_t *)id, strlen(id), acts);
+	int n = lma_revoke_mn(l, (const uint8_t *)id, strlen(id), now_ns, acts);
 	json_object *o = json_object_new_object();
 
 	json_object_object_add(o, "mn_id", json_object_new_string(id));

@@ -49,8 +49,8 @@ uint64_t lma_ctl_malformed_count(const struct lma_io_stats *s, const char *why);
  * commands get {"error": "..."}. Returns the answer's length. */
 /* "revoke MN-ID" (RFC 5846, Administrative Reason): 1 when line was that
  * command (answered into out, acts to carry out), 0 for any other. */
-int lma_ctl_revoke(struct lma *l, const char *line, struct lma_actions *acts, char *out,
-		   size_t cap);
+int lma_ctl_revoke(struct lma *l, const char *line, uint64_t now_ns, struct lma_actions *acts,
+		   char *out, size_t cap);
 
 size_t lma_ctl_handle(const struct lma *l, const struct lma_io_stats *st, uint64_t now_ns,
 		      const char *line, char *out, size_t cap);

@@ -101,6 +101,8 @@ uint64_t lma_next_deadline(const struct lma *l)
 	for (size_t i = 0; i < LMA_PENDING_MAX; i++)
 		if (l->pend[i].used && l->pend[i].deadline_ns < d)
 			d = l->pend[i].deadline_ns;
+	if (lma_revoke_deadline(l) < d)
+		d = lma_revoke_deadline(l);
 	return d;
 }
 
@@ -477,6 +479,7 @@ static void process(struct lma *l, const struct in6_addr *src, const struct mh_m
 int lma_input_pbu(struct lma *l, const struct in6_addr *src, const struct mh_msg *pbu,
 		  uint64_t now_ns, uint64_t realtime_ns, struct lma_actions *out)
 {
+	l->now_ns = now_ns;
 	if (pbu->type == MH_TYPE_BR || pbu->type == MH_TYPE_HEARTBEAT) {
 		int rc = pbu->type == MH_TYPE_BR ? lma_input_br(l, src, pbu, out) :
 			 lma_input_hb(l, src, pbu, now_ns, out);
@@ -508,6 +511,8 @@ void lma_timer(struct lma *l, uint64_t now_ns, struct lma_actions *out)
 {
 	struct bce_session *s;
 
+	l->now_ns = now_ns;
+	lma_revoke_timer(l, now_ns, out);
 	while ((s = bce_expired(l->bc, now_ns)) != NULL)
 		lma_session_delete(l, s, s->state == BCE_STATE_REGISTERED ?
 				   "lifetime_expired" : "deregistered", out);

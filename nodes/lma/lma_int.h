@@ -11,6 +11,11 @@
 /* PBUs held for MaxDelayBeforeNewBCEAssign (RFC 5213 5.4.1.x, HI = 4). */
 #define LMA_PENDING_MAX 64
 
+/* RFC 5846 BRIs kept for retransmission; more at once are sent once. */
+#define LMA_BRI_MAX 32
+#define LMA_BRI_TIMEOUT_NS 1000000000ULL   /* first retransmission, doubling */
+#define LMA_BRI_RETRIES 2                  /* then the binding is left to expire */
+
 struct lma_pending {
 	bool used;
 	struct in6_addr src;
@@ -35,6 +40,14 @@ struct lma {
 	uint64_t announced_ns;          /* last TIMER_SET deadline */
 	uint16_t hi_seq;                /* appendix D Handover Initiate */
 	uint16_t br_seq;                /* RFC 5846 BRI sequence number */
+	uint64_t now_ns;                /* the input being processed */
+	struct lma_bri {                /* BRIs waiting for their BRA */
+		bool used;
+		unsigned retx;
+		uint64_t deadline_ns;
+		struct in6_addr dst;
+		struct mh_msg msg;
+	} bri[LMA_BRI_MAX];
 	struct lma_peer *peers;         /* one per cfg.mags entry */
 	struct lma_policy_index *pidx;  /* profiles by MN-ID and static HNP */
 	struct flow_tab *flows;         /* section 3 flow rules, by prefix */
@@ -105,6 +118,9 @@ void lma_revoke_send(struct lma *l, const struct bce_session *s, const struct mh
 		     uint8_t n, uint8_t trigger, struct lma_actions *out);
 int lma_input_br(struct lma *l, const struct in6_addr *src, const struct mh_msg *m,
 		 struct lma_actions *out);
+/* Retransmit the BRIs that are due (lma_timer); the earliest deadline. */
+void lma_revoke_timer(struct lma *l, uint64_t now_ns, struct lma_actions *out);
+uint64_t lma_revoke_deadline(const struct lma *l);
 
 /* lma_hb.c: Heartbeat (RFC 5847). */
 int lma_input_hb(struct lma *l, const struct in6_addr *src, const struct mh_msg *m,

@@ -5,8 +5,10 @@
  * MAG on a handoff, lma_handoff.c calls; for `ctl lma revoke`), the
  * acknowledgements it takes, and the bulk revocation a MAG sends when it
  * goes away (G flag: every binding with that Proxy-CoA).
- * Must not: do I/O or retransmit (a lost BRI is not repeated: the MAG's
- * binding then ends with its lifetime, see doc/protocol.md).
+ * A BRI is sent again after LMA_BRI_TIMEOUT_NS, doubling, at most
+ * LMA_BRI_RETRIES times, until its BRA comes (RFC 5846, values ours);
+ * then the MAG's binding is left to end with its lifetime.
+ * Must not: do I/O.
  */
 #include "lma_int.h"
 
@@ -20,6 +22,65 @@ static void br_init(struct mh_msg *m, uint8_t br_type, uint16_t seq)
 	m->br_type = br_type;
 	m->seq = seq;
 	m->br_flags = MH_BR_P;          /* 8.1 / 8.2: a proxy binding */
+}
+
+static void keep_for_retx(struct lma *l, const struct in6_addr *dst, const struct mh_msg *m)
+{
+	for (size_t i = 0; i < LMA_BRI_MAX; i++) {
+		struct lma_bri *b = &l->bri[i];
+
+		if (b->used)
+			continue;
+		b->used = true;
+		b->retx = 0;
+		b->dst = *dst;
+		b->msg = *m;
+		b->deadline_ns = l->now_ns + LMA_BRI_TIMEOUT_NS;
+		return;
+	}
+}
+
+uint64_t lma_revoke_deadline(const struct lma *l)
+{
+	uint64_t d = BCE_NO_DEADLINE;
+
+	for (size_t i = 0; i < LMA_BRI_MAX; i++)
+		if (l->bri[i].used && l->bri[i].deadline_ns < d)
+			d = l->bri[i].deadline_ns;
+	return d;
+}
+
+void lma_revoke_timer(struct lma *l, uint64_t now_ns, struct lma_actions *out)
+{
+	char peer[INET6_ADDRSTRLEN];
+
+	for (size_t i = 0; i < LMA_BRI_MAX; i++) {
+		struct lma_bri *b = &l->bri[i];
+
+		if (!b->used || b->deadline_ns > now_ns)
+			continue;
+		if (b->retx >= LMA_BRI_RETRIES) {
+			b->used = false;
+			l->st.bri_unanswered++;
+			inet_ntop(AF_INET6, &b->dst, peer, sizeof(peer));
+			lma_act_event(out, LMA_EV_BRI_UNANSWERED, "\"seq\":%u,\"peer\":\"%s\"",
+				      b->msg.seq, peer);
+			continue;
+		}
+		b->retx++;
+		b->deadline_ns = now_ns + (LMA_BRI_TIMEOUT_NS << b->retx);
+		lma_act_send_mh(out, &b->dst, &b->msg);
+		l->st.bri_retx++;
+	}
+}
+
+/* The BRA answers the BRI with its sequence number, from its MAG. */
+static void bra_matched(struct lma *l, const struct in6_addr *src, uint16_t seq)
+{
+	for (size_t i = 0; i < LMA_BRI_MAX; i++)
+		if (l->bri[i].used && l->bri[i].msg.seq == seq &&
+		    !memcmp(&l->bri[i].dst, src, sizeof(*src)))
+			l->bri[i].used = false;
 }
 
 void lma_revoke_send(struct lma *l, const struct bce_session *s, const struct mh_prefix *hnp,
@@ -47,6 +108,7 @@ void lma_revoke_send(struct lma *l, const struct bce_session *s, const struct mh
 	}
 	lma_act_send_mh(out, &s->proxy_coa, &m);
 	l->st.bri_sent++;
+	keep_for_retx(l, &s->proxy_coa, &m);
 	lma_json_str(id, sizeof(id), s->mn->id, s->mn->id_len);
 	inet_ntop(AF_INET6, &s->proxy_coa, peer, sizeof(peer));
 	lma_act_event(out, LMA_EV_BRI_SENT,
@@ -89,11 +151,13 @@ void lma_revoke_moved(struct lma *l, const struct in6_addr *src,
 	}
 }
 
-int lma_revoke_mn(struct lma *l, const uint8_t *mn_id, size_t len, struct lma_actions *out)
+int lma_revoke_mn(struct lma *l, const uint8_t *mn_id, size_t len, uint64_t now_ns,
+		  struct lma_actions *out)
 {
 	struct bce_mn *mn = bce_find_mn(l->bc, mn_id, len);
 	int n = 0;
 
+	l->now_ns = now_ns;
 	while (mn && mn->sessions) {
 		struct bce_session *s = mn->sessions;
 		bool last = mn->n_session == 1;   /* the MN goes with its last session */
@@ -191,6 +255,7 @@ int lma_input_br(struct lma *l, const struct in6_addr *src, const struct mh_msg 
 	if (m->br_type != MH_BR_TYPE_BRA)
 		return -1;
 	l->st.bra_received++;
+	bra_matched(l, src, m->seq);
 	inet_ntop(AF_INET6, src, peer, sizeof(peer));
 	lma_act_event(out, LMA_EV_BRA_RECEIVED,
 		      "\"seq\":%u,\"status\":%u,\"status_name\":\"%s\",\"peer\":\"%s\"",

@@ -165,6 +165,8 @@ int lma_show_stats(const struct lma *l, char *out, size_t cap)
 	add_u64(o, "bra_received", s->bra_received);
 	add_u64(o, "bri_received", s->bri_received);
 	add_u64(o, "revoked", s->revoked);
+	add_u64(o, "bri_retx", s->bri_retx);
+	add_u64(o, "bri_unanswered", s->bri_unanswered);
 	add_u64(o, "hb_received", s->hb_received);
 	add_u64(o, "hb_answered", s->hb_answered);
 	add_u64(o, "hb_unknown_peer", s->hb_unknown_peer);

@@ -96,7 +96,7 @@ Test(lma_revoke, revoke_mn_sends_bri_and_deletes_the_binding_and_route)
 	struct mh_prefix p1 = register_a(0);
 
 	lma_actions_clear(&A);
-	cr_assert_eq(lma_revoke_mn(L, (const uint8_t *)MN1, strlen(MN1), &A), 1);
+	cr_assert_eq(lma_revoke_mn(L, (const uint8_t *)MN1, strlen(MN1), 0, &A), 1);
 	const struct lma_action *b = nth_br(0);
 	cr_assert_not_null(b);
 	cr_assert(addr_is(&b->pba.dst, &MAG1));
@@ -106,7 +106,7 @@ Test(lma_revoke, revoke_mn_sends_bri_and_deletes_the_binding_and_route)
 	struct in6_addr h = host_in(&p1, 1);
 	cr_assert_null(lma_downlink_peer(L, &h));
 	lma_actions_clear(&A);
-	cr_assert_eq(lma_revoke_mn(L, (const uint8_t *)MN1, strlen(MN1), &A), 0);
+	cr_assert_eq(lma_revoke_mn(L, (const uint8_t *)MN1, strlen(MN1), 0, &A), 0);
 }
 
 Test(lma_revoke, bulk_bri_from_a_mag_deletes_its_bindings_and_is_acknowledged)
@@ -154,12 +154,47 @@ Test(lma_revoke, revoke_command_revokes_the_mns_bindings)
 
 	input(&MAG1, &m, 0);
 	lma_actions_clear(&A);
-	cr_assert_eq(lma_ctl_revoke(L, "revoke " MN1, &A, out, sizeof(out)), 1);
+	cr_assert_eq(lma_ctl_revoke(L, "revoke " MN1, 0, &A, out, sizeof(out)), 1);
 	cr_assert_not_null(strstr(out, "\"revoked\":1"), "%s", out);
 	cr_assert_eq(bce_n_sessions(lma_bce(L)), 0);
 	cr_assert_eq(count_event(LMA_EV_BRI_SENT), 1);
-	cr_assert_eq(lma_ctl_revoke(L, "revoke", &A, out, sizeof(out)), 1);
+	cr_assert_eq(lma_ctl_revoke(L, "revoke", 0, &A, out, sizeof(out)), 1);
 	cr_assert_not_null(strstr(out, "error"), "%s", out);
-	cr_assert_eq(lma_ctl_revoke(L, "show stats", &A, out, sizeof(out)), 0);
-	cr_assert_eq(lma_ctl_revoke(L, "revoker x", &A, out, sizeof(out)), 0);
+	cr_assert_eq(lma_ctl_revoke(L, "show stats", 0, &A, out, sizeof(out)), 0);
+	cr_assert_eq(lma_ctl_revoke(L, "revoker x", 0, &A, out, sizeof(out)), 0);
+}
+
+Test(lma_revoke, bri_is_sent_again_until_its_bra_then_given_up)
+{
+	struct mh_prefix p1 = register_a(0);
+	struct mh_msg m = pbu(MN1, 1, 40, MH_HI_HANDOFF_SAME_IFACE, MH_ATT_WLAN, MAC_A, &p1);
+
+	input(&MAG2, &m, SEC);
+	uint16_t seq = nth_br(0)->pba.msg.seq;
+	cr_assert_leq(lma_next_deadline(L), 2 * SEC, "the retransmission is due");
+	tick(2 * SEC);
+	cr_assert_not_null(nth_br(0), "sent again after 1 s");
+	cr_assert_eq(nth_br(0)->pba.msg.seq, seq, "the same BRI");
+	tick(4 * SEC);
+	cr_assert_not_null(nth_br(0), "and after 2 s more");
+	tick(8 * SEC);
+	cr_assert_null(nth_br(0), "given up after 2 retries");
+	cr_assert_eq(count_event(LMA_EV_BRI_UNANSWERED), 1);
+	cr_assert_eq(lma_stats(L)->bri_retx, 2);
+}
+
+Test(lma_revoke, bra_stops_the_retransmissions)
+{
+	struct mh_prefix p1 = register_a(0);
+	struct mh_msg m = pbu(MN1, 1, 40, MH_HI_HANDOFF_SAME_IFACE, MH_ATT_WLAN, MAC_A, &p1);
+	struct mh_msg bra;
+
+	input(&MAG2, &m, SEC);
+	mh_msg_init(&bra, MH_TYPE_BR);
+	bra.br_type = MH_BR_TYPE_BRA;
+	bra.seq = nth_br(0)->pba.msg.seq;
+	input(&MAG1, &bra, SEC + 1000);
+	tick(3 * SEC);
+	cr_assert_null(nth_br(0));
+	cr_assert_eq(lma_stats(L)->bri_retx, 0);
 }
