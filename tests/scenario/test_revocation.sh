@@ -19,10 +19,14 @@ for p in "$out"/*.pcap; do tclean "$p"; done
 
 bri="mip6.mhtype == 16 && mip6.bri_br.type == 1"
 bra="mip6.mhtype == 16 && mip6.bri_br.type == 2"
-n=$(tcount "$out/lma-eth1.pcap" "$bri && ipv6.src == $LMAA && ipv6.dst == $MAG1 && mip6.bri_r.trigger == 2 && mip6.bri_ip == 1 && mip6.mnid.identifier == \"mn1@pmipemu.example\" && mip6.nemo.mnp.mnp == 2001:db8:100:1::")
-[ "$n" = 1 ] || fail "$n BRIs (trigger 2, MN-ID, HNP) to MAG1 on the handoff, expected 1"
+# one BRI, maybe sent again (MAG1's link takes 2 s for the round trip and
+# lmad retransmits after 1 s): one sequence number
+f="$bri && ipv6.src == $LMAA && ipv6.dst == $MAG1 && mip6.bri_r.trigger == 2 && mip6.bri_ip == 1 && mip6.mnid.identifier == \"mn1@pmipemu.example\" && mip6.nemo.mnp.mnp == 2001:db8:100:1::"
+n=$(tcount "$out/lma-eth1.pcap" "$f")
+seqs=$(tshark -r "$out/lma-eth1.pcap" -Y "$f" -T fields -e mip6.bri_seqnr 2>/dev/null | sort -u | wc -l)
+[ "$n" -ge 1 ] && [ "$seqs" = 1 ] || fail "$n BRIs (trigger 2, MN-ID, HNP) to MAG1 with $seqs sequence numbers, expected 1 BRI (retransmitted or not)"
 n=$(tcount "$out/lma-eth1.pcap" "$bra && ipv6.src == $MAG1 && mip6.bri_status == 0")
-[ "$n" = 1 ] || fail "$n BRAs (status 0) from MAG1, expected 1"
+[ "$n" = 1 ] || fail "$n BRAs (status 0) from MAG1, expected 1 (a retransmission finds no binding: 128)"
 n=$(tcount "$out/lma-eth2.pcap" "$bri && ipv6.dst == $MAG2 && mip6.bri_r.trigger == 1")
 [ "$n" = 1 ] || fail "$n BRIs (trigger 1, administrative) to MAG2, expected 1"
 n=$(tcount "$out/lma-eth2.pcap" "$bra && ipv6.src == $MAG2 && mip6.bri_status == 0")
