@@ -37,10 +37,28 @@ static json_object *jroute(const struct bce_session *s)
 
 struct show_ctx {
 	uint64_t now_ns;
+	const struct flow_tab *flows;
 	json_object *sessions;
 	json_object *prefixes;
 	json_object *seen;              /* prefixes already listed, by text */
 };
+
+/* Section 3: a prefix routed by several sessions, and its flow rules (ids
+ * in match order; "show flows" has the rules). */
+static void prefix_flows_json(const struct show_ctx *c, const struct bce_prefix *x,
+			      json_object *o)
+{
+	uint32_t ids[16];
+	size_t n = flow_tab_prefix_rules(c->flows, &x->prefix, x->len, ids, 16);
+	json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < n && i < 16; i++)
+		json_object_array_add(a, json_object_new_int64(ids[i]));
+	json_object_object_add(o, "shared", json_object_new_boolean(x->n_route > 1));
+	json_object_object_add(o, "flow_rules", a);
+	if (n > 16)
+		json_object_object_add(o, "flow_rules_more", json_object_new_int64((int64_t)(n - 16)));
+}
 
 static void prefix_json(struct show_ctx *c, const struct bce_prefix *x)
 {
@@ -60,6 +78,7 @@ static void prefix_json(struct show_ctx *c, const struct bce_prefix *x)
 	json_object_object_add(o, "active", d ? jroute(d) : NULL);
 	json_object_object_add(o, "dormant", x->dormant ? jroute(x->dormant) : NULL);
 	json_object_object_add(o, "dormant_active", json_object_new_boolean(x->dormant_active));
+	prefix_flows_json(c, x, o);
 	json_object_array_add(c->prefixes, o);
 }
 
@@ -117,7 +136,7 @@ static int emit(json_object *o, char *out, size_t cap)
 int lma_show_bindings(const struct lma *l, uint64_t now_ns, char *out, size_t cap)
 {
 	struct show_ctx c = {
-		.now_ns = now_ns, .sessions = json_object_new_array(),
+		.now_ns = now_ns, .flows = l->flows, .sessions = json_object_new_array(),
 		.prefixes = json_object_new_array(), .seen = json_object_new_object(),
 	};
 	json_object *o = json_object_new_object();

@@ -147,6 +147,16 @@ size_t flow_tab_n_rules(const struct flow_tab *t)
 	return t->n_rule;
 }
 
+size_t flow_tab_prefix_rules(const struct flow_tab *t, const struct in6_addr *p, uint8_t plen,
+			     uint32_t *ids, size_t max)
+{
+	const struct flow_pfx *x = find_pfx(t, p, plen, pfx_hash(t, p, plen));
+
+	for (size_t i = 0; x && i < x->n && i < max; i++)
+		ids[i] = x->v[i]->r.id;
+	return x ? x->n : 0;
+}
+
 bool flow_tab_has_prefix(const struct flow_tab *t, const struct in6_addr *p, uint8_t plen)
 {
 	return find_pfx(t, p, plen, pfx_hash(t, p, plen)) != NULL;

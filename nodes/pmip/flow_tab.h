@@ -94,6 +94,10 @@ int flow_tab_add(struct flow_tab *t, struct flow_rule *r, const char **why);
 int flow_tab_del(struct flow_tab *t, uint32_t id);
 const struct flow_rule *flow_tab_find(const struct flow_tab *t, uint32_t id);
 size_t flow_tab_n_rules(const struct flow_tab *t);
+/* The ids of prefix p/plen's rules in match order, at most max into ids;
+ * returns how many it has. */
+size_t flow_tab_prefix_rules(const struct flow_tab *t, const struct in6_addr *p, uint8_t plen,
+			     uint32_t *ids, size_t max);
 /* Has prefix/plen any rule? (O(1)) */
 bool flow_tab_has_prefix(const struct flow_tab *t, const struct in6_addr *p, uint8_t plen);
 

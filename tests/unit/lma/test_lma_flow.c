@@ -254,3 +254,13 @@ Test(lma_flow, refreshes_of_both_sessions_keep_the_prefix_shared)
 	struct in6_addr h = host_in(&p1, 1);
 	cr_assert(addr_is(lma_downlink_peer(L, &h), &MAG1));
 }
+
+Test(lma_flow, show_bindings_marks_shared_prefixes_and_their_rules)
+{
+	struct mh_prefix p = share_a_with_b();
+	char out[16384];
+
+	add_rule("prefix %s/64 id 5 udp dport 5004 -> 02:00:00:00:01:0b", &p);
+	cr_assert(lma_show_bindings(L, 2 * SEC, out, sizeof(out)) > 0);
+	cr_assert(strstr(out, "\"shared\":true,\"flow_rules\":[5]"), "%s", out);
+}
