@@ -29,7 +29,7 @@ mkdir -p "$OUT"
 status=0
 # The flow grammar: selectors, rules, the flow table (section 3).
 FLOW="nodes/pmip/flow_sel.c nodes/pmip/flow_match.c nodes/pmip/flow_rule.c
- nodes/pmip/flow_tab.c nodes/pmip/hash.c"
+ nodes/pmip/flow_tab.c nodes/pmip/flow_index.c nodes/pmip/flow_pin.c nodes/pmip/hash.c"
 for h in ${FUZZ_ONLY:-mh nd topo ctl flow}; do
   corpus="$OUT/corpus_$h"
   mkdir -p "$corpus"

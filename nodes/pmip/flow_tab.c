@@ -5,59 +5,11 @@
  * Must not: parse text (flow_rule.c, flow_sel.c), resolve target names,
  * read clocks.
  */
-#include "flow_tab.h"
+#include "flow_tab_int.h"
 
 #include <errno.h>
-#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define FLOW_RULES_MAX 1000000
-
-#define FLOW_PICK_MAX 8                 /* candidates of an "any" rule counted */
-
-struct flow_ent {
-	struct hash_node hn;            /* by id */
-	struct flow_rule r;
-	struct flow_pfx *pfx;
-	uint64_t pinned[FLOW_PICK_MAX]; /* flows pinned to each candidate */
-};
-
-/* A flow pinned to a candidate of an "any" rule. */
-struct flow_pin {
-	struct hash_node hn;            /* by flow hash */
-	struct flow_key key;
-	uint64_t rule_seq;              /* the rule's seq: stale if it went */
-	uint8_t target;
-};
-
-/* A prefix's rules in match order. */
-struct flow_pfx {
-	struct hash_node hn;            /* by (prefix, plen) */
-	struct in6_addr p;
-	uint8_t plen;
-	size_t n, cap;
-	struct flow_ent **v;
-};
-
-struct flow_cache_slot {
-	uint64_t gen;                   /* 0 = empty */
-	uint64_t hash;
-	struct flow_key key;
-	struct in6_addr p;
-	uint8_t plen;
-	struct flow_ent *e;             /* NULL: no rule matched */
-};
-
-struct flow_tab {
-	struct hash_key key;
-	struct hash_table by_id, by_pfx, pins;
-	size_t n_rule;
-	uint32_t next_id;
-	uint64_t seq, gen;
-	struct flow_tab_stats st;
-	struct flow_cache_slot cache[FLOW_CACHE_SLOTS];
-};
 
 struct flow_tab *flow_tab_new(const struct hash_key *key)
 {
@@ -69,6 +21,7 @@ struct flow_tab *flow_tab_new(const struct hash_key *key)
 	hash_init(&t->by_id, NULL);
 	hash_init(&t->by_pfx, NULL);
 	hash_init(&t->pins, NULL);
+	hash_init(&t->buckets, NULL);
 	t->next_id = 1;
 	t->gen = 1;
 	return t;
@@ -79,7 +32,7 @@ static uint64_t id_hash(const struct flow_tab *t, uint32_t id)
 	return hash_siphash24(&t->key, &id, sizeof(id));
 }
 
-static uint64_t pfx_hash(const struct flow_tab *t, const struct in6_addr *p, uint8_t plen)
+uint64_t flow_pfx_hash(const struct flow_tab *t, const struct in6_addr *p, uint8_t plen)
 {
 	uint8_t b[17];
 
@@ -122,16 +75,13 @@ void flow_tab_free(struct flow_tab *t)
 			for (size_t i = 0; i < x->n; i++)
 				free(x->v[i]);
 			free(x->v);
+			free(x->w);
 			free(x);
 		}
-	for (size_t b = 0; b < t->pins.n_bucket; b++)
-		for (struct hash_node *n = t->pins.bucket[b], *next; n; n = next) {
-			next = n->next;
-			free(n);
-		}
+	flow_pin_free(t);
+	flow_ix_free(t);
 	hash_fini(&t->by_id);
 	hash_fini(&t->by_pfx);
-	hash_fini(&t->pins);
 	free(t);
 }
 
@@ -150,7 +100,7 @@ size_t flow_tab_n_rules(const struct flow_tab *t)
 size_t flow_tab_prefix_rules(const struct flow_tab *t, const struct in6_addr *p, uint8_t plen,
 			     uint32_t *ids, size_t max)
 {
-	const struct flow_pfx *x = find_pfx(t, p, plen, pfx_hash(t, p, plen));
+	const struct flow_pfx *x = find_pfx(t, p, plen, flow_pfx_hash(t, p, plen));
 
 	for (size_t i = 0; x && i < x->n && i < max; i++)
 		ids[i] = x->v[i]->r.id;
@@ -159,7 +109,7 @@ size_t flow_tab_prefix_rules(const struct flow_tab *t, const struct in6_addr *p,
 
 bool flow_tab_has_prefix(const struct flow_tab *t, const struct in6_addr *p, uint8_t plen)
 {
-	return find_pfx(t, p, plen, pfx_hash(t, p, plen)) != NULL;
+	return find_pfx(t, p, plen, flow_pfx_hash(t, p, plen)) != NULL;
 }
 
 /* Refusals that need the prefix's other rules. */
@@ -212,26 +162,36 @@ static struct flow_pfx *pfx_get(struct flow_tab *t, const struct flow_rule *r, u
 	return x;
 }
 
-/* Keep v ordered by (prio, seq). */
-static int pfx_insert(struct flow_pfx *x, struct flow_ent *e)
+/* Keep v ordered by (prio, seq): seq grows, so equal prio goes last. */
+int flow_vec_insert(struct flow_ent ***vp, size_t *n, size_t *cap, struct flow_ent *e)
 {
-	size_t at = x->n;
+	size_t at = *n;
 
-	if (x->n == x->cap) {
-		size_t cap = x->cap ? 2 * x->cap : 4;
-		struct flow_ent **v = realloc(x->v, cap * sizeof(*v));
+	if (*n == *cap) {
+		size_t c = *cap ? 2 * *cap : 4;
+		struct flow_ent **v = realloc(*vp, c * sizeof(*v));
 
 		if (!v)
 			return -1;
-		x->v = v;
-		x->cap = cap;
+		*vp = v;
+		*cap = c;
 	}
-	while (at > 0 && x->v[at - 1]->r.prio > e->r.prio)
+	while (at > 0 && (*vp)[at - 1]->r.prio > e->r.prio)
 		at--;
-	memmove(x->v + at + 1, x->v + at, (x->n - at) * sizeof(*x->v));
-	x->v[at] = e;
-	x->n++;
+	memmove(*vp + at + 1, *vp + at, (*n - at) * sizeof(**vp));
+	(*vp)[at] = e;
+	(*n)++;
 	return 0;
+}
+
+void flow_vec_remove(struct flow_ent **v, size_t *n, const struct flow_ent *e)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (v[i] == e) {
+			memmove(v + i, v + i + 1, (*n - i - 1) * sizeof(*v));
+			(*n)--;
+			return;
+		}
 }
 
 static uint32_t free_id(struct flow_tab *t)
@@ -246,13 +206,14 @@ static void pfx_drop_if_empty(struct flow_tab *t, struct flow_pfx *x)
 	if (x && x->n == 0) {
 		hash_remove(&t->by_pfx, &x->hn);
 		free(x->v);
+		free(x->w);
 		free(x);
 	}
 }
 
 int flow_tab_add(struct flow_tab *t, struct flow_rule *r, const char **why)
 {
-	uint64_t h = pfx_hash(t, &r->prefix, r->plen);
+	uint64_t h = flow_pfx_hash(t, &r->prefix, r->plen);
 	struct flow_pfx *x = NULL;
 	struct flow_ent *e;
 
@@ -270,7 +231,13 @@ int flow_tab_add(struct flow_tab *t, struct flow_rule *r, const char **why)
 	if (hash_insert(&t->by_id, &e->hn) < 0)
 		goto oom;
 	x = pfx_get(t, r, h);
-	if (!x || pfx_insert(x, e) < 0) {
+	if (!x || flow_vec_insert(&x->v, &x->n, &x->cap, e) < 0) {
+		hash_remove(&t->by_id, &e->hn);
+		pfx_drop_if_empty(t, x);
+		goto oom;
+	}
+	if (flow_ix_add(t, x, e) < 0) {
+		flow_vec_remove(x->v, &x->n, e);
 		hash_remove(&t->by_id, &e->hn);
 		pfx_drop_if_empty(t, x);
 		goto oom;
@@ -294,12 +261,8 @@ int flow_tab_del(struct flow_tab *t, uint32_t id)
 	if (!e)
 		return -1;
 	x = e->pfx;
-	for (size_t i = 0; i < x->n; i++)
-		if (x->v[i] == e) {
-			memmove(x->v + i, x->v + i + 1, (x->n - i - 1) * sizeof(*x->v));
-			x->n--;
-			break;
-		}
+	flow_ix_del(t, x, e);
+	flow_vec_remove(x->v, &x->n, e);
 	hash_remove(&t->by_id, &e->hn);
 	free(e);
 	pfx_drop_if_empty(t, x);
@@ -311,14 +274,9 @@ int flow_tab_del(struct flow_tab *t, uint32_t id)
 static struct flow_ent *walk(struct flow_tab *t, const struct in6_addr *p, uint8_t plen,
 			     const struct flow_key *k)
 {
-	struct flow_pfx *x = find_pfx(t, p, plen, pfx_hash(t, p, plen));
+	struct flow_pfx *x = find_pfx(t, p, plen, flow_pfx_hash(t, p, plen));
 
-	for (size_t i = 0; x && i < x->n; i++) {
-		t->st.rule_walk_steps++;
-		if (flow_sel_match(&x->v[i]->r.sel, k))
-			return x->v[i];
-	}
-	return NULL;
+	return x ? flow_ix_lookup(t, x, k) : NULL;
 }
 
 const struct flow_rule *flow_tab_classify(struct flow_tab *t, const struct in6_addr *p,
@@ -345,71 +303,6 @@ const struct flow_rule *flow_tab_classify(struct flow_tab *t, const struct in6_a
 		return NULL;
 	c->e->r.hits++;
 	return &c->e->r;
-}
-
-static struct flow_pin *find_pin(const struct flow_tab *t, const struct flow_key *k, uint64_t h)
-{
-	for (struct hash_node *n = hash_chain(&t->pins, h); n; n = n->next)
-		if (n->hash == h && flow_key_equal(&((struct flow_pin *)n)->key, k))
-			return (struct flow_pin *)n;
-	return NULL;
-}
-
-/* The usable candidate with the fewest pinned flows per unit of weight
- * (a / wa < b / wb, compared as a * wb < b * wa). */
-static int least_loaded(const struct flow_ent *e, size_t n, const bool *usable)
-{
-	int best = -1;
-
-	for (size_t i = 0; i < n && i < FLOW_PICK_MAX; i++) {
-		uint64_t w = e->r.n_target ? e->r.target[i].weight : 1, bw;
-
-		if (!usable[i])
-			continue;
-		bw = best < 0 ? 1 : e->r.n_target ? e->r.target[best].weight : 1;
-		if (best < 0 || e->pinned[i] * bw < e->pinned[best] * w)
-			best = (int)i;
-	}
-	return best;
-}
-
-int flow_tab_pick(struct flow_tab *t, const struct flow_rule *r, const struct flow_key *k,
-		  uint64_t flow_hash, size_t n, const bool *usable)
-{
-	struct flow_ent *e = (struct flow_ent *)((char *)r - offsetof(struct flow_ent, r));
-	struct flow_key kk = *k;
-	struct flow_pin *p;
-	int i;
-
-	kk.tc = 0;                      /* DSCP may be re-marked inside a flow */
-	p = find_pin(t, &kk, flow_hash);
-
-	if (p && p->rule_seq == r->seq && p->target < n && usable[p->target])
-		return p->target;
-	if (!p && t->pins.n_item >= FLOW_PINS_MAX)
-		return flow_rule_pick(r, n, usable, flow_hash);
-	i = least_loaded(e, n, usable);
-	if (i < 0)
-		return -1;
-	if (!p && (p = calloc(1, sizeof(*p)))) {
-		p->key = kk;
-		p->hn.hash = flow_hash;
-		if (hash_insert(&t->pins, &p->hn) < 0) {
-			free(p);
-			return i;
-		}
-	}
-	if (p) {
-		p->rule_seq = r->seq;
-		p->target = (uint8_t)i;
-		e->pinned[i]++;
-	}
-	return i;
-}
-
-size_t flow_tab_n_pins(const struct flow_tab *t)
-{
-	return t->pins.n_item;
 }
 
 void flow_tab_foreach(const struct flow_tab *t, flow_rule_cb cb, void *arg)

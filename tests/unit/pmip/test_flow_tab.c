@@ -253,3 +253,65 @@ Test(flow_tab, a_pinned_flow_keeps_its_target_until_it_is_unusable)
 	cr_assert_eq(pick(t, 7, both), 1, "and stays there");
 	flow_tab_free(t);
 }
+
+struct ref_ctx {
+	const struct flow_rule *v[512];
+	size_t n;
+};
+
+static void collect(void *arg, const struct flow_rule *r)
+{
+	struct ref_ctx *c = arg;
+
+	c->v[c->n++] = r;
+}
+
+/* The index (flow_index.c) gives what a walk of every rule in match order
+ * gives: random rules of every kind (exact ports, addresses, ranges, none)
+ * and prios, random packets, some rules removed. */
+Test(flow_tab, index_answers_as_a_full_walk_would)
+{
+	struct flow_tab *t = flow_tab_new(&hk);
+	uint32_t seed = 99;
+	char text[200];
+	unsigned added = 0;
+
+#define RND(m) ((seed = seed * 1103515245u + 12345u) >> 8) % (m)
+	for (unsigned i = 0; i < 400; i++) {
+		const char *kinds[] = { "udp dport %u", "udp sport %u", "src 2001:db8:c::%x",
+					"dst 2001:db8:100:1::%x", "udp dport %u-%u", "tcp", "any" };
+		unsigned k = RND(7), a = RND(8), prio = RND(4) * 10;
+		char sel[80];
+
+		snprintf(sel, sizeof(sel), kinds[k], a, a + RND(4));
+		snprintf(text, sizeof(text), "prefix 2001:db8:100:1::/64 prio %u %s -> g3", prio, sel);
+		struct flow_rule r;
+		const char *why;
+		cr_assert_eq(flow_rule_parse(text, &r, &why), 0, "%s: %s", text, why);
+		added += flow_tab_add(t, &r, &why) == 0;  /* overlaps are refused */
+		if (RND(5) == 0 && added)
+			flow_tab_del(t, 1 + RND(i + 1));
+	}
+	cr_assert_gt(flow_tab_n_rules(t), 5, "enough rules survive");
+	struct ref_ctx c = { .n = 0 };
+	flow_tab_foreach(t, collect, &c);
+	for (unsigned n = 0; n < 3000; n++) {
+		struct flow_key k = { .proto = RND(2) ? 17 : 6, .has_ports = RND(8) != 0,
+				      .sport = (uint16_t)RND(10), .dport = (uint16_t)RND(10) };
+		uint64_t h;
+
+		inet_pton(AF_INET6, "2001:db8:c::", &k.src);
+		inet_pton(AF_INET6, "2001:db8:100:1::", &k.dst);
+		k.src.s6_addr[15] = (uint8_t)RND(10);
+		k.dst.s6_addr[15] = (uint8_t)RND(10);
+		k.flow_label = n;       /* a new flow each time: no cache */
+		const struct flow_rule *want = NULL;
+		for (size_t i = 0; i < c.n && !want; i++)
+			if (flow_sel_match(&c.v[i]->sel, &k))
+				want = c.v[i];
+		const struct flow_rule *got = flow_tab_classify(t, &P1, 64, &k, &h);
+		cr_assert_eq(got ? got->id : 0, want ? want->id : 0, "packet %u", n);
+	}
+#undef RND
+	flow_tab_free(t);
+}
