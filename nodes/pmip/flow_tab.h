@@ -13,11 +13,12 @@
  *
  * Cost per packet: a flow cache (direct-mapped, keyed hash of the flow key,
  * invalidated by a generation number on every change) answers a flow seen
- * before in O(1); a flow's first packet finds its prefix's rules by hash,
- * O(1), and walks them in order (first match wins), O(rules of that
- * prefix). A weighted choice is a function of the flow's hash, so every
- * packet of a flow takes the same target (no reordering inside a flow)
- * whether or not the cache still holds it.
+ * before in O(1); a flow's first packet finds its prefix by hash, then the
+ * prefix's index (flow_index.c: rules by exact port or address, O(1) per
+ * bucket) gives the first match in match order; only rules naming no exact
+ * port or address are walked. An "any" rule pins each flow to one target
+ * (flow_tab_pick), so every packet of a flow takes the same target (no
+ * reordering inside a flow).
  *
  * Rule grammar (flow_rule_parse):
  *   prefix P/len [id N] [prio N] SELECTOR -> NAME [fallback NAME]

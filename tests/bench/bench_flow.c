@@ -9,8 +9,8 @@
  *   and for each, the cost of
  *     cached  a packet of one of 1000 known flows (the flow cache answers)
  *     first   the first packet of a new flow (cache miss: the prefix's
- *             rules are walked until one matches; flows spread over all
- *             rules, so on one prefix the walk averages N/2 rules)
+ *             index is looked up, flow_index.c; flows spread over all
+ *             rules; rules_walked = rules compared per first packet)
  *   baseline: flow_key_hash alone (what every packet pays anyway).
  *
  * Owns: the loops and their rows on stdout. Must not: judge a number.
