@@ -228,6 +228,25 @@ static void ev_session(struct run *r, const struct topo_event *e)
 	evlog_emit(r->log, "session", e->node, o);
 }
 
+/* Section 3: the LMA's `flow add RULE` / `flow del ID` on its control
+ * socket; the answer goes to the event log, an error counts as a run
+ * error. */
+static void ev_flow_rule(struct run *r, const struct topo_event *e)
+{
+	char ctl[600], line[TOPO_CMD_MAX + 16], out[1024] = "";
+	struct json_object *o = json_object_new_object();
+
+	snprintf(ctl, sizeof(ctl), "%s/%s.ctl", r->st.dir, e->node);
+	snprintf(line, sizeof(line), "flow %s %s", e->rule_delete ? "del" : "add", e->cmd);
+	if (nio_ctl_request_timeout(ctl, line, out, sizeof(out), 1000) < 0)
+		snprintf(out, sizeof(out), "{\"error\":\"control socket: %s\"}", strerror(errno));
+	if (strstr(out, "\"error\""))
+		r->errors++;
+	json_object_object_add(o, "command", json_object_new_string(line));
+	json_object_object_add(o, "answer", json_object_new_string(out));
+	evlog_emit(r->log, "flow_rule", e->node, o);
+}
+
 static void apply_event(struct run *r, const struct topo_event *e)
 {
 	int link;
@@ -264,6 +283,9 @@ static void apply_event(struct run *r, const struct topo_event *e)
 		break;
 	case TOPO_EV_SESSION:
 		ev_session(r, e);
+		break;
+	case TOPO_EV_FLOW_RULE:
+		ev_flow_rule(r, e);
 		break;
 	}
 }

@@ -202,6 +202,8 @@ enum topo_event_kind {
 	TOPO_EV_DAEMON_START,           /* start it again */
 	TOPO_EV_SESSION,                /* section 2.1: a MAG adds/deletes a
 					 * service session (topo_parse_session.c) */
+	TOPO_EV_FLOW_RULE,              /* section 3: an LMA flow rule added or
+					 * removed (topo_parse_flow_policy.c) */
 };
 const char *topo_event_kind_name(enum topo_event_kind k);
 
@@ -222,6 +224,7 @@ struct topo_event {
 	uint8_t ll_id[6];
 	char service[TOPO_SERVICE_MAX + 1];
 	bool session_delete;
+	bool rule_delete;               /* FLOW_RULE: cmd is the rule id */
 	/* IMPAIR: which directions and the new values (replace all fields) */
 	bool dir_set[2];
 	struct topo_impair impair[2];

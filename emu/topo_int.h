@@ -77,6 +77,9 @@ void topo_parse_node(struct topo_pctx *c, xmlNode *x);
 void topo_parse_pmip(struct topo_pctx *c, struct topo_node *node, xmlNode *x);
 /* topo_parse_flow_policy.c: <flow-policy> of an lma or mn <pmip>. */
 void topo_parse_flow_policy(struct topo_pctx *c, struct topo_node *node, xmlNode *x);
+/* The timeline's <flow-rule>, and its check once the nodes are known. */
+void topo_parse_flow_rule_event(struct topo_pctx *c, xmlNode *x);
+void topo_check_flow_rule_events(struct topo_pctx *c);
 void topo_parse_link(struct topo_pctx *c, xmlNode *x);
 void topo_parse_timeline(struct topo_pctx *c, xmlNode *x);
 /* topo_parse_daemon.c: <daemon-stop>/<daemon-start> beyond the common

@@ -7,6 +7,9 @@
  *         <flow>prefix P/len SELECTOR -> any [NAME[=WEIGHT] ...]</flow>
  *   mn:   <flow>SELECTOR -> IFACE [fallback IFACE]</flow>
  *
+ * Also the timeline's <flow-rule at node op="add|del">RULE or ID</flow-rule>
+ * (run_sched.c sends `flow add|del` to the node's control socket).
+ *
  * Owns: reading the texts and checking their grammar here, with file:line,
  * and for an mn that IFACE names one of its interfaces. Whether an lma
  * rule's prefix and names belong to one MN is lmad's check (lma_flow_add),
@@ -91,4 +94,50 @@ void topo_parse_flow_policy(struct topo_pctx *c, struct topo_node *node, xmlNode
 	for (xmlNode *k = x->children; k; k = k->next)
 		if (topo_is_elem(k, "flow"))
 			topo_parse_flow_rule(c, node, k);
+}
+
+/* <flow-rule at="4s" node="lma" op="add">RULE</flow-rule>, or op="del"
+ * with a rule id: `pmipemu ctl NODE flow add|del` at that time. */
+void topo_parse_flow_rule_event(struct topo_pctx *c, xmlNode *x)
+{
+	struct topo_event *e = topo_new_event(c);
+	const char *op, *why = NULL;
+	struct flow_rule r;
+
+	if (!e)
+		return;
+	e->kind = TOPO_EV_FLOW_RULE;
+	e->loc = topo_p_loc(c, x);
+	topo_p_time(c, x, "at", &e->at_ns);
+	topo_p_name(c, x, "node", e->node, TOPO_NAME_MAX - 1);
+	op = topo_p_attr(c, x, "op");
+	e->rule_delete = op && !strcmp(op, "del");
+	if (topo_p_text(c, x, e->cmd, sizeof(e->cmd)) < 0 || strlen(e->cmd) > TOPO_FLOW_TEXT_MAX) {
+		topo_errors_add(c->errs, &e->loc, "flow-rule: longer than %d characters",
+				TOPO_FLOW_TEXT_MAX);
+		return;
+	}
+	if (e->rule_delete) {
+		if (!e->cmd[0] || strspn(e->cmd, "0123456789") != strlen(e->cmd))
+			topo_errors_add(c->errs, &e->loc, "flow-rule op=\"del\": the text is a rule id");
+	} else if (flow_rule_parse(e->cmd, &r, &why) < 0) {
+		topo_errors_add(c->errs, &e->loc, "flow-rule: %s", why);
+	}
+}
+
+void topo_check_flow_rule_events(struct topo_pctx *c)
+{
+	for (size_t i = 0; i < c->t->n_events; i++) {
+		const struct topo_event *e = &c->t->events[i];
+		const struct topo_node *n;
+
+		if (e->kind != TOPO_EV_FLOW_RULE)
+			continue;
+		n = topo_find_node(c->t, e->node);
+		if (!n)
+			topo_errors_add(c->errs, &e->loc, "flow-rule: unknown node \"%s\"", e->node);
+		else if (n->kind != TOPO_NODE_LMA || !n->pmip.present)
+			topo_errors_add(c->errs, &e->loc, "flow-rule node=\"%s\": not an lma with "
+					"a <pmip>", e->node);
+	}
 }

@@ -40,6 +40,7 @@
 	X(flow_no_address) \
 	X(flow_policy_bad_rule) \
 	X(flow_policy_mn_iface) \
+	X(flow_rule_event) \
 	X(flow_rate_bare) \
 	X(flow_stop_before_start) \
 	X(flow_unknown_node) \
