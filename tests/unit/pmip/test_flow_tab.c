@@ -280,10 +280,13 @@ Test(flow_tab, index_answers_as_a_full_walk_would)
 	for (unsigned i = 0; i < 400; i++) {
 		const char *kinds[] = { "udp dport %u", "udp sport %u", "src 2001:db8:c::%x",
 					"dst 2001:db8:100:1::%x", "udp dport %u-%u", "tcp", "any" };
-		unsigned k = RND(7), a = RND(8), prio = RND(4) * 10;
+		unsigned k = RND(7);
+		unsigned a = RND(8);
+		unsigned prio = RND(4) * 10;
+		unsigned b = a + RND(4);
 		char sel[80];
 
-		snprintf(sel, sizeof(sel), kinds[k], a, a + RND(4));
+		snprintf(sel, sizeof(sel), kinds[k], a, b);
 		snprintf(text, sizeof(text), "prefix 2001:db8:100:1::/64 prio %u %s -> g3", prio, sel);
 		struct flow_rule r;
 		const char *why;
@@ -296,9 +299,14 @@ Test(flow_tab, index_answers_as_a_full_walk_would)
 	struct ref_ctx c = { .n = 0 };
 	flow_tab_foreach(t, collect, &c);
 	for (unsigned n = 0; n < 3000; n++) {
-		struct flow_key k = { .proto = RND(2) ? 17 : 6, .has_ports = RND(8) != 0,
-				      .sport = (uint16_t)RND(10), .dport = (uint16_t)RND(10) };
+		struct flow_key k = { .proto = 17 };
 		uint64_t h;
+
+		if (RND(2))
+			k.proto = 6;
+		k.has_ports = RND(8) != 0;
+		k.sport = (uint16_t)RND(10);
+		k.dport = (uint16_t)RND(10);
 
 		inet_pton(AF_INET6, "2001:db8:c::", &k.src);
 		inet_pton(AF_INET6, "2001:db8:100:1::", &k.dst);
