@@ -235,6 +235,10 @@ int lma_flow_add(struct lma *l, struct flow_rule *r, enum flow_origin origin,
 /* Remove rule id. 0, or -1 if none. */
 int lma_flow_del(struct lma *l, uint32_t id, struct lma_actions *out);
 const struct flow_tab *lma_flows(const struct lma *l);
+/* A flow_added event for every rule in the table (the operator's policy,
+ * loaded by lma_new before there was anyone to tell): lmad calls it once
+ * its event socket is open, so every rule is in events.jsonl. */
+void lma_flow_announce(const struct lma *l, struct lma_actions *out);
 /* "show flows": every rule with its hits and the sessions its targets
  * resolve to now. Length written, or -1 if it does not fit. */
 int lma_show_flows(const struct lma *l, char *out, size_t cap);

@@ -87,6 +87,24 @@ static void act_rule(struct lma_actions *out, enum lma_event ev, const struct fl
 		      flow_origin_name((enum flow_origin)r->origin), text);
 }
 
+struct announce_ctx {
+	struct lma_actions *out;
+};
+
+static void announce_one(void *arg, const struct flow_rule *r)
+{
+	struct announce_ctx *c = arg;
+
+	act_rule(c->out, LMA_EV_FLOW_ADDED, r);
+}
+
+void lma_flow_announce(const struct lma *l, struct lma_actions *out)
+{
+	struct announce_ctx c = { out };
+
+	flow_tab_foreach(l->flows, announce_one, &c);
+}
+
 int lma_flow_add(struct lma *l, struct flow_rule *r, enum flow_origin origin,
 		 const char **why, struct lma_actions *out)
 {

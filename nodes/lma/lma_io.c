@@ -335,6 +335,8 @@ struct lma_io *lma_io_start(struct ev_loop *loop, struct lma *l,
 		*why = "cannot create the control socket";
 		goto fail;
 	}
+	lma_flow_announce(l, &io->acts);        /* section 3: the policy's rules */
+	run_actions(io);
 	return io;
 fail:
 	lma_io_stop(io);

@@ -30,7 +30,9 @@ for c in "mn-g3.pcap 5102" "mn-wlan0.pcap 5102" "mn-g3.pcap 5202" "mn-wlan0.pcap
   n=$( [[ $1 == mag* ]] && tunnel "$1" "$2" || count "$1" "$2")
   [ "$n" -ge 350 ] || fail "udp $2: only $n packets on $1"
 done
-# the LMA logged both moves as events
-n=$(grep -c '"ev":"flow_added"' "$out/events.jsonl")
-[ "$n" = 2 ] || fail "$n flow_added events, expected 2"
+# the LMA logged its policy's two rules at start and both moves
+n=$(grep '"ev":"flow_added"' "$out/events.jsonl" | grep -c '"origin":"ctl"')
+[ "$n" = 2 ] || fail "$n flow_added events from the control socket, expected 2"
+n=$(grep '"ev":"flow_added"' "$out/events.jsonl" | grep -c '"origin":"policy"')
+[ "$n" = 2 ] || fail "$n flow_added events of the policy, expected 2"
 echo "PASS appb-load-balance"

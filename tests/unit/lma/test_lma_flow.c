@@ -264,3 +264,24 @@ Test(lma_flow, show_bindings_marks_shared_prefixes_and_their_rules)
 	cr_assert(lma_show_bindings(L, 2 * SEC, out, sizeof(out)) > 0);
 	cr_assert(strstr(out, "\"shared\":true,\"flow_rules\":[5]"), "%s", out);
 }
+
+Test(lma_flow, policy_rules_are_announced_as_events)
+{
+	struct flow_rule r[2];
+	const char *why = NULL;
+
+	fixture_config();
+	cr_assert_eq(flow_rule_parse("prefix 2001:db8:300:1::/64 udp -> 02:00:00:00:01:0c",
+				     &r[0], &why), 0);
+	cr_assert_eq(flow_rule_parse("prefix 2001:db8:300:2::/64 tcp -> 02:00:00:00:01:0c",
+				     &r[1], &why), 0);
+	C.flows = r;
+	C.n_flows = 2;
+	fixture_start();
+	C.flows = NULL;
+	C.n_flows = 0;
+	lma_actions_clear(&A);
+	lma_flow_announce(L, &A);
+	cr_assert_eq(count_event(LMA_EV_FLOW_ADDED), 2);
+	cr_assert(strstr(event_json(LMA_EV_FLOW_ADDED), "\"origin\":\"policy\""));
+}
