@@ -124,15 +124,17 @@ static int cmd_run(int argc, char **argv)
 	int rc = run_topology(t, &o, &res);
 	topo_free(t);
 	if (rc < 0)
-		return 1;
-	return res.interrupted ? 130 : 0;
+		return res.died ? 3 : 1;
+	if (res.interrupted)
+		return 130;
+	return res.died ? 3 : 0;
 }
 
 /* Each topology gets its own run folder: DIR/<name> when --out is given. */
 static int cmd_test(int argc, char **argv)
 {
 	struct run_opts o = { 0 };
-	int failed = 0, total = 0, broken = 0;
+	int failed = 0, total = 0, broken = 0, died = 0;
 
 	if (parse_run_opts(argc, argv, &o) < 0 || optind >= argc) {
 		fprintf(stderr, "usage: pmipemu test FILE... [--junit FILE] [--out DIR]\n");
@@ -171,13 +173,16 @@ static int cmd_test(int argc, char **argv)
 			broken++;
 		total += res.expectations;
 		failed += res.failed;
+		died += res.died;
 		topo_free(t);
 		if (res.interrupted)
 			break;
 	}
 	printf("pmipemu test: %d expectations, %d passed, %d failed%s\n", total,
 	       total - failed, failed, broken ? " (some topologies did not run)" : "");
-	return failed || broken ? 1 : 0;
+	if (died)
+		printf("pmipemu test: %d daemon(s) or process(es) died unexpectedly (DIED above)\n", died);
+	return died ? 3 : failed || broken ? 1 : 0;
 }
 
 static int cmd_validate(int argc, char **argv)

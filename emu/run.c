@@ -397,6 +397,7 @@ static void procs_reap(struct run *r)
 		p->exited = true;
 		p->status = proc_status_code(st);
 		p->pid = 0;
+		p->died = run_proc_unexpected(p);
 	}
 }
 
@@ -548,6 +549,8 @@ int run_topology(struct topology *t, const struct run_opts *o,
 	uint64_t td = run_now_ns() - td0;
 	if (!res->setup_failed)
 		run_report_finish(&r, res, td);
+	else
+		run_died_report(&r, res);       /* a daemon that died starting */
 	run_report_free(&r);
 	return res->setup_failed ? -1 : 0;
 }

@@ -34,6 +34,7 @@ struct run_result {
 	int interrupted;                /* SIGINT/SIGTERM */
 	int expectations;               /* evaluated */
 	int failed;                     /* unmet */
+	int died;                       /* daemons/processes that died (run_died.c) */
 	char out_dir[512];
 };
 
@@ -60,6 +61,9 @@ struct run_proc {
 	bool planned_stop;              /* <daemon-stop>: its exit is no failure */
 	int status;                     /* shell-style exit code */
 	uint64_t started_ns, ended_ns;  /* run-relative */
+	int signalled;                  /* the last signal pmipemu sent it, 0 none */
+	bool died;                      /* exited unexpectedly (run_died.c) */
+	char log[512];                  /* its stdout+stderr file, "" = none */
 	ev_child w;
 	struct run *run;
 };
@@ -131,6 +135,9 @@ int run_proc_start(struct run *r, enum run_proc_kind kind, const char *name,
 int run_proc_start_argv(struct run *r, enum run_proc_kind kind, const char *name,
 			size_t node, char *const *argv, const char *out_path);
 void run_proc_signal_all(struct run *r, int sig);
+/* Every signal pmipemu sends a process goes through here: it is then no
+ * surprise when the process dies of it. */
+void run_proc_kill(struct run_proc *p, int sig);
 size_t run_proc_running(const struct run *r);
 /* run.c: start node i's daemon (0 if it has none). */
 int run_daemon_start(struct run *r, size_t i);
@@ -142,6 +149,12 @@ struct run_proc *run_proc_find(struct run *r, enum run_proc_kind kind,
 void run_report_snapshot(struct run *r);
 void run_report_finish(struct run *r, struct run_result *res, uint64_t teardown_ns);
 void run_report_free(struct run *r);
+
+/* run_died.c: a daemon or declared process that exits unexpectedly */
+bool run_proc_unexpected(const struct run_proc *p);
+/* Summary lines with the last lines of each one's log, "died" in
+ * report.json; res->died. */
+void run_died_report(struct run *r, struct run_result *res);
 
 /* run_sched.c */
 int run_sched_build(struct run *r);

@@ -51,11 +51,14 @@ static void run_proc_exited(struct ev_loop *loop, ev_child *w, int revents)
 	p->status = proc_status_code(w->rstatus);
 	p->ended_ns = run_t_ns(r);
 	p->pid = 0;
+	p->died = run_proc_unexpected(p);
 
 	struct json_object *o = json_object_new_object();
 	json_object_object_add(o, "kind", json_object_new_string(run_proc_kind_name(p->kind)));
 	json_object_object_add(o, "name", json_object_new_string(p->name));
 	json_object_object_add(o, "status", json_object_new_int(p->status));
+	if (p->died)
+		json_object_object_add(o, "unexpected", json_object_new_boolean(1));
 	evlog_emit(r->log, p->kind == RUN_PROC_EXEC ? "exec_done" : "process_exit",
 		   r->t->nodes[p->node].name, o);
 	run_stop_anchors_when_alone(r);
@@ -132,6 +135,7 @@ int run_proc_start_argv(struct run *r, enum run_proc_kind kind, const char *name
 	p->pid = pid;
 	p->run = r;
 	p->started_ns = run_t_ns(r);
+	snprintf(p->log, sizeof(p->log), "%s", out_path ? out_path : "");
 	state_add_proc(&r->st, pid);
 	ev_child_init(&p->w, run_proc_exited, pid, 0);
 	p->w.data = p;
@@ -163,11 +167,18 @@ int run_proc_start(struct run *r, enum run_proc_kind kind, const char *name,
 	return run_proc_start_argv(r, kind, name, node, argv, out_path);
 }
 
+void run_proc_kill(struct run_proc *p, int sig)
+{
+	if (p->pid <= 0)
+		return;
+	p->signalled = sig;
+	kill(p->pid, sig);
+}
+
 void run_proc_signal_all(struct run *r, int sig)
 {
 	for (size_t i = 0; i < r->n_procs; i++)
-		if (r->procs[i].pid > 0)
-			kill(r->procs[i].pid, sig);
+		run_proc_kill(&r->procs[i], sig);
 }
 
 size_t run_proc_running(const struct run *r)

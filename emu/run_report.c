@@ -157,6 +157,7 @@ void run_report_finish(struct run *r, struct run_result *res, uint64_t teardown_
 	}
 	fflush(stdout);
 	report_free(&rep);
+	run_died_report(r, res);
 }
 
 void run_report_free(struct run *r)

@@ -122,8 +122,8 @@ static void proc_start(struct run *r, size_t n, size_t p)
 static void proc_stop(struct run *r, size_t n, const char *name)
 {
 	struct run_proc *p = run_proc_find(r, RUN_PROC_PROCESS, n, name);
-	if (p && p->pid > 0)
-		kill(p->pid, SIGTERM);
+	if (p)
+		run_proc_kill(p, SIGTERM);
 }
 
 static void ev_move(struct run *r, const struct topo_event *e)
@@ -441,8 +441,7 @@ void run_stop_anchors_when_alone(struct run *r)
 			return;
 	r->anchors_stopped = true;
 	for (size_t i = 0; i < r->n_procs; i++)
-		if (r->procs[i].pid > 0)
-			kill(r->procs[i].pid, SIGTERM);
+		run_proc_kill(&r->procs[i], SIGTERM);
 }
 
 /* Every process gets SIGTERM (receivers write their results, MAGs
@@ -459,8 +458,8 @@ void run_begin_stop(struct run *r, const char *why)
 	json_object_object_add(o, "reason", json_object_new_string(why));
 	evlog_emit(r->log, "run_stop", NULL, o);
 	for (size_t i = 0; i < r->n_procs; i++)
-		if (r->procs[i].pid > 0 && !is_anchor(r, &r->procs[i]))
-			kill(r->procs[i].pid, SIGTERM);
+		if (!is_anchor(r, &r->procs[i]))
+			run_proc_kill(&r->procs[i], SIGTERM);
 	run_stop_anchors_when_alone(r);
 	ev_timer_init(&r->stop_timer, stop_timeout, 3.0, 3.0);
 	r->stop_timer.data = r;

@@ -232,6 +232,20 @@ static void act_timer(struct mag_io *io, uint64_t deadline_ns)
 	ev_timer_start(io->loop, &io->timer);
 }
 
+/* What an operator must find in the log without the events file: giving up
+ * on a registration (RFC 6275 11.8 retransmissions exhausted), every
+ * retransmission, the path to the LMA going down or up and an LMA restart
+ * (RFC 5847). */
+static void act_log_notable(struct mag_io *io, const struct mag_act *a)
+{
+	bool retx = a->ev == MAG_EV_PBU_SENT && !strstr(a->text, "\"retx\":0,");
+
+	if (retx || a->ev == MAG_EV_PBU_GIVE_UP || a->ev == MAG_EV_PATH_DOWN ||
+	    a->ev == MAG_EV_PATH_UP || a->ev == MAG_EV_LMA_RESTARTED)
+		io_log(io, "%s %s", retx ? "pbu_retransmitted" : mag_event_name(a->ev),
+		       a->text);
+}
+
 static void run_acts(struct mag_io *io)
 {
 	struct mag_acts *acts = io->acts;
@@ -245,6 +259,7 @@ static void run_acts(struct mag_io *io)
 		case MAG_ACT_TIMER_SET: act_timer(io, a->deadline_ns); break;
 		case MAG_ACT_EVENT:
 			nio_event(io->ev, "{\"ev\":\"%s\",%s}", mag_event_name(a->ev), a->text);
+			act_log_notable(io, a);
 			break;
 		case MAG_ACT_LOG:
 			if (io->o.debug)
