@@ -191,7 +191,7 @@ static void ev_daemon(struct run *r, const struct topo_event *e)
 		json_object_object_add(o, "signal", json_object_new_string(
 			e->signal == SIGKILL ? "kill" : "term"));
 		evlog_emit(r->log, "daemon_stop", e->node, o);
-		kill(p->pid, e->signal);
+		run_proc_kill(p, e->signal);
 		return;
 	}
 	if (e->kind == TOPO_EV_DAEMON_START && !p) {
