@@ -213,6 +213,8 @@ int main(int argc, char **argv)
 	argv++;
 	if (!strcmp(cmd, "validate"))
 		return cmd_validate(argc, argv);
+	if (!strcmp(cmd, "run") || !strcmp(cmd, "test"))
+		run_hold_signals();
 	if (!strcmp(cmd, "run"))
 		return cmd_run(argc, argv);
 	if (!strcmp(cmd, "test"))

@@ -369,16 +369,38 @@ static void on_signal(struct ev_loop *loop, ev_signal *w, int revents)
 	run_begin_stop(r, w->signum == SIGINT ? "SIGINT" : "SIGTERM");
 }
 
+static void run_stop_sigset(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGHUP);
+}
+
+void run_hold_signals(void)
+{
+	sigset_t set;
+	run_stop_sigset(&set);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+}
+
+/* The stop signals were held since main() (run_hold_signals): one that came
+ * before the handlers is delivered now, and the run stops as soon as its
+ * loop runs, tearing down what bring-up made. libev does not unblock them. */
 static void signals_start(struct run *r)
 {
 	ev_signal *ws[] = { &r->sig_int, &r->sig_term, &r->sig_hup };
 	int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	sigset_t set;
+
 	for (int i = 0; i < 3; i++) {
 		ev_signal_init(ws[i], on_signal, sigs[i]);
 		ws[i]->data = r;
 		ev_signal_start(r->loop, ws[i]);
 	}
 	signal(SIGPIPE, SIG_IGN);
+	run_stop_sigset(&set);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
 }
 
 /* ---- teardown ----------------------------------------------------------- */
@@ -410,6 +432,7 @@ static void teardown(struct run *r)
 	ev_signal_stop(r->loop, &r->sig_int);
 	ev_signal_stop(r->loop, &r->sig_term);
 	ev_signal_stop(r->loop, &r->sig_hup);
+	run_hold_signals();     /* `pmipemu test`: until the next run's handlers */
 	if (r->links) {
 		run_report_snapshot(r);
 		link_engine_free(r->links);

@@ -40,6 +40,9 @@ struct run_result {
 
 int run_topology(struct topology *t, const struct run_opts *o,
 		 struct run_result *res);
+/* First thing of `run` and `test`: SIGINT/SIGTERM/SIGHUP wait (blocked)
+ * until a run's handlers take them, so a stop at any moment is a stop. */
+void run_hold_signals(void);
 
 /* ---- internal, shared by run*.c ----------------------------------------- */
 
