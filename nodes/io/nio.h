@@ -87,6 +87,9 @@ int nio_route_add(const struct in6_addr *dst, uint8_t plen, int oif,
 		  const struct in6_addr *via /* NULL = on-link */, uint32_t table,
 		  uint32_t metric);
 int nio_route_del(const struct in6_addr *dst, uint8_t plen, int oif, uint32_t table);
+/* ip -6 route get DST: the output interface the kernel would use (policy
+ * rules included), or -1 with errno (ENETUNREACH: no route). */
+int nio_route_oif(const struct in6_addr *dst);
 /* ip -6 rule add from SRC/PLEN [iif IIF] lookup TABLE prio PRIO; src NULL
  * = from all; prio 0 = the kernel picks. Add fails with EEXIST when the same
  * rule exists (NLM_F_EXCL). */

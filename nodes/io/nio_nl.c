@@ -210,6 +210,39 @@ int nio_route_del(const struct in6_addr *dst, uint8_t plen, int oif, uint32_t ta
 	return nio_nl_route(RTM_DELROUTE, 0, dst, plen, oif, NULL, table, 0);
 }
 
+static int nio_nl_oif_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *a;
+
+	if (nlh->nlmsg_type != RTM_NEWROUTE)
+		return MNL_CB_OK;
+	mnl_attr_for_each(a, nlh, sizeof(struct rtmsg))
+		if (mnl_attr_get_type(a) == RTA_OIF &&
+		    mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+			*(int *)data = (int)mnl_attr_get_u32(a);
+	return MNL_CB_OK;
+}
+
+int nio_route_oif(const struct in6_addr *dst)
+{
+	struct nio_nl_req r;
+	struct rtmsg *rtm = nio_nl_start(&r, RTM_GETROUTE, 0, sizeof *rtm);
+	int oif = 0;
+
+	rtm->rtm_family = AF_INET6;
+	rtm->rtm_dst_len = 128;
+	if (!nio_nl_put(&r, RTA_DST, sizeof *dst, dst))
+		return nio_nl_fail_emsgsize();
+	/* the route comes first, then the ACK ends the talk */
+	if (nio_nl_talk(&r, nio_nl_oif_cb, &oif) < 0)
+		return -1;
+	if (oif <= 0) {
+		errno = ENETUNREACH;
+		return -1;
+	}
+	return oif;
+}
+
 static int nio_nl_rule(uint16_t type, uint16_t flags, const struct in6_addr *src,
 		       uint8_t plen, const char *iif, uint32_t table, uint32_t prio)
 {

@@ -22,6 +22,7 @@ struct lma_io_stats {
 	uint64_t mh_received;           /* every datagram of the MH socket */
 	uint64_t mh_malformed;          /* mh_decode refused it (sum of reasons) */
 	uint64_t mh_not_bu;             /* decoded, but no message the LMA takes */
+	uint64_t mh_wrong_path;         /* arrived off the path to its source */
 	uint64_t mh_send_errors;
 	/* RFC 6275 9.2 drops (nio_mherr.c) and the errors sent for them */
 	uint64_t mh_unknown_type, mh_bad_payload_proto, mh_bad_header_len;

@@ -13,6 +13,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <ev.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -149,6 +150,32 @@ static enum mh_rx_fault screen(struct lma_io *io, ssize_t n, const struct in6_ad
 	return f;
 }
 
+/* A MAG's messages must arrive over the path to that MAG: the interface
+ * the LMA's own route to the source address leaves by (strict reverse-path
+ * check, RFC 3704 2.2). A host on another of the LMA's links that spoofs a
+ * MAG's address is dropped and counted (doc/security.md); one on the
+ * MAG's own link is not caught here. A failed lookup other than "no
+ * route" lets the message through: the check must not cost real MAGs. */
+static bool path_ok(struct lma_io *io, const struct in6_addr *src, int ifindex)
+{
+	if (ifindex <= 0)
+		return true;
+	int oif = nio_route_oif(src);
+	if (oif == ifindex || (oif < 0 && errno != ENETUNREACH))
+		return true;
+	if (io->st.mh_wrong_path++ % 100 == 0) {
+		char a[INET6_ADDRSTRLEN], in[IF_NAMESIZE] = "?", want[IF_NAMESIZE] = "none";
+
+		inet_ntop(AF_INET6, src, a, sizeof(a));
+		if_indextoname((unsigned)ifindex, in);
+		if (oif > 0)
+			if_indextoname((unsigned)oif, want);
+		LOG(io, "MH from %s arrived on %s, its path is %s: dropped (%llu so far)",
+		    a, in, want, (unsigned long long)io->st.mh_wrong_path);
+	}
+	return false;
+}
+
 static void on_mh(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct lma_io *io = w->data;
@@ -179,6 +206,8 @@ static void on_mh(struct ev_loop *loop, ev_io *w, int revents)
 			LOG(io, "malformed MH from %s dropped: %s", s, why);
 			continue;
 		}
+		if (!path_ok(io, &src, ifindex))
+			continue;
 		if (lma_input_pbu(io->l, &src, &m, nio_now_ns(), nio_realtime_ns(), &io->acts) < 0)
 			io->st.mh_not_bu++;
 		run_actions(io);

@@ -5,7 +5,7 @@
  * nodes/pmip refuses to encode what this must send) and computes the MH
  * checksum itself (RFC 6275 6.1.1), so that it can also send a wrong one.
  *
- *   mh_inject [-w WAIT_MS] [-m MN_ID] SRC DST CASE...
+ *   mh_inject [-w WAIT_MS] [-m MN_ID] [-l LL_ID] SRC DST CASE...
  *
  * CASEs: good, unknown-opt (an option type no one defines, which must be
  * skipped, RFC 6275 6.2.1), no-mnid, no-hnp, no-hi, no-att (RFC 5213 5.3.1:
@@ -14,7 +14,8 @@
  * below a PBU's minimum), hdr-len (Header Len beyond the packet),
  * bad-opt-len (an option running past Header Len), bad-csum (a wrong
  * checksum), unknown-type (MH Type 200: a Binding Error, RFC 6275 9.2),
- * payload-proto (a good PBU with Payload Proto 6: dropped, RFC 6275 9.2). SRC must be an address of this host. Prints
+ * payload-proto (a good PBU with Payload Proto 6: dropped, RFC 6275 9.2),
+ * dereg (a good PBU with Lifetime 0: a deregistration). SRC must be an address of this host. Prints
  * "CASE seq N: sent L octets, PBA status S" or "..., no PBA" per case.
  *
  * Owns: nothing of the daemons; must not be linked into them.
@@ -49,6 +50,7 @@ struct msg {
 };
 
 static const char *mn_id = "mn9@pmipemu.example";
+static uint8_t ll_id[6] = { 2, 0, 0, 0, 0x99, 1 };
 
 static void put8(struct msg *m, uint8_t v) { m->b[m->n++] = v; }
 static void put16(struct msg *m, uint16_t v) { put8(m, v >> 8); put8(m, v & 0xff); }
@@ -106,10 +108,8 @@ static void build_pbu(struct msg *m, uint16_t seq, unsigned opts)
 	if (opts & O_HI) { put8(m, 23); put8(m, 2); put8(m, 0); put8(m, 1); }
 	if (opts & O_ATT) { put8(m, 24); put8(m, 2); put8(m, 0); put8(m, 4); }
 	if (opts & O_LLID) {
-		static const uint8_t mac[6] = { 2, 0, 0, 0, 0x99, 1 };
-
 		put8(m, 25); put8(m, 8); put16(m, 0);
-		memcpy(m->b + m->n, mac, 6);
+		memcpy(m->b + m->n, ll_id, 6);
 		m->n += 6;
 	}
 	if (opts & O_UNKNOWN) { put8(m, 201); put8(m, 3); put8(m, 1); put8(m, 2); put8(m, 3); }
@@ -169,7 +169,7 @@ static int build_case(const char *name, uint16_t seq, struct msg *m, const struc
 		{ "good", O_ALL }, { "unknown-opt", O_ALL | O_UNKNOWN },
 		{ "no-mnid", O_ALL & ~O_MNID }, { "no-hnp", O_ALL & ~O_HNP },
 		{ "no-hi", O_ALL & ~O_HI }, { "no-att", O_ALL & ~O_ATT },
-		{ "bad-opt-len", O_ALL }, { "bad-csum", O_ALL },
+		{ "bad-opt-len", O_ALL }, { "bad-csum", O_ALL }, { "dereg", O_ALL },
 	};
 	bool known = false;
 
@@ -196,6 +196,8 @@ static int build_case(const char *name, uint16_t seq, struct msg *m, const struc
 	} else if (!known) {
 		return -1;
 	}
+	if (!strcmp(name, "dereg"))
+		m->b[10] = m->b[11] = 0;        /* Lifetime 0 (RFC 5213 6.9.1.4) */
 	if (!strcmp(name, "bad-opt-len"))
 		m->b[13] = 250;         /* the MN-ID option's length */
 	uint16_t c = checksum(src, dst, m->b, m->n);
@@ -255,8 +257,12 @@ int main(int argc, char **argv)
 	int wait_ms = 1000, c, status[MAX_CASES];
 	size_t len[MAX_CASES];
 
-	while ((c = getopt(argc, argv, "w:m:")) != -1) {
-		if (c == 'w')
+	while ((c = getopt(argc, argv, "w:m:l:")) != -1) {
+		if (c == 'l') {
+			if (sscanf(optarg, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &ll_id[0], &ll_id[1],
+				   &ll_id[2], &ll_id[3], &ll_id[4], &ll_id[5]) != 6)
+				return 2;
+		} else if (c == 'w')
 			wait_ms = atoi(optarg);
 		else if (c == 'm')
 			mn_id = optarg;
@@ -268,7 +274,7 @@ int main(int argc, char **argv)
 	if (n < 1 || n > MAX_CASES || strlen(mn_id) > 200 ||
 	    inet_pton(AF_INET6, argv[optind], &src) != 1 ||
 	    inet_pton(AF_INET6, argv[optind + 1], &dst) != 1) {
-		fprintf(stderr, "usage: mh_inject [-w WAIT_MS] [-m MN_ID] SRC DST CASE...\n");
+		fprintf(stderr, "usage: mh_inject [-w WAIT_MS] [-m MN_ID] [-l LL_ID] SRC DST CASE...\n");
 		return 2;
 	}
 	char **cases = argv + optind + 2;
