@@ -127,6 +127,14 @@ typedef void (*nio_ctl_cb)(void *arg, const char *line, char *out, size_t cap);
 struct nio_ctl;
 struct nio_ctl *nio_ctl_start(struct ev_loop *loop, const char *path, nio_ctl_cb cb, void *arg);
 void nio_ctl_stop(struct nio_ctl *c);      /* closes and unlinks */
+#define NIO_CTL_CONN_MAX 64     /* clients served at once (doc/security.md) */
+struct nio_ctl_stats {
+	unsigned long conns, conns_peak;   /* open now, most at once */
+	unsigned long accept_errors;       /* EMFILE, ENFILE, ENOBUFS, ENOMEM */
+	unsigned long accept_backoffs;     /* pauses of NIO_CTL_BACKOFF_S */
+	unsigned long cap_reached;         /* times accepting waited for the cap */
+};
+void nio_ctl_get_stats(const struct nio_ctl *c, struct nio_ctl_stats *out);
 /* A daemon's control socket path: the one given (-s), else
  * $PMIPEMU_STATE_DIR/NODE.ctl, else NULL (no control socket). */
 const char *nio_ctl_path(const char *given, const char *node, char *buf, size_t cap);

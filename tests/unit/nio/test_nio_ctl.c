@@ -5,6 +5,7 @@
  */
 #include <ev.h>
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -364,4 +365,96 @@ Test(nio_ctl, path_from_option_then_state_dir_then_none)
 			 "/run/pmipemu/abcd1234/mag1.ctl");
 	unsetenv("PMIPEMU_STATE_DIR");
 	cr_assert_null(nio_ctl_path(NULL, "mag1", buf, sizeof(buf)));
+}
+
+/* ---- bounded resources (issue 10, item 5) ------------------------------- */
+
+static int client_connect(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+
+	strcpy(sa.sun_path, path);
+	cr_assert_eq(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0, "connect: %s",
+		     strerror(errno));
+	return fd;
+}
+
+static void run_for(struct ev_loop *loop, double s)
+{
+	uint64_t end = nio_now_ns() + (uint64_t)(s * 1e9);
+	while (nio_now_ns() < end) {
+		ev_run(loop, EVRUN_NOWAIT);
+		usleep(1000);
+	}
+}
+
+/* Out of descriptors, the listening socket stays readable: accepting must
+ * pause and count, not spin; the waiting client is served once fds return. */
+Test(nio_ctl, emfile_pauses_accepting_instead_of_spinning)
+{
+	struct ev_loop *loop = ev_loop_new(EVFLAG_AUTO);
+	char path[108], buf[256];
+	struct nio_ctl_stats st;
+	struct rlimit old, low;
+
+	sock_path(path, sizeof path, "emfile");
+	struct nio_ctl *ctl = nio_ctl_start(loop, path, echo_handler, NULL);
+	cr_assert_not_null(ctl);
+	int c = client_connect(path);
+	cr_assert_eq(write(c, "x\n", 2), 2);
+	int lowest = dup(0);                  /* every fd from here on: EMFILE */
+	close(lowest);
+	cr_assert_eq(getrlimit(RLIMIT_NOFILE, &old), 0);
+	low = old;
+	low.rlim_cur = (rlim_t)lowest;
+	cr_assert_eq(setrlimit(RLIMIT_NOFILE, &low), 0);
+	run_for(loop, 0.5);
+	nio_ctl_get_stats(ctl, &st);
+	cr_assert_geq(st.accept_errors, 1);
+	cr_assert_leq(st.accept_errors, 8, "accept retried %lu times in 0.5 s: a spin",
+		      st.accept_errors);
+	cr_assert_eq(st.accept_backoffs, st.accept_errors);
+	cr_assert_eq(setrlimit(RLIMIT_NOFILE, &old), 0);
+	run_for(loop, 0.3);
+	ssize_t n = read(c, buf, sizeof buf - 1);
+	cr_assert_gt(n, 0, "the waiting client was never served");
+	buf[n] = '\0';
+	cr_assert(strstr(buf, "\"cmd\":\"x\""), "%s", buf);
+	close(c);
+	nio_ctl_stop(ctl);
+	ev_loop_destroy(loop);
+}
+
+/* At most NIO_CTL_CONN_MAX clients at once; the rest wait in the backlog
+ * and are taken as others leave. */
+Test(nio_ctl, concurrent_clients_are_capped)
+{
+	struct ev_loop *loop = ev_loop_new(EVFLAG_AUTO);
+	char path[108];
+	struct nio_ctl_stats st;
+	int fds[NIO_CTL_CONN_MAX + 8];
+	size_t n = sizeof fds / sizeof fds[0];
+
+	sock_path(path, sizeof path, "cap");
+	struct nio_ctl *ctl = nio_ctl_start(loop, path, echo_handler, NULL);
+	cr_assert_not_null(ctl);
+	for (size_t i = 0; i < n; i++) {
+		fds[i] = client_connect(path);        /* idle: never sends */
+		ev_run(loop, EVRUN_NOWAIT);
+	}
+	run_for(loop, 0.1);
+	nio_ctl_get_stats(ctl, &st);
+	cr_assert_eq(st.conns, NIO_CTL_CONN_MAX);
+	cr_assert_eq(st.conns_peak, NIO_CTL_CONN_MAX);
+	cr_assert_geq(st.cap_reached, 1);
+	for (size_t i = 0; i < 10; i++)
+		close(fds[i]);
+	run_for(loop, 0.1);
+	nio_ctl_get_stats(ctl, &st);
+	cr_assert_eq(st.conns, NIO_CTL_CONN_MAX - 10 + 8, "the waiting clients were not taken");
+	for (size_t i = 10; i < n; i++)
+		close(fds[i]);
+	nio_ctl_stop(ctl);
+	ev_loop_destroy(loop);
 }
