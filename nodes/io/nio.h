@@ -152,6 +152,10 @@ int nio_ctl_request_timeout(const char *path, const char *line, char *out,
  * its '\n' (and a '\r' before it); -1 when no newline yet, -2 when the line
  * is already longer than max. */
 long nio_ctl_frame(const char *buf, size_t len, size_t max);
+/* in[0..len) with every byte that is not part of well-formed UTF-8 replaced
+ * by the six characters \ufffd (for JSON strings); NUL-terminated in out
+ * (cap >= 1); returns the length written, stopping before it would overrun. */
+size_t nio_utf8_fix(const char *in, size_t len, char *out, size_t cap);
 
 /* ---- events: one JSON object per datagram to $PMIPEMU_EVENT_SOCK ---------
  * Without the variable, events go to stderr as lines. "mono_ns" is added. */

@@ -458,3 +458,35 @@ Test(nio_ctl, concurrent_clients_are_capped)
 	nio_ctl_stop(ctl);
 	ev_loop_destroy(loop);
 }
+
+/* RFC 8259 8.1: JSON text is UTF-8; bytes that are not are replaced. */
+Test(nio_ctl, utf8_fix_keeps_utf8_and_replaces_the_rest)
+{
+	char out[64];
+	cr_assert_eq(nio_utf8_fix("a\xc3\xa9z", 4, out, sizeof out), 4);
+	cr_assert_str_eq(out, "a\xc3\xa9z");                 /* U+00E9 kept */
+	cr_assert_eq(nio_utf8_fix("a\xffz", 3, out, sizeof out), 8);
+	cr_assert_str_eq(out, "a\\ufffdz");
+	nio_utf8_fix("\xc0\xaf", 2, out, sizeof out);         /* overlong '/' */
+	cr_assert_str_eq(out, "\\ufffd\\ufffd");
+	nio_utf8_fix("\xed\xa0\x80", 3, out, sizeof out);     /* a surrogate */
+	cr_assert_str_eq(out, "\\ufffd\\ufffd\\ufffd");
+	nio_utf8_fix("\xe2\x82", 2, out, sizeof out);         /* cut short */
+	cr_assert_str_eq(out, "\\ufffd\\ufffd");
+	cr_assert_eq(nio_utf8_fix("\xf0\x9f\x98\x80", 4, out, sizeof out), 4);
+	cr_assert_eq(nio_utf8_fix("\xff\xff\xff", 3, out, 8), 6, "stops before overrunning");
+}
+
+Test(nio_ctl, answer_with_bytes_that_are_not_utf8_is_valid_json)
+{
+	struct ev_loop *loop = ev_loop_new(EVFLAG_AUTO);
+	char path[108], out[256];
+
+	sock_path(path, sizeof path, "utf8");
+	struct nio_ctl *c = nio_ctl_start(loop, path, echo_handler, NULL);
+	cr_assert_not_null(c);
+	cr_assert_eq(raw_request(loop, path, "show \xff\xfe\n", 8, out, sizeof out), 0);
+	cr_assert_str_eq(out, "{\"cmd\":\"show \\ufffd\\ufffd\",\"len\":7}\n");
+	nio_ctl_stop(c);
+	ev_loop_destroy(loop);
+}
