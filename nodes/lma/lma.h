@@ -253,6 +253,11 @@ struct bce_cache *lma_bce(const struct lma *l);
 /* Control socket answers (JSON text, NUL-terminated, truncated to cap):
  * "show bindings" and "show stats". Return the length written, or -1. */
 int lma_show_bindings(const struct lma *l, uint64_t now_ns, char *out, size_t cap);
+/* "show bindings from N": a page from the N-th session; the answer's "next"
+ * names the following page's N, null on the last. */
+#define LMA_SHOW_PAGE_MAX 128
+int lma_show_bindings_from(const struct lma *l, uint64_t now_ns, size_t from,
+			   char *out, size_t cap);
 int lma_show_stats(const struct lma *l, char *out, size_t cap);
 /* RFC 5847: one JSON object per authorized MAG (comma-separated, no
  * brackets): heard, path_up, silent_ms, restart_counter. Returns length. */

@@ -157,15 +157,19 @@ size_t lma_ctl_handle(const struct lma *l, const struct lma_io_stats *st, uint64
 
 	if (trim(line, cmd, sizeof(cmd)) < 0)
 		return error_answer("command too long", line, out, cap);
-	if (!strcmp(cmd, "show bindings")) {
-		n = lma_show_bindings(l, now_ns, out, cap);
+	size_t from = 0;
+	int used = 0;
+	if (!strcmp(cmd, "show bindings") ||
+	    (sscanf(cmd, "show bindings from %zu%n", &from, &used) == 1 &&
+	     (size_t)used == strlen(cmd))) {
+		n = lma_show_bindings_from(l, now_ns, from, out, cap);
 		return n < 0 ? error_answer("bindings do not fit the answer", cmd, out, cap)
 			     : strlen(out);
 	}
 	if (!strcmp(cmd, "show stats"))
 		return show_stats(l, st, now_ns, out, cap);
 	if (!strcmp(cmd, "help"))
-		return emit(json_tokener_parse("{\"commands\":[\"show bindings\","
+		return emit(json_tokener_parse("{\"commands\":[\"show bindings [from N]\","
 					       "\"show stats\",\"revoke MN-ID\",\"show flows\","
 					       "\"flow add RULE\",\"flow del ID\",\"flow list\","
 					       "\"help\"]}"), out, cap);

@@ -41,6 +41,7 @@ struct show_ctx {
 	json_object *sessions;
 	json_object *prefixes;
 	json_object *seen;              /* prefixes already listed, by text */
+	size_t from, max, index, count; /* the page: sessions [from, from+max) */
 };
 
 /* Section 3: a prefix routed by several sessions, and its flow rules (ids
@@ -85,6 +86,9 @@ static void prefix_json(struct show_ctx *c, const struct bce_prefix *x)
 static void session_json(void *arg, const struct bce_session *s)
 {
 	struct show_ctx *c = arg;
+	if (c->index++ < c->from || c->count >= c->max)
+		return;
+	c->count++;
 	json_object *o = json_object_new_object(), *h = json_object_new_array();
 	char ll[64];
 	uint64_t rem = s->deadline_ns != BCE_NO_DEADLINE && s->deadline_ns > c->now_ns ?
@@ -133,20 +137,52 @@ static int emit(json_object *o, char *out, size_t cap)
 	return rc < 0 || (size_t)rc >= cap ? -1 : rc;
 }
 
-int lma_show_bindings(const struct lma *l, uint64_t now_ns, char *out, size_t cap)
+/* One page: sessions [from, from + max) in the cache's order, the prefixes
+ * they route, and "next", the from of the next page (null on the last). */
+static int lma_show_page(const struct lma *l, uint64_t now_ns, size_t from,
+			 size_t max, char *out, size_t cap)
 {
 	struct show_ctx c = {
 		.now_ns = now_ns, .flows = l->flows, .sessions = json_object_new_array(),
 		.prefixes = json_object_new_array(), .seen = json_object_new_object(),
+		.from = from, .max = max,
 	};
 	json_object *o = json_object_new_object();
+	size_t n = bce_n_sessions(l->bc);
 
 	bce_foreach_session(l->bc, session_json, &c);
 	json_object_put(c.seen);
-	json_object_object_add(o, "n_sessions", json_object_new_int64((int64_t)bce_n_sessions(l->bc)));
+	json_object_object_add(o, "n_sessions", json_object_new_int64((int64_t)n));
+	json_object_object_add(o, "from", json_object_new_int64((int64_t)from));
+	json_object_object_add(o, "next", from + c.count < n ?
+			       json_object_new_int64((int64_t)(from + c.count)) : NULL);
 	json_object_object_add(o, "sessions", c.sessions);
 	json_object_object_add(o, "prefixes", c.prefixes);
+	size_t len = 0;
+	json_object_to_json_string_length(o, JSON_C_TO_STRING_PLAIN, &len);
+	if (len + 1 > cap) {            /* too big: the caller halves the page */
+		json_object_put(o);
+		return -1;
+	}
 	return emit(o, out, cap);
+}
+
+/* As many sessions as fit the answer, up to LMA_SHOW_PAGE_MAX: a page that
+ * does not fit is tried again with half as many (one session with every
+ * prefix still fits 64 KB). Before, past ~130 sessions the whole answer
+ * was "answer too long" (issue 10, item 5). */
+int lma_show_bindings_from(const struct lma *l, uint64_t now_ns, size_t from,
+			   char *out, size_t cap)
+{
+	int n = -1;
+	for (size_t max = LMA_SHOW_PAGE_MAX; max >= 1 && n < 0; max /= 2)
+		n = lma_show_page(l, now_ns, from, max, out, cap);
+	return n;
+}
+
+int lma_show_bindings(const struct lma *l, uint64_t now_ns, char *out, size_t cap)
+{
+	return lma_show_bindings_from(l, now_ns, 0, out, cap);
 }
 
 static void add_u64(json_object *o, const char *k, uint64_t v)

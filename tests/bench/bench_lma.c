@@ -14,6 +14,8 @@
  * Owns: the measurement loops and their rows on stdout. Must not: judge a
  * number (tests/bench/pmip.sh prints, nothing fails on a figure).
  */
+#include <json-c/json.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -284,12 +286,56 @@ static int cmd_mem(size_t n)
 	return 0;
 }
 
+/* "show bindings" of n registered sessions, page by page as `pmipemu ctl`
+ * follows "next" (issue 10, item 5): every session comes out once, each
+ * page within the control socket's 64 KB answer. */
+static int cmd_show(size_t n)
+{
+	static char out[65536];
+	struct wire reg;
+	struct mh_msg m;
+	struct lma *l = lma_for(n);
+	size_t from = 0, got = 0, pages = 0, biggest = 0;
+
+	wire_init(&reg, n);
+	for (size_t i = 0; i < n; i++) {
+		bench_pbu(&m, (unsigned)i, 1, NULL, MH_HI_ATTACH_NEW_IFACE, BENCH_REG_RT_NS);
+		wire_put(&reg, i, &m);
+	}
+	struct phase r = run_engine(l, &reg, n, 600e9, BENCH_REG_RT_NS, NULL);
+	uint64_t t0 = bench_now_ns();
+	for (;;) {
+		int len = lma_show_bindings_from(l, 0, from, out, sizeof(out));
+		json_object *o = len < 0 ? NULL : json_tokener_parse(out), *v;
+		if (!o) {
+			fprintf(stderr, "bench_lma: page from %zu: %s\n", from, out);
+			return 1;
+		}
+		pages++;
+		biggest = (size_t)len > biggest ? (size_t)len : biggest;
+		got += json_object_array_length(json_object_object_get(o, "sessions"));
+		bool more = json_object_object_get_ex(o, "next", &v) && v;
+		from = more ? (size_t)json_object_get_int64(v) : from;
+		json_object_put(o);
+		if (!more)
+			break;
+	}
+	uint64_t ns = bench_now_ns() - t0;
+	printf("%8zu sessions registered, %zu listed in %zu pages (largest %zu bytes) "
+	       "in %.2f s\n", r.accepted, got, pages, biggest, (double)ns / 1e9);
+	lma_free(l);
+	wire_fini(&reg);
+	return got == r.accepted && r.accepted == n ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 4 && !strcmp(argv[1], "rate"))
 		return cmd_rate(strtoul(argv[2], NULL, 10), atof(argv[3]));
 	if (argc == 3 && !strcmp(argv[1], "mem"))
 		return cmd_mem(strtoul(argv[2], NULL, 10));
-	fprintf(stderr, "usage: bench_lma rate N MAX_S | bench_lma mem N\n");
+	if (argc == 3 && !strcmp(argv[1], "show"))
+		return cmd_show(strtoul(argv[2], NULL, 10));
+	fprintf(stderr, "usage: bench_lma rate N MAX_S | bench_lma mem N | bench_lma show N\n");
 	return 2;
 }

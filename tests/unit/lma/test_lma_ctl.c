@@ -114,6 +114,20 @@ Test(lma_ctl, show_bindings_answers_with_the_sessions)
 	json_object_put(o);
 }
 
+/* Paging (issue 10): "from N" starts a page, "next" is null on the last;
+ * anything after the number is not the command. */
+Test(lma_ctl, show_bindings_from_pages_and_ends_with_next_null)
+{
+	json_object *o = ask("show bindings from 0"), *v;
+
+	cr_assert_eq(get_i(o, "from", NULL, NULL), 0);
+	cr_assert(json_object_object_get_ex(o, "next", &v) && v == NULL, "%s", out);
+	json_object_put(o);
+	o = ask("show bindings from 7x");
+	cr_assert(json_object_object_get_ex(o, "error", NULL), "%s", out);
+	json_object_put(o);
+}
+
 Test(lma_ctl, help_lists_the_commands)
 {
 	json_object *o = ask("help"), *c;
