@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <json-c/json.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -38,6 +39,48 @@ static int find_run(const char *id, char *dir, size_t len)
 	return -1;
 }
 
+/* lmad answers "show bindings" a page at a time (doc/protocol.md): follow
+ * "next" and print one document with every session and prefix. An answer
+ * without "next" (another daemon, an older lmad) is printed as it came. */
+static int ctl_print_pages(const char *path, char *out, size_t cap)
+{
+	json_object *all = json_tokener_parse(out), *next, *page;
+	char line[64];
+
+	while (all && json_object_object_get_ex(all, "next", &next) && next) {
+		snprintf(line, sizeof(line), "show bindings from %lld",
+			 (long long)json_object_get_int64(next));
+		errno = 0;
+		if (nio_ctl_request(path, line, out, cap) < 0 ||
+		    !(page = json_tokener_parse(out))) {
+			fprintf(stderr, "pmipemu: %s: %s\n", line, errno ? strerror(errno) : out);
+			json_object_put(all);
+			return 1;
+		}
+		const char *keys[] = { "sessions", "prefixes" };
+		for (size_t k = 0; k < 2; k++) {
+			json_object *a = json_object_object_get(all, keys[k]),
+				    *b = json_object_object_get(page, keys[k]);
+			for (size_t j = 0; a && b && j < json_object_array_length(b); j++)
+				json_object_array_add(a, json_object_get(
+					json_object_array_get_idx(b, j)));
+		}
+		json_object_object_add(all, "next", json_object_get(json_object_object_get(page, "next")));
+		json_object_put(page);
+	}
+	if (!all) {
+		fputs(out, stdout);
+		putchar('\n');
+		return 1;
+	}
+	json_object_object_del(all, "from");
+	json_object_object_del(all, "next");
+	puts(json_object_to_json_string_ext(all, JSON_C_TO_STRING_PLAIN));
+	int rc = json_object_object_get_ex(all, "error", NULL) ? 1 : 0;
+	json_object_put(all);
+	return rc;
+}
+
 int ctl_main(int argc, char **argv)
 {
 	const char *id;
@@ -60,6 +103,8 @@ int ctl_main(int argc, char **argv)
 			path, strerror(errno));
 		return 1;
 	}
+	if (!strcmp(line, "show bindings"))
+		return ctl_print_pages(path, out, sizeof(out));
 	fputs(out, stdout);
 	if (out[0] && out[strlen(out) - 1] != '\n')
 		putchar('\n');
