@@ -22,6 +22,9 @@
 #define TOPO_NAME_MAX   32          /* node, iface, link, flow, process ids */
 #define TOPO_CMD_MAX    1024        /* command lines */
 #define TOPO_PATH_MAX   256
+/* A topology file is read whole and parsed by libxml2: 16 MiB (about 115k
+ * nodes, ~0.9 s and ~400 MB to validate) bounds both (doc/topology.md). */
+#define TOPO_FILE_MAX   (16u << 20)
 
 /* A source location, kept on every element for error messages (file:line). */
 struct topo_loc {

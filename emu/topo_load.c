@@ -150,9 +150,10 @@ struct topology *topo_load_mem(const char *buf, size_t len, const char *name,
 	}
 	snprintf(t->file, sizeof(t->file), "%s", name);
 	ds.file = t->file;
-	if (len > INT_MAX) {
+	if (len > TOPO_FILE_MAX) {
 		struct topo_loc l = { t->file, 0 };
-		topo_errors_add(errs, &l, "file too large");
+		topo_errors_add(errs, &l, "file too large: more than %u MiB",
+				TOPO_FILE_MAX >> 20);
 		free(t);
 		return NULL;
 	}
@@ -210,7 +211,7 @@ struct topology *topo_load(const char *path, struct topo_errors *errs)
 		}
 		got = fread(buf + len, 1, cap - len, f);
 		len += got;
-	} while (got > 0);
+	} while (got > 0 && len <= TOPO_FILE_MAX);  /* one byte more says "too large" */
 	if (ferror(f)) {
 		topo_errors_add(errs, NULL, "%s: read error", path);
 		free(buf);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "topo.h"
 
@@ -175,4 +176,25 @@ Test(topo_bad, missing_schema_is_reported)
 	cr_assert_str_eq(errs.msgs[errs.n - 1], "topologies/two-hosts-lossy.xml: cannot load "
 			 "the schema /nonexistent/topology.xsd (set PMIPEMU_XSD)");
 	topo_errors_free(&errs);
+}
+
+/* Input is capped (issue 10): a file past TOPO_FILE_MAX is refused, naming
+ * the file, before libxml2 sees it; it is not even read whole. */
+Test(topo_bad, file_larger_than_the_cap_is_refused)
+{
+	char path[64];
+	struct topo_errors e = { 0 };
+	snprintf(path, sizeof(path), "/tmp/topo-huge-%d.xml", getpid());
+	FILE *f = fopen(path, "w");
+	cr_assert_not_null(f);
+	fputs("<?xml version=\"1.0\"?><topology name=\"x\">", f);
+	fclose(f);
+	cr_assert_eq(truncate(path, (off_t)TOPO_FILE_MAX + 4096), 0);   /* sparse */
+	struct topology *t = topo_load(path, &e);
+	unlink(path);
+	cr_assert_null(t);
+	cr_assert_geq(e.n, 1);
+	cr_assert(strstr(e.msgs[0], "file too large"), "%s", e.msgs[0]);
+	cr_assert(strstr(e.msgs[0], path), "%s", e.msgs[0]);
+	topo_errors_free(&e);
 }
