@@ -37,6 +37,8 @@
  *                           repeating HI 1 on refresh); key's entry with
  *                           others -> 159; no entry -> NEW sharing them
  *                           (a prefix shared by interfaces, section 3)
+ *     HI 5 from an entry that holds only part of them (the rest moved
+ *       away by a subset handoff, section 2.2) -> UPDATE it, its own set
  *     HI 3, 4, 5 .......... the entry holding them; if it has another key the
  *                           prefixes follow the PBU's interface (MOVE); else
  *                           its set must match (159) -> UPDATE
@@ -95,6 +97,19 @@ static bool subset_of_req(const struct lma *l, const struct bce_session *s,
 		for (uint8_t j = 0; j < c->n_req && !found; j++)
 			found = req_prefix(l, &c->req[j]) == s->prefix[i];
 		if (!found)
+			return false;
+	}
+	return true;
+}
+
+/* Every requested prefix s does not hold is routed by another session. */
+static bool rest_held_elsewhere(const struct lma *l, const struct bce_session *s,
+				const struct lma_group_ctx *c)
+{
+	for (uint8_t i = 0; i < c->n_req; i++) {
+		const struct bce_prefix *x = req_prefix(l, &c->req[i]);
+
+		if (!x || (!bce_session_has_prefix(s, x) && x->n_route == 0))
 			return false;
 	}
 	return true;
@@ -231,7 +246,15 @@ static void decide_named(const struct lma *l, struct lma_group_ctx *c,
 			plan(c, LMA_PLAN_NEW, NULL, NULL);
 		return;
 	default:
-		if (owner != exact && !key_eq(owner, &c->key) &&
+		/* Section 2.2, a subset handoff racing a refresh: the old
+		 * interface's refresh (HI 5) still names the prefixes that have
+		 * just moved away. It refreshes what the entry still holds and
+		 * the PBA tells its MAG that set; it never takes them back. */
+		if (c->g->hi == MH_HI_NOT_CHANGED && exact &&
+		    exact->state == BCE_STATE_REGISTERED && exact->n_prefix &&
+		    subset_of_req(l, exact, c) && rest_held_elsewhere(l, exact, c))
+			plan(c, LMA_PLAN_UPDATE, exact, exact);
+		else if (owner != exact && !key_eq(owner, &c->key) &&
 		    (!exact || subset_of_req(l, exact, c)))
 			plan(c, LMA_PLAN_MOVE, exact, owner);
 		else if (same_set(l, owner, c))
