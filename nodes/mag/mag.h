@@ -123,6 +123,8 @@ struct mag_bul {
 	uint8_t hi;                      /* HI of the outstanding PBU */
 	unsigned handoff_from;           /* id of the session being moved here */
 	uint8_t handoff_n_hnp;           /* prefixes held before that move */
+	bool handoff_subset;             /* section 2.2: only some of the old
+					    session's prefixes move (mag_subset.c) */
 	int txn;                         /* outstanding PBU, -1 none */
 	uint32_t lifetime_s;             /* granted */
 	uint16_t seq;                    /* last PBU */
@@ -260,6 +262,13 @@ int mag_handoff(struct mag *m, const char *mn_id, const uint8_t from_ll[6],
 int mag_session_add(struct mag *m, const uint8_t ll_id[6], const char *service,
 		    uint64_t now_ns, struct mag_acts *acts, const char **why);
 int mag_session_delete(struct mag *m, const uint8_t ll_id[6], const char *service,
+		       uint64_t now_ns, struct mag_acts *acts, const char **why);
+/* Section 2.2 (c), MAG-initiated: hand off only the n prefixes p of the
+ * interface from_ll to the MN's interface to_ll on this MAG (HI 2 naming
+ * them); from_ll keeps the others. -1 with *why: a prefix from_ll does not
+ * hold, or every one of them (use mag_handoff). */
+int mag_handoff_subset(struct mag *m, const char *mn_id, const uint8_t from_ll[6],
+		       const uint8_t to_ll[6], const struct mh_prefix *p, unsigned n,
 		       uint64_t now_ns, struct mag_acts *acts, const char **why);
 /* A PBA from src (decoded). Unmatched PBAs are ignored and counted. */
 /* RFC 5847: a Heartbeat (MH Type 13) from src: a request is answered, a

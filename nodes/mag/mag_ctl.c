@@ -132,7 +132,7 @@ static json_object *error_json(const char *msg)
 static json_object *help_json(void)
 {
 	static const char *cmds[] = {
-		"show bul", "show stats", "handoff MNID FROM_LLID TO_LLID",
+		"show bul", "show stats", "handoff MNID FROM_LLID TO_LLID [PREFIX/LEN...]",
 		"session add|delete LLID SERVICE", "help",
 	};
 	json_object *a = json_object_new_array();
@@ -143,17 +143,45 @@ static json_object *help_json(void)
 	return o;
 }
 
+/* "P/LEN ..." after the three handoff arguments: the section 2.2 subset. */
+static int parse_prefixes(const char *args, struct mh_prefix *p, unsigned *n)
+{
+	char tok[3][INET6_ADDRSTRLEN + 8], buf[INET6_ADDRSTRLEN + 8];
+	int used = 0;
+	unsigned len;
+
+	*n = 0;
+	if (sscanf(args, "%63s %63s %63s%n", tok[0], tok[1], tok[2], &used) != 3)
+		return 0;
+	for (args += used; sscanf(args, " %63s%n", buf, &used) == 1; args += used) {
+		char *slash = strchr(buf, '/');
+		if (*n >= MH_HNP_MAX || !slash || sscanf(slash + 1, "%u", &len) != 1 || len > 128)
+			return -1;
+		*slash = 0;
+		if (inet_pton(AF_INET6, buf, &p[*n].prefix) != 1)
+			return -1;
+		p[(*n)++].len = (uint8_t)len;
+	}
+	return 0;
+}
+
 static json_object *handoff(struct mag *m, const char *args, uint64_t now_ns,
 			    struct mag_acts *acts)
 {
+	struct mh_prefix sub[MH_HNP_MAX];
+	unsigned n_sub = 0;
 	char id[MAG_MN_ID_MAX], from[32], to[32];
 	uint8_t f[6], t[6];
 	if (sscanf(args, "%127s %31s %31s", id, from, to) != 3)
-		return error_json("usage: handoff MNID FROM_LLID TO_LLID");
+		return error_json("usage: handoff MNID FROM_LLID TO_LLID [PREFIX/LEN...]");
 	if (mag_parse_mac(from, f) < 0 || mag_parse_mac(to, t) < 0)
 		return error_json("link-layer ids are MAC addresses aa:bb:cc:dd:ee:ff");
+	if (parse_prefixes(args, sub, &n_sub) < 0)
+		return error_json("prefixes are PREFIX/LEN, at most 16");
 	const char *why = "failed";
-	if (mag_handoff(m, id, f, t, now_ns, acts, &why) < 0)
+	int r = n_sub ? mag_handoff_subset(m, id, f, t, sub, n_sub, now_ns, acts, &why)
+		      : mag_handoff(m, id, f, t, now_ns, acts, &why);
+	if (r < 0)
 		return error_json(why);
 	json_object *o = json_object_new_object();
 	json_object_object_add(o, "ok", json_object_new_boolean(1));

@@ -573,6 +573,7 @@ void mag_handoff_failed(struct mag *m, struct mag_bul *b, uint64_t now_ns,
 	struct mag_bul *old = mag_bul_by_id(m, b->handoff_from);
 	b->n_hnp = b->handoff_n_hnp;
 	b->handoff_from = 0;
+	b->handoff_subset = false;
 	mag_act_log(acts, "bul %u: handoff failed (%s), own prefixes kept", b->id,
 		    reason);
 	mag_bul_set_state(m, b, MAG_BUL_ACTIVE, now_ns, acts, "handoff failed");
@@ -686,6 +687,12 @@ int mag_shutdown(struct mag *m, uint64_t now_ns, struct mag_acts *acts)
 	}
 	mag_announce_deadline(m, acts);
 	return left;
+}
+
+int mag_handoff_start(struct mag *m, struct mag_bul *from, struct mag_bul *to,
+		      uint64_t now_ns, struct mag_acts *acts, const char **why)
+{
+	return handoff_start(m, from, to, now_ns, acts, why);
 }
 
 int mag_bul_register(struct mag *m, struct mag_bul *b, uint64_t now_ns,

@@ -152,6 +152,14 @@ static inline bool mag_txn_sent_seq(const struct mag_txn *t, uint16_t s)
 void mag_session_attach_services(struct mag *m, const struct mag_bul *first,
 				 uint64_t now_ns, struct mag_acts *acts);
 
+/* mag_subset.c: the PBA accepted a subset handoff into b: old loses the
+ * prefixes b took (routes, a withdrawal RA), and goes when none is left. */
+void mag_subset_accepted(struct mag *m, struct mag_bul *old, const struct mag_bul *b,
+			 uint64_t now_ns, struct mag_acts *acts);
+/* mag_engine.c: start the HI 2 PBU moving from's prefixes into to. */
+int mag_handoff_start(struct mag *m, struct mag_bul *from, struct mag_bul *to,
+		      uint64_t now_ns, struct mag_acts *acts, const char **why);
+
 /* mag_ra.c */
 /* The prefixes p withdrawn from the MN (RA with lifetimes 0); router
  * lifetime 0 too when last (nothing left to route for it here). */

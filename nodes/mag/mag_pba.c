@@ -174,8 +174,11 @@ static void accept_handoff(struct mag *m, struct mag_bul *b, const struct mh_gro
 	struct mag_bul *old = mag_bul_by_id(m, b->handoff_from);
 	unsigned from_id = b->handoff_from;
 	b->handoff_from = 0;
-	if (old && old != b)
+	if (old && old != b && b->handoff_subset)
+		mag_subset_accepted(m, old, b, now_ns, acts);   /* section 2.2 */
+	else if (old && old != b)
 		mag_bul_delete(m, old, now_ns, acts, "handoff");
+	b->handoff_subset = false;
 	/* b's own routes are those of hnp[0 .. handoff_n_hnp) */
 	struct mh_prefix was[MH_HNP_MAX];
 	unsigned n_was = b->handoff_n_hnp;
