@@ -146,7 +146,7 @@ static json_object *help_json(void)
 /* "P/LEN ..." after the three handoff arguments: the section 2.2 subset. */
 static int parse_prefixes(const char *args, struct mh_prefix *p, unsigned *n)
 {
-	char tok[3][INET6_ADDRSTRLEN + 8], buf[INET6_ADDRSTRLEN + 8];
+	char tok[3][64], buf[64];
 	int used = 0;
 	unsigned len;
 
