@@ -127,7 +127,8 @@ static int cmd_run(int argc, char **argv)
 		return res.died ? 3 : 1;
 	if (res.interrupted)
 		return 130;
-	return res.died ? 3 : 0;
+	/* pmipemu(1): 1 when an expectation is unmet, for run as for test */
+	return res.died ? 3 : res.failed ? 1 : 0;
 }
 
 /* Each topology gets its own run folder: DIR/<name> when --out is given. */

@@ -15,6 +15,9 @@ $PMIPEMU test tests/data/scenario/impossible.xml --out "$TMP/out" --junit "$TMP/
 cat "$TMP/stdout"
 [ $rc = 1 ] || fail "an unmet expectation gave exit $rc, expected 1"
 grep -q "FAIL" "$TMP/stdout" || fail "no FAIL line"
+# run says the same as test: an unmet expectation is exit 1 (pmipemu(1))
+$PMIPEMU run tests/data/scenario/impossible.xml --out "$TMP/run1" > "$TMP/stdout.run" 2>&1; rc=$?
+[ $rc = 1 ] || fail "pmipemu run with an unmet expectation gave exit $rc, expected 1"
 python3 - "$TMP/junit.xml" <<'PY' || exit 1
 import sys, xml.etree.ElementTree as ET
 root = ET.parse(sys.argv[1]).getroot()
