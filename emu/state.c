@@ -136,12 +136,20 @@ int state_create(struct state *s, const char *out_dir)
 	struct state t = { .dir = "" };
 
 	memset(s, 0, sizeof(*s));
-	if (state_root_ready() < 0)
-		return -1;
 	state_self(self, sizeof(self));
 	snprintf(t.dir, sizeof(t.dir), "%s/" STATE_NEW_PREFIX "%s", state_root(), self);
 	const char *tmp = t.dir;
-	if (mkdir(tmp, 0700) < 0 || chmod(tmp, 0700) < 0)
+	/* a clean elsewhere removes the root when it finds it empty, maybe
+	 * between our mkdirs: make it again */
+	int made = -1;
+	for (int tries = 0; tries < 5 && made < 0; tries++) {
+		if (state_root_ready() < 0)
+			return -1;
+		made = mkdir(tmp, 0700);
+		if (made < 0 && errno != ENOENT)
+			return -1;
+	}
+	if (made < 0 || chmod(tmp, 0700) < 0)
 		return -1;
 	snprintf(line, sizeof(line), "%d %llu\n", (int)getpid(),
 		 proc_starttime(getpid()));
