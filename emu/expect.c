@@ -78,6 +78,16 @@ static const struct report_flow *flow_or_fail(const struct report *r,
 		o->pass = false;
 		return NULL;
 	}
+	/* A sender that died or never started wrote no summary: what arrived
+	 * says nothing of what should have (the highest sequence seen is no
+	 * count of what was sent), so every expectation of the flow fails. */
+	if (!f->has_send) {
+		report_fmt(o->message, sizeof o->message,
+			   "flow %s: the sender did not report (%s): nothing to measure against",
+			   f->id, f->problem[0] ? f->problem : "no sender summary");
+		o->pass = false;
+		return NULL;
+	}
 	return f;
 }
 

@@ -26,6 +26,7 @@ static struct topology topo;
 static struct topo_flow flows[2];
 static struct topo_expect exps[32];
 static struct report rep;
+static const struct report_input *rin;
 
 static void put_file(const char *rel, const char *text)
 {
@@ -198,11 +199,13 @@ static void setup(void)
 	execs[1] = (struct report_exec){ .id = "e2", .node = "mag2", .finished = true,
 					 .exit_status = 1 };
 	execs[2] = (struct report_exec){ .id = "e3", .node = "mn", .finished = true };
-	struct report_input in = { .topo = &topo, .run_dir = dir, .t0_ns = T0,
+	static struct report_input in;
+	in = (struct report_input){ .topo = &topo, .run_dir = dir, .t0_ns = T0,
 		.started_at_unix_s = 1700000000, .seed = 42, .duration_ns = 2500 * MS,
 		.links = links, .n_links = 1, .execs = execs, .n_execs = 3 };
 	const char *why = NULL;
 	cr_assert_eq(report_build(&in, &rep, &why), 0, "%s", why);
+	rin = &in;
 }
 
 static void teardown(void)
@@ -333,6 +336,26 @@ Test(report, flow_without_files_fails_saying_why)
 	cr_assert(strstr(ex(15)->message, "no receiver records"), "%s", ex(15)->message);
 	cr_assert(strstr(ex(15)->message, "f2.recv.json"), "%s", ex(15)->message);
 	cr_assert_eq(report_failed_count(&rep), 12);
+}
+
+/* issue 14: a sender that died wrote no summary; its flow's expectations
+ * (here a delivery bound that passes with the summary) must fail, not
+ * count the highest sequence seen as what was sent. */
+Test(report, flow_without_sender_summary_fails_every_expectation)
+{
+	char p[512];
+	const char *why = NULL;
+	cr_assert(ex(1)->pass, "%s", ex(1)->message);
+	snprintf(p, sizeof p, "%s/flows/f1.send.json", dir);
+	cr_assert_eq(unlink(p), 0);
+	report_free(&rep);
+	cr_assert_eq(report_build(rin, &rep, &why), 0, "%s", why);
+	for (int i = 0; i < 22; i++) {
+		if (i == 10 || i == 11 || (i >= 12 && i <= 14) || i == 18)
+			continue;                       /* links and execs */
+		cr_assert_not(ex(i)->pass, "%d: %s", i, ex(i)->message);
+	}
+	cr_assert(strstr(ex(1)->message, "sender did not report"), "%s", ex(1)->message);
 }
 
 Test(report, records_without_receiver_summary_still_count)
