@@ -304,3 +304,17 @@ uint32_t mag_bul_remaining_s(const struct mag_bul *b, uint64_t now_ns)
 		return 0;
 	return (uint32_t)((b->expiry_ns - now_ns) / 1000000000ull);
 }
+
+/* Does the MN's interface keep another registered session on b's link
+ * (section 2.1)? Then withdrawing b's prefixes leaves the router in use. */
+bool mag_bul_iface_shared(const struct mag *m, const struct mag_bul *b)
+{
+	for (size_t i = 0; i < MAG_BUL_MAX; i++) {
+		const struct mag_bul *o = &m->bul[i];
+
+		if (o != b && mag_bul_registered(o) && o->ifindex == b->ifindex &&
+		    !memcmp(o->ll_id, b->ll_id, 6))
+			return true;
+	}
+	return false;
+}

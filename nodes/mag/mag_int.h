@@ -163,6 +163,7 @@ int mag_handoff_start(struct mag *m, struct mag_bul *from, struct mag_bul *to,
 /* mag_ra.c */
 /* The prefixes p withdrawn from the MN (RA with lifetimes 0); router
  * lifetime 0 too when last (nothing left to route for it here). */
+bool mag_bul_iface_shared(const struct mag *m, const struct mag_bul *b);
 void mag_ra_withdraw(struct mag *m, const struct mag_bul *b, const struct mh_prefix *p,
 		     unsigned n, bool last, struct mag_acts *acts);
 void mag_ra_send(struct mag *m, int ifindex, const uint8_t ll_id[6],

@@ -36,47 +36,6 @@ static bool br_names(const struct mh_msg *br, const struct mag_bul *b)
 	return !g->has_mn_ll_id || (g->mn_ll_id_len == 6 && !memcmp(g->mn_ll_id, b->ll_id, 6));
 }
 
-/* The withdrawal RA: the prefixes with lifetimes 0 (the MN deprecates its
- * addresses at once; RFC 4862 5.5.3 e keeps them valid for what they had
- * left, at most 2 hours), and router lifetime 0 when nothing is left to
- * route for that interface here (RFC 4861 6.2.5). */
-static void send_withdraw(struct mag *m, const struct mag_bul *b, const struct mh_prefix *p,
-			  unsigned n, bool last, struct mag_acts *acts)
-{
-	struct mag_act *a = mag_act_push(acts, MAG_ACT_SEND_RA);
-	char mac[24], pfx[256];
-
-	if (!a)
-		return;
-	a->ifindex = b->ifindex;
-	memcpy(a->ifname, b->ifname, sizeof(a->ifname));
-	memcpy(a->ll_id, b->ll_id, 6);
-	a->router_lifetime_s = last ? 0 : m->cfg.router_lifetime_s;
-	a->mtu = m->cfg.link_mtu - 40;
-	for (unsigned i = 0; i < n && a->n_hnp < MH_HNP_MAX; i++)
-		a->hnp[a->n_hnp++] = p[i];
-	a->valid_s = a->preferred_s = 0;
-	m->stats.ra_sent++;
-	mag_fmt_mac(mac, sizeof(mac), b->ll_id);
-	mag_fmt_prefixes(pfx, sizeof(pfx), p, n);
-	mag_act_event(acts, MAG_EV_RA_SENT,
-		      "\"iface\":\"%s\",\"ll_id\":\"%s\",\"hnp\":%s,\"valid_s\":0,\"mtu\":%u,"
-		      "\"withdrawn\":true", b->ifname, mac, pfx, a->mtu);
-}
-
-/* Does the MN's interface keep another registered session on this link? */
-static bool other_session(const struct mag *m, const struct mag_bul *b)
-{
-	for (size_t i = 0; i < MAG_BUL_MAX; i++) {
-		const struct mag_bul *o = &m->bul[i];
-
-		if (o != b && mag_bul_registered(o) && o->ifindex == b->ifindex &&
-		    !memcmp(o->ll_id, b->ll_id, 6))
-			return true;
-	}
-	return false;
-}
-
 /* Withdraw what br names of b; true when b had any of it. */
 static bool revoke_one(struct mag *m, struct mag_bul *b, const struct mh_msg *br,
 		       uint64_t now_ns, struct mag_acts *acts)
@@ -92,7 +51,7 @@ static bool revoke_one(struct mag *m, struct mag_bul *b, const struct mh_msg *br
 	}
 	if (n_gone == 0)
 		return false;
-	send_withdraw(m, b, gone, n_gone, n_kept == 0 && !other_session(m, b), acts);
+	mag_ra_withdraw(m, b, gone, n_gone, n_kept == 0 && !mag_bul_iface_shared(m, b), acts);
 	m->stats.revoked++;
 	if (n_kept == 0) {
 		mag_bul_leave_txn(m, b);

@@ -135,19 +135,6 @@ int mag_session_add(struct mag *m, const uint8_t ll_id[6], const char *service,
 	return r;
 }
 
-/* Does the interface keep another registered session here? */
-static bool others_registered(const struct mag *m, const struct mag_bul *b)
-{
-	for (size_t i = 0; i < MAG_BUL_MAX; i++) {
-		const struct mag_bul *o = &m->bul[i];
-
-		if (o != b && mag_bul_registered(o) && o->ifindex == b->ifindex &&
-		    !memcmp(o->ll_id, b->ll_id, 6))
-			return true;
-	}
-	return false;
-}
-
 static int session_delete(struct mag *m, const uint8_t ll[6], const char *service,
 			  uint64_t now_ns, struct mag_acts *acts, const char **why)
 {
@@ -160,7 +147,7 @@ static int session_delete(struct mag *m, const uint8_t ll[6], const char *servic
 	}
 	/* withdrawn before the routes go: the MN stops using the prefix */
 	if (mag_bul_registered(b))
-		mag_ra_withdraw(m, b, b->hnp, b->n_hnp, !others_registered(m, b), acts);
+		mag_ra_withdraw(m, b, b->hnp, b->n_hnp, !mag_bul_iface_shared(m, b), acts);
 	session_event(acts, MAG_EV_SESSION_DELETED, b);
 	mag_bul_deregister(m, b, now_ns, acts);
 	return 0;
