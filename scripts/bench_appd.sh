@@ -20,6 +20,9 @@
 #   interruption  the largest arrival gap overlapping the first 30 ms after
 #                 the cut (link_down event): the outage the cut caused;
 #   lost          sent - received over the whole flow (report.json);
+#   in_flight     frames the cut link itself dropped in the flow's direction
+#                 (report.json links.<cut>.ab|ba.drop_down): frames on the
+#                 air when it broke, which no handover can bring back;
 #   noise         the largest gap of the undisturbed g3 flow of the same
 #                 direction from 1.5 s before to 2 s after the cut, minus its
 #                 period: what the shared machine itself adds.
@@ -58,12 +61,17 @@ def measure(run):
     ev, off, rep = load(run)
     cut = next(e["t"] for e in ev if e["ev"] == "link_down")
     out = {"cut": cut, "flows": {}}
+    cut_link = next(e["link"] for e in ev if e["ev"] == "link_down")
     for flow in ("down_wlan", "up_wlan", "down_g3", "up_g3"):
         ts = arrivals(run, flow, off)
+        # a>b of the cut link is MAG -> MN: the downlink's direction
+        way = "ab" if flow.startswith("down") else "ba"
         out["flows"][flow] = {
             "int_ms": gap_over(ts, cut, cut + 0.03),
             "noise_ms": max(0.0, gap_over(ts, cut - 1.5, cut + 2.0) - PERIOD_MS),
             "lost": rep["flows"][flow]["lost"],
+            "in_flight": rep["links"][cut_link][way]["drop_down"]
+                         if flow.endswith("wlan") else 0,
         }
     act = [e["t"] for e in ev if e["ev"] == "dormant_activated"]
     sw = [e["t"] for e in ev if e["ev"] == "bce_dormant_activated"]

@@ -73,6 +73,10 @@ ssize_t nio_icmp6_send(int fd, int ifindex, const struct in6_addr *src,
 		       const struct in6_addr *dst, const void *buf, size_t len);
 ssize_t nio_icmp6_recv(int fd, void *buf, size_t cap, struct in6_addr *src,
 		       int *ifindex);
+/* One Echo Request src -> dst (RFC 4443 4.1), answer not awaited: makes the
+ * kernel resolve the path's first hop now. 0 or -1 with errno. */
+int nio_icmp6_echo(const struct in6_addr *src, const struct in6_addr *dst,
+		   uint16_t id, uint16_t seq);
 
 /* ---- netlink (libmnl): routes, rules, addresses, links -------------------- */
 int nio_ifindex(const char *ifname);       /* 0 if absent */

@@ -7,6 +7,7 @@
  * RFC 4861 6.1.1 (RS) and 6.1.2 (RA) require receivers to discard those, as
  * the proof that the sender is on-link. The kernel computes and verifies the
  * ICMPv6 checksum of raw ICMPv6 sockets (RFC 3542 3.1).
+ * Also: one Echo Request sent on a throw-away socket (nio_icmp6_echo).
  * Must not: decode ND messages; nodes/pmip does.
  */
 #include <errno.h>
@@ -111,4 +112,24 @@ ssize_t nio_icmp6_recv(int fd, void *buf, size_t cap, struct in6_addr *src,
 	if (ifindex)
 		*ifindex = m.ifindex;
 	return n;
+}
+
+/* One ICMPv6 Echo Request (RFC 4443 4.1) from src to dst, routed like any
+ * packet, on a socket of its own that is closed at once: the answer is not
+ * awaited. Its use is the neighbour resolution it causes on the way. */
+int nio_icmp6_echo(const struct in6_addr *src, const struct in6_addr *dst,
+		   uint16_t id, uint16_t seq)
+{
+	const uint8_t pkt[8] = { ICMP6_ECHO_REQUEST, 0, 0, 0, (uint8_t)(id >> 8),
+				 (uint8_t)id, (uint8_t)(seq >> 8), (uint8_t)seq };
+	int fd = socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMPV6), saved;
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = nio_raw_send(fd, src, 0, dst, pkt, sizeof pkt);   /* kernel sums it */
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return n == (ssize_t)sizeof pkt ? 0 : -1;
 }

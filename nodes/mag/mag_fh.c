@@ -23,6 +23,7 @@ const char *mag_fh_act_type_name(enum mag_fh_act_type t)
 	case MAG_FH_ACT_ROUTE_ADD: return "MAG_FH_ACT_ROUTE_ADD";
 	case MAG_FH_ACT_ROUTE_DEL: return "MAG_FH_ACT_ROUTE_DEL";
 	case MAG_FH_ACT_SEND_HACK: return "MAG_FH_ACT_SEND_HACK";
+	case MAG_FH_ACT_PROBE_PEER: return "MAG_FH_ACT_PROBE_PEER";
 	case MAG_FH_ACT_EVENT: return "MAG_FH_ACT_EVENT";
 	}
 	return "UNKNOWN";
@@ -103,6 +104,19 @@ static void send_hack(struct mag_fh_acts *out, const struct in6_addr *dst,
 		a->msg.mn_id_len = hi->mn_id_len;
 		memcpy(a->msg.mn_id, hi->mn_id, hi->mn_id_len);
 	}
+}
+
+/* The first packet forwarded to the peer at a disconnect must not wait
+ * for neighbour resolution on the way (RFC 4861 7.2.2 queues it while the
+ * entry is INCOMPLETE: one round trip of the MAG-to-MAG link, 4 ms in
+ * appd-fast-handover). So the path is used once now, while the binding is
+ * only dormant; a STALE entry is used at once later (RFC 4861 7.3.3). */
+static void probe_peer(struct mag_fh_acts *out, const struct in6_addr *peer)
+{
+	struct mag_fh_act *a = push(out, MAG_FH_ACT_PROBE_PEER);
+
+	if (a)
+		a->dst = *peer;
 }
 
 /* "mn_id":..,"ll_id":..,"peer":..,"hnps":[..] of a record. */
@@ -253,6 +267,7 @@ int mag_fh_input_hi(struct mag_fh *f, const struct mag *m, const struct in6_addr
 	r->peer = hi->alt_coa;
 	r->hi_seq = hi->seq;
 	update_peer_routes(r, g, out);
+	probe_peer(out, &r->peer);
 	event(out, "dormant_installed", "%s,\"hi_seq\":%u",
 	      rec_fields(r, r->peer_hnp, r->n_peer, fl, sizeof(fl)), hi->seq);
 	return 0;

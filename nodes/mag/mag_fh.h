@@ -60,6 +60,7 @@ enum mag_fh_act_type {
 	MAG_FH_ACT_ROUTE_ADD,            /* prefix via gw dev ifindex + uplink rule */
 	MAG_FH_ACT_ROUTE_DEL,
 	MAG_FH_ACT_SEND_HACK,            /* msg to dst */
+	MAG_FH_ACT_PROBE_PEER,           /* resolve the path to dst now */
 	MAG_FH_ACT_EVENT,                /* name + JSON members */
 };
 const char *mag_fh_act_type_name(enum mag_fh_act_type t);

@@ -36,7 +36,7 @@ struct mag_fh_io {
 	ev_io mh_w, tnl_w, tun_w;
 	ev_timer ret_w;
 	bool table_route;
-	uint64_t send_errors, route_errors, hop_limit_drops;
+	uint64_t send_errors, route_errors, hop_limit_drops, probes;
 	uint8_t pkt[PKT_MAX];
 };
 
@@ -88,6 +88,16 @@ static void act_hack(struct mag_fh_io *io, const struct mag_fh_act *a)
 		io->send_errors++;
 }
 
+/* mag_fh.c's reason: the first forwarded packet must not wait for ND. */
+static void act_probe(struct mag_fh_io *io, const struct mag_fh_act *a)
+{
+	if (nio_icmp6_echo(&mag_cfg(io->m)->proxy_coa, &a->dst, (uint16_t)getpid(),
+			   (uint16_t)++io->probes) < 0) {
+		io->send_errors++;
+		io_log(io, "path probe", errno);
+	}
+}
+
 static void arm_return_check(struct mag_fh_io *io)
 {
 	bool want = mag_fh_any_active(&io->f);
@@ -109,6 +119,7 @@ static void run_acts(struct mag_fh_io *io)
 		case MAG_FH_ACT_ROUTE_ADD: act_route(io, a, true); break;
 		case MAG_FH_ACT_ROUTE_DEL: act_route(io, a, false); break;
 		case MAG_FH_ACT_SEND_HACK: act_hack(io, a); break;
+		case MAG_FH_ACT_PROBE_PEER: act_probe(io, a); break;
 		case MAG_FH_ACT_EVENT:
 			nio_event(io->ev, "{\"ev\":\"%s\",%s}", a->ev, a->text);
 			break;

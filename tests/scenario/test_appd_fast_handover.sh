@@ -55,6 +55,16 @@ PY
 n=$(tcount "$fh/mag1-eth2.pcap" 'ipv6.nxt == 41 && ipv6.src == 2001:db8:2::2 && ipv6.dst == 2001:db8:1::2')
 note "MAG2 -> MAG1 tunnelled packets at the cut: $n"
 [ "$n" -ge 1 ] || fail "nothing went through the MAG-to-MAG tunnel"
+# The first packet MAG2 tunnels at the cut found the path to MAG1 resolved
+# (magd probed it when the HI installed the dormant binding): no Neighbor
+# Solicitation on the MAG-to-MAG link in the 50 ms before it.
+first=$(tshark -r "$fh/mag2-eth2.pcap" -Y 'ipv6.nxt == 41 && ipv6.src == 2001:db8:2::2' \
+	-T fields -e frame.time_relative 2>/dev/null | head -1)
+[ -n "$first" ] || fail "no tunnelled packet in mag2-eth2.pcap"
+ns=$(tcount "$fh/mag2-eth2.pcap" "icmpv6.type == 135 && frame.time_relative >= $first - 0.05 && frame.time_relative <= $first")
+[ "$ns" = 0 ] || fail "the first forwarded packet waited for neighbour resolution ($ns NS)"
+probe=$(tcount "$fh/mag2-eth2.pcap" 'icmpv6.type == 128 && ipv6.src == 2001:db8:2::2 && ipv6.dst == 2001:db8:1::2')
+[ "$probe" -ge 1 ] || fail "MAG2 never probed the path to MAG1"
 n=$(tcount "$bl/mag1-eth2.pcap" 'ipv6.nxt == 41')
 [ "$n" = 0 ] || fail "baseline: $n tunnelled packets between the MAGs"
 # RFC 5213 6.10.5 ingress filter: no MN packet leaves a MAG towards the

@@ -105,6 +105,17 @@ Test(mag_fh, hi_installs_routes_for_the_peer_prefix_via_the_mn_link_local)
 	cr_assert(!mag_fh_any_active(&F));
 }
 
+Test(mag_fh, accepted_hi_resolves_the_path_to_the_peer_before_any_disconnect)
+{
+	installed();
+	const struct mag_fh_act *p = fact(MAG_FH_ACT_PROBE_PEER, 0);
+	struct in6_addr peer = a6(PEER);
+
+	cr_assert_not_null(p, "the path to the peer is used while dormant");
+	cr_assert(!memcmp(&p->dst, &peer, 16), "towards the HI's Alternate CoA");
+	cr_assert_null(fact(MAG_FH_ACT_PROBE_PEER, 1), "once per HI");
+}
+
 Test(mag_fh, hi_for_an_unknown_session_is_refused)
 {
 	struct mh_msg hi = make_hi(7, PEER_HNP);
@@ -112,6 +123,7 @@ Test(mag_fh, hi_for_an_unknown_session_is_refused)
 	cr_assert_eq(hi_in(&hi, S_NS), -1);
 	cr_assert_eq(hack_code(), MH_HACK_NOT_ACCEPTED);
 	cr_assert_null(fact(MAG_FH_ACT_ROUTE_ADD, 0));
+	cr_assert_null(fact(MAG_FH_ACT_PROBE_PEER, 0), "nothing to prepare");
 }
 
 Test(mag_fh, hi_from_another_source_than_our_lma_is_refused)
@@ -259,4 +271,5 @@ Test(mag_fh, names_of_enums)
 {
 	cr_assert_str_eq(mag_fh_verdict_name(MAG_FH_TO_PEER), "MAG_FH_TO_PEER");
 	cr_assert_str_eq(mag_fh_act_type_name(MAG_FH_ACT_SEND_HACK), "MAG_FH_ACT_SEND_HACK");
+	cr_assert_str_eq(mag_fh_act_type_name(MAG_FH_ACT_PROBE_PEER), "MAG_FH_ACT_PROBE_PEER");
 }
