@@ -131,6 +131,8 @@ struct topo_pmip {
 	bool multi_session_pbu;         /* section 4: one PBU for several sessions */
 	bool revocation;                /* RFC 5846: lma revokes on handoff, mag
 					 * revokes in bulk on shutdown */
+	bool prefix_update;             /* lma: section 2.2 (a)/(b), an HI 5 PBU
+					 * may change its session's prefix set */
 	uint64_t heartbeat_ns;          /* RFC 5847 HeartbeatInterval, 0 = off */
 	uint32_t heartbeat_missed;      /* MissingHeartbeatsAllowed (mag) */
 	struct topo_flow_text *flows;   /* lma, mn: <flow-policy> */

@@ -129,6 +129,7 @@ static void topo_parse_pmip_attrs(struct topo_pctx *c, struct topo_node *node,
 	topo_p_bool(c, x, "fast-handover-return", &p->fast_handover_return);
 	topo_p_bool(c, x, "multi-session-pbu", &p->multi_session_pbu);
 	topo_p_bool(c, x, "revocation", &p->revocation);
+	topo_p_bool(c, x, "prefix-update", &p->prefix_update);
 	topo_p_time(c, x, "heartbeat", &p->heartbeat_ns);
 	p->heartbeat_missed = TOPO_HEARTBEAT_MISSED_DEFAULT;
 	if (topo_p_u32(c, x, "heartbeat-missed", &p->heartbeat_missed) == 1 &&
@@ -149,7 +150,7 @@ static const struct {
 	{ "address", false, K_LMA | K_MAG }, { "lma", false, K_MAG },
 	{ "lifetime", false, K_MAG }, { "timestamps", false, K_LMA | K_MAG },
 	{ "multi-session-pbu", false, K_LMA | K_MAG },
-	{ "revocation", false, K_LMA | K_MAG },
+	{ "revocation", false, K_LMA | K_MAG }, { "prefix-update", false, K_LMA },
 	{ "heartbeat", false, K_LMA | K_MAG }, { "heartbeat-missed", false, K_LMA | K_MAG },
 	{ "fast-handover", false, K_LMA | K_MAG | K_MN },
 	{ "fast-handover-return", false, K_LMA | K_MN },

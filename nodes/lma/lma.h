@@ -73,6 +73,9 @@ struct lma_config {
 	bool fast_handover_return;      /* traffic returns when the first
 					 * interface re-registers */
 	bool revocation;                /* RFC 5846: BRI to the previous MAG */
+	bool prefix_update;             /* section 2.2 (a)/(b): an HI 5 PBU may
+					   change its session's prefix set
+					   (lma_prefix_set.c); off = RFC 5213's 159 */
 	uint64_t heartbeat_ns;          /* RFC 5847: the MAGs' interval (show) */
 	unsigned heartbeat_missed;      /* MissingHeartbeatsAllowed (show) */
 	uint32_t restart_counter;       /* ours, RFC 5847 6.1: new every start */
@@ -174,6 +177,7 @@ struct lma_stats {
 	uint64_t pba_status[256];
 	uint64_t groups_accepted, groups_rejected;
 	uint64_t sessions_created, sessions_deleted, handoffs, refreshes;
+	uint64_t set_changes;            /* section 2.2 (a)/(b), lma_prefix_set.c */
 	uint64_t deregistrations, stale_deregistrations, pending_waits;
 	uint64_t dormant_activations;
 	uint64_t hi_sent, hack_received, hack_refused, hack_unmatched;

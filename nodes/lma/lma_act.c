@@ -79,6 +79,7 @@ const char *lma_plan_name(enum lma_plan p)
 	case LMA_PLAN_DEREG: return "LMA_PLAN_DEREG";
 	case LMA_PLAN_NOOP_DEREG: return "LMA_PLAN_NOOP_DEREG";
 	case LMA_PLAN_WAIT: return "LMA_PLAN_WAIT";
+	case LMA_PLAN_SET: return "LMA_PLAN_SET";
 	}
 	return "LMA_PLAN_UNKNOWN";
 }

@@ -106,6 +106,7 @@ int lma_config_from_topo(struct lma_config *c, const struct topo_node *n, const 
 	c->fast_handover = t->fast_handover;
 	c->fast_handover_return = t->fast_handover_return;
 	c->revocation = t->revocation;
+	c->prefix_update = t->prefix_update;
 	c->heartbeat_ns = t->heartbeat_ns;
 	c->heartbeat_missed = t->heartbeat_missed ? t->heartbeat_missed : 3;
 	c->mags = calloc(t->n_mags ? t->n_mags : 1, sizeof(*c->mags));

@@ -37,6 +37,9 @@
  *                           repeating HI 1 on refresh); key's entry with
  *                           others -> 159; no entry -> NEW sharing them
  *                           (a prefix shared by interfaces, section 3)
+ *     HI 5 from the key's entry naming some of its prefixes and/or new
+ *       ones nobody routes -> SET: its set becomes the named one (section
+ *       2.2 (a) remove, (b) add; lma_prefix_set.c)
  *     HI 5 from an entry that holds only part of them (the rest moved
  *       away by a subset handoff, section 2.2) -> UPDATE it, its own set
  *     HI 3, 4, 5 .......... the entry holding them; if it has another key the
@@ -250,7 +253,9 @@ static void decide_named(const struct lma *l, struct lma_group_ctx *c,
 		 * interface's refresh (HI 5) still names the prefixes that have
 		 * just moved away. It refreshes what the entry still holds and
 		 * the PBA tells its MAG that set; it never takes them back. */
-		if (c->g->hi == MH_HI_NOT_CHANGED && exact &&
+		if (lma_set_change_fits(l, c, exact))
+			plan(c, LMA_PLAN_SET, exact, exact);      /* 2.2 (a)/(b) */
+		else if (c->g->hi == MH_HI_NOT_CHANGED && exact &&
 		    exact->state == BCE_STATE_REGISTERED && exact->n_prefix &&
 		    subset_of_req(l, exact, c) && rest_held_elsewhere(l, exact, c))
 			plan(c, LMA_PLAN_UPDATE, exact, exact);
@@ -384,7 +389,7 @@ static void apply_new(struct lma *l, const struct in6_addr *src, const struct mh
 	lma_act_routes(out, s);
 }
 
-static void apply_update(struct lma *l, const struct in6_addr *src, const struct mh_msg *pbu,
+void lma_apply_update(struct lma *l, const struct in6_addr *src, const struct mh_msg *pbu,
 			 struct lma_group_ctx *c, uint64_t now_ns, struct lma_actions *out)
 {
 	struct bce_session *s = c->s;
@@ -483,7 +488,7 @@ static void apply_move(struct lma *l, const struct in6_addr *src, const struct m
 	c->s = t;
 	if (n_from == 0 && !created) {
 		/* HI 2 naming only what t already holds: nothing moved */
-		apply_update(l, src, pbu, c, now_ns, out);
+		lma_apply_update(l, src, pbu, c, now_ns, out);
 		return;
 	}
 	lma_revoke_moved(l, src, t, &mv, out);
@@ -554,9 +559,10 @@ void lma_apply(struct lma *l, const struct in6_addr *src, const struct mh_msg *p
 {
 	switch (c->plan) {
 	case LMA_PLAN_NEW: apply_new(l, src, pbu, c, now_ns, out); break;
-	case LMA_PLAN_UPDATE: apply_update(l, src, pbu, c, now_ns, out); break;
+	case LMA_PLAN_UPDATE: lma_apply_update(l, src, pbu, c, now_ns, out); break;
 	case LMA_PLAN_MOVE: apply_move(l, src, pbu, c, now_ns, out); break;
 	case LMA_PLAN_DEREG: apply_dereg(l, pbu, c, now_ns, out); break;
+	case LMA_PLAN_SET: lma_apply_set_change(l, src, pbu, c, now_ns, out); break;
 	case LMA_PLAN_NOOP_DEREG: l->st.stale_deregistrations++; break;
 	case LMA_PLAN_REJECT:
 	case LMA_PLAN_WAIT: break;

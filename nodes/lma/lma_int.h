@@ -62,6 +62,7 @@ enum lma_plan {
 	LMA_PLAN_DEREG,                 /* lifetime 0 for s (5.3.5) */
 	LMA_PLAN_NOOP_DEREG,            /* lifetime 0, nothing (left) to remove */
 	LMA_PLAN_WAIT,                  /* hold the PBU (MaxDelayBeforeNewBCEAssign) */
+	LMA_PLAN_SET,                   /* s's prefix set changes (section 2.2 a/b) */
 };
 const char *lma_plan_name(enum lma_plan p);
 
@@ -85,6 +86,16 @@ void lma_decide(struct lma *l, const struct in6_addr *src, const struct mh_msg *
 void lma_apply(struct lma *l, const struct in6_addr *src, const struct mh_msg *pbu,
 	       struct lma_group_ctx *c, uint64_t now_ns, struct lma_actions *out);
 void lma_apply_fh(struct lma *l, const struct lma_group_ctx *c, struct lma_actions *out);
+/* UPDATE as a refresh or handoff of c->s (5.3.3). */
+void lma_apply_update(struct lma *l, const struct in6_addr *src, const struct mh_msg *pbu,
+		      struct lma_group_ctx *c, uint64_t now_ns, struct lma_actions *out);
+/* lma_prefix_set.c: section 2.2 (a)/(b), an HI 5 PBU of s naming another
+ * set: some of s's prefixes and/or new ones no session routes. */
+bool lma_set_change_fits(const struct lma *l, const struct lma_group_ctx *c,
+			 const struct bce_session *s);
+void lma_apply_set_change(struct lma *l, const struct in6_addr *src,
+			  const struct mh_msg *pbu, struct lma_group_ctx *c,
+			  uint64_t now_ns, struct lma_actions *out);
 /* Delete s with its routes (reason for the event). */
 void lma_session_delete(struct lma *l, struct bce_session *s, const char *reason,
 			struct lma_actions *out);

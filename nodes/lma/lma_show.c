@@ -210,6 +210,7 @@ int lma_show_stats(const struct lma *l, char *out, size_t cap)
 	add_u64(o, "sessions_deleted", s->sessions_deleted);
 	add_u64(o, "handoffs", s->handoffs);
 	add_u64(o, "refreshes", s->refreshes);
+	add_u64(o, "set_changes", s->set_changes);
 	add_u64(o, "deregistrations", s->deregistrations);
 	add_u64(o, "stale_deregistrations", s->stale_deregistrations);
 	add_u64(o, "pending_waits", s->pending_waits);

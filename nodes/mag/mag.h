@@ -125,6 +125,9 @@ struct mag_bul {
 	uint8_t handoff_n_hnp;           /* prefixes held before that move */
 	bool handoff_subset;             /* section 2.2: only some of the old
 					    session's prefixes move (mag_subset.c) */
+	bool set_change;                 /* section 2.2 (a)/(b)/(c) from another
+					    MAG: the PBU names a new set (mag_prefix.c) */
+	struct mh_prefix was_hnp[MH_HNP_MAX];   /* the set before it */
 	int txn;                         /* outstanding PBU, -1 none */
 	uint32_t lifetime_s;             /* granted */
 	uint16_t seq;                    /* last PBU */
@@ -270,6 +273,16 @@ int mag_session_delete(struct mag *m, const uint8_t ll_id[6], const char *servic
 int mag_handoff_subset(struct mag *m, const char *mn_id, const uint8_t from_ll[6],
 		       const uint8_t to_ll[6], const struct mh_prefix *p, unsigned n,
 		       uint64_t now_ns, struct mag_acts *acts, const char **why);
+/* Section 2.2 on the live interface ll_id (its session without a
+ * service): ADD (b) new prefixes, REMOVE (a) some, not all, of its
+ * prefixes, TAKE (c) prefixes the MN holds on an interface at another MAG
+ * (HI 2). One PBU naming the resulting set; nothing changes before the
+ * PBA. -1 with *why (a prefix not held / already held, all of them). */
+enum mag_prefix_op { MAG_PREFIX_ADD, MAG_PREFIX_REMOVE, MAG_PREFIX_TAKE };
+const char *mag_prefix_op_name(enum mag_prefix_op op);
+int mag_prefix_change(struct mag *m, const uint8_t ll_id[6], enum mag_prefix_op op,
+		      const struct mh_prefix *p, unsigned n, uint64_t now_ns,
+		      struct mag_acts *acts, const char **why);
 /* A PBA from src (decoded). Unmatched PBAs are ignored and counted. */
 /* RFC 5847: a Heartbeat (MH Type 13) from src: a request is answered, a
  * response from our LMA marks the path up and, with a Restart Counter that

@@ -133,7 +133,8 @@ static json_object *help_json(void)
 {
 	static const char *cmds[] = {
 		"show bul", "show stats", "handoff MNID FROM_LLID TO_LLID [PREFIX/LEN...]",
-		"session add|delete LLID SERVICE", "help",
+		"session add|delete LLID SERVICE", "prefix add|remove|take LLID PREFIX/LEN...",
+		"help",
 	};
 	json_object *a = json_object_new_array();
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
@@ -143,17 +144,18 @@ static json_object *help_json(void)
 	return o;
 }
 
-/* "P/LEN ..." after the three handoff arguments: the section 2.2 subset. */
-static int parse_prefixes(const char *args, struct mh_prefix *p, unsigned *n)
+/* "P/LEN ..." after the first `skip` arguments: a section 2.2 subset. */
+static int parse_prefixes(const char *args, int skip, struct mh_prefix *p, unsigned *n)
 {
-	char tok[3][64], buf[64];
+	char buf[64];
 	int used = 0;
 	unsigned len;
 
 	*n = 0;
-	if (sscanf(args, "%63s %63s %63s%n", tok[0], tok[1], tok[2], &used) != 3)
-		return 0;
-	for (args += used; sscanf(args, " %63s%n", buf, &used) == 1; args += used) {
+	for (int i = 0; i < skip; i++, args += used)
+		if (sscanf(args, " %63s%n", buf, &used) != 1)
+			return 0;
+	for (; sscanf(args, " %63s%n", buf, &used) == 1; args += used) {
 		char *slash = strchr(buf, '/');
 		if (*n >= MH_HNP_MAX || !slash || sscanf(slash + 1, "%u", &len) != 1 || len > 128)
 			return -1;
@@ -176,7 +178,7 @@ static json_object *handoff(struct mag *m, const char *args, uint64_t now_ns,
 		return error_json("usage: handoff MNID FROM_LLID TO_LLID [PREFIX/LEN...]");
 	if (mag_parse_mac(from, f) < 0 || mag_parse_mac(to, t) < 0)
 		return error_json("link-layer ids are MAC addresses aa:bb:cc:dd:ee:ff");
-	if (parse_prefixes(args, sub, &n_sub) < 0)
+	if (parse_prefixes(args, 3, sub, &n_sub) < 0)
 		return error_json("prefixes are PREFIX/LEN, at most 16");
 	const char *why = "failed";
 	int r = n_sub ? mag_handoff_subset(m, id, f, t, sub, n_sub, now_ns, acts, &why)
@@ -213,6 +215,34 @@ static json_object *session(struct mag *m, const char *args, uint64_t now_ns,
 	return o;
 }
 
+/* Section 2.2 on a live interface: "prefix add|remove|take LLID P/LEN...". */
+static json_object *prefix(struct mag *m, const char *args, uint64_t now_ns,
+			   struct mag_acts *acts)
+{
+	static const char *ops[] = { "add", "remove", "take" };
+	struct mh_prefix p[MH_HNP_MAX];
+	unsigned n = 0, op;
+	char o[16], ll[32];
+	uint8_t mac[6];
+	const char *why = "failed";
+
+	if (sscanf(args, "%15s %31s", o, ll) != 2)
+		return error_json("usage: prefix add|remove|take LLID PREFIX/LEN...");
+	for (op = 0; op < 3 && strcmp(o, ops[op]); op++)
+		;
+	if (op == 3)
+		return error_json("usage: prefix add|remove|take LLID PREFIX/LEN...");
+	if (mag_parse_mac(ll, mac) < 0)
+		return error_json("LLID is a MAC address aa:bb:cc:dd:ee:ff");
+	if (parse_prefixes(args, 2, p, &n) < 0)
+		return error_json("prefixes are PREFIX/LEN, at most 16");
+	if (mag_prefix_change(m, mac, (enum mag_prefix_op)op, p, n, now_ns, acts, &why) < 0)
+		return error_json(why);
+	json_object *r = json_object_new_object();
+	json_object_object_add(r, "ok", json_object_new_boolean(1));
+	return r;
+}
+
 void mag_ctl_handle(struct mag *m, const char *line, uint64_t now_ns,
 		    struct mag_acts *acts, char *out, size_t cap)
 {
@@ -227,6 +257,8 @@ void mag_ctl_handle(struct mag *m, const char *line, uint64_t now_ns,
 		o = help_json();
 	else if (!strncmp(line, "handoff ", 8))
 		o = handoff(m, line + 8, now_ns, acts);
+	else if (!strncmp(line, "prefix ", 7))
+		o = prefix(m, line + 7, now_ns, acts);
 	else if (!strncmp(line, "session ", 8))
 		o = session(m, line + 8, now_ns, acts);
 	else

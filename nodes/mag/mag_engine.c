@@ -122,7 +122,7 @@ void mag_bul_delete(struct mag *m, struct mag_bul *b, uint64_t now_ns,
 
 /* ---- PBU transactions ------------------------------------------------------- */
 
-static struct mag_txn *txn_new(struct mag *m, enum mag_txn_kind kind,
+struct mag_txn *mag_txn_new(struct mag *m, enum mag_txn_kind kind,
 			       const struct in6_addr *lmaa)
 {
 	for (size_t i = 0; i < MAG_TXN_MAX; i++) {
@@ -138,7 +138,7 @@ static struct mag_txn *txn_new(struct mag *m, enum mag_txn_kind kind,
 	return NULL;
 }
 
-static void txn_add(struct mag *m, struct mag_txn *t, struct mag_bul *b)
+void mag_txn_add(struct mag *m, struct mag_txn *t, struct mag_bul *b)
 {
 	if (t->n_bul >= MH_GROUP_MAX)
 		return;
@@ -336,13 +336,13 @@ static void txn_timer(struct mag *m, struct mag_txn *t, uint64_t now_ns,
 static int start_registration(struct mag *m, struct mag_bul *b, uint64_t now_ns,
 			      struct mag_acts *acts, const char **why)
 {
-	struct mag_txn *t = txn_new(m, MAG_TXN_REG, &b->lmaa);
+	struct mag_txn *t = mag_txn_new(m, MAG_TXN_REG, &b->lmaa);
 	if (!t) {
 		*why = "too many outstanding PBUs";
 		b->state = MAG_BUL_DELETED;
 		return -1;
 	}
-	txn_add(m, t, b);
+	mag_txn_add(m, t, b);
 	mag_bul_set_state(m, b, MAG_BUL_WAIT_PBA, now_ns, acts, "attach");
 	mag_txn_start(m, t, now_ns, acts);
 	return 0;
@@ -356,14 +356,14 @@ static void start_deregistration(struct mag *m, struct mag_bul *b,
 		mag_bul_routes(m, b, MAG_ACT_ROUTE_DEL, acts);
 	if (b->txn >= 0)
 		mag_txn_free(m, &m->txn[b->txn]);
-	struct mag_txn *t = txn_new(m, MAG_TXN_DEREG, &b->lmaa);
+	struct mag_txn *t = mag_txn_new(m, MAG_TXN_DEREG, &b->lmaa);
 	if (!t) {
 		mag_bul_delete(m, b, now_ns, acts, "no_txn");
 		return;
 	}
 	/* The MAG does not know whether the MN reappears elsewhere. */
 	b->hi = MH_HI_UNKNOWN;
-	txn_add(m, t, b);
+	mag_txn_add(m, t, b);
 	/* routes are gone: leave the registered states without a second DEL */
 	mag_bul_set_state(m, b, MAG_BUL_DEREGISTERING, now_ns, acts, "detach");
 	mag_txn_start(m, t, now_ns, acts);
@@ -375,10 +375,10 @@ static void start_deregistration(struct mag *m, struct mag_bul *b,
 static void start_refresh(struct mag *m, struct mag_bul *b, uint64_t now_ns,
 			  struct mag_acts *acts)
 {
-	struct mag_txn *t = txn_new(m, MAG_TXN_REREG, &b->lmaa);
+	struct mag_txn *t = mag_txn_new(m, MAG_TXN_REREG, &b->lmaa);
 	if (!t)
 		return;
-	txn_add(m, t, b);
+	mag_txn_add(m, t, b);
 	for (size_t i = 0; m->cfg.multi_session_pbu && i < MAG_BUL_MAX; i++) {
 		struct mag_bul *o = &m->bul[i];
 		if (o == b || o->state != MAG_BUL_ACTIVE || o->txn >= 0 ||
@@ -386,7 +386,7 @@ static void start_refresh(struct mag *m, struct mag_bul *b, uint64_t now_ns,
 		    memcmp(&o->lmaa, &b->lmaa, sizeof(o->lmaa)) ||
 		    t->n_bul >= MH_GROUP_MAX)
 			continue;
-		txn_add(m, t, o);
+		mag_txn_add(m, t, o);
 	}
 	for (unsigned i = 0; i < t->n_bul; i++) {
 		struct mag_bul *o = &m->bul[t->bul[i]];
@@ -547,7 +547,7 @@ static int handoff_start(struct mag *m, struct mag_bul *from, struct mag_bul *to
 		}
 		set[n++] = from->hnp[i];
 	}
-	struct mag_txn *t = txn_new(m, MAG_TXN_HANDOFF, &to->lmaa);
+	struct mag_txn *t = mag_txn_new(m, MAG_TXN_HANDOFF, &to->lmaa);
 	if (!t) {
 		*why = "too many outstanding PBUs";
 		return -1;
@@ -558,7 +558,7 @@ static int handoff_start(struct mag *m, struct mag_bul *from, struct mag_bul *to
 	memcpy(to->hnp, set, sizeof(set[0]) * n);
 	to->hi = MH_HI_HANDOFF_BETWEEN_IFACES;
 	to->handoff_from = from->id;
-	txn_add(m, t, to);
+	mag_txn_add(m, t, to);
 	mag_bul_set_state(m, to, MAG_BUL_REFRESHING, now_ns, acts, "handoff");
 	mag_txn_start(m, t, now_ns, acts);
 	return 0;
@@ -572,6 +572,9 @@ void mag_handoff_failed(struct mag *m, struct mag_bul *b, uint64_t now_ns,
 {
 	struct mag_bul *old = mag_bul_by_id(m, b->handoff_from);
 	b->n_hnp = b->handoff_n_hnp;
+	if (b->set_change)              /* section 2.2 (a)/(b), mag_prefix.c */
+		memcpy(b->hnp, b->was_hnp, sizeof(b->hnp[0]) * b->n_hnp);
+	b->set_change = false;
 	b->handoff_from = 0;
 	b->handoff_subset = false;
 	mag_act_log(acts, "bul %u: handoff failed (%s), own prefixes kept", b->id,

@@ -126,6 +126,9 @@ void mag_bul_deregister(struct mag *m, struct mag_bul *b, uint64_t now_ns,
 void mag_bul_delete(struct mag *m, struct mag_bul *b, uint64_t now_ns,
 		    struct mag_acts *acts, const char *reason);
 void mag_txn_free(struct mag *m, struct mag_txn *t);
+struct mag_txn *mag_txn_new(struct mag *m, enum mag_txn_kind kind,
+			    const struct in6_addr *lmaa);
+void mag_txn_add(struct mag *m, struct mag_txn *t, struct mag_bul *b);
 void mag_txn_start(struct mag *m, struct mag_txn *t, uint64_t now_ns,
 		   struct mag_acts *acts);
 void mag_announce_deadline(struct mag *m, struct mag_acts *acts);
@@ -159,6 +162,12 @@ void mag_subset_accepted(struct mag *m, struct mag_bul *old, const struct mag_bu
 /* mag_engine.c: start the HI 2 PBU moving from's prefixes into to. */
 int mag_handoff_start(struct mag *m, struct mag_bul *from, struct mag_bul *to,
 		      uint64_t now_ns, struct mag_acts *acts, const char **why);
+
+/* mag_prefix.c: what was (n_was prefixes) and b no longer holds is
+ * withdrawn from the MN (RA lifetimes 0); routes are the caller's. */
+void mag_prefix_withdraw_lost(struct mag *m, const struct mag_bul *b,
+			      const struct mh_prefix *was, unsigned n_was,
+			      struct mag_acts *acts);
 
 /* mag_ra.c */
 /* The prefixes p withdrawn from the MN (RA with lifetimes 0); router

@@ -179,15 +179,18 @@ static void accept_handoff(struct mag *m, struct mag_bul *b, const struct mh_gro
 	else if (old && old != b)
 		mag_bul_delete(m, old, now_ns, acts, "handoff");
 	b->handoff_subset = false;
-	/* b's own routes are those of hnp[0 .. handoff_n_hnp) */
+	/* b's own routes are those of hnp[0 .. handoff_n_hnp), or of the set
+	 * saved before a section 2.2 set change (mag_prefix.c) */
 	struct mh_prefix was[MH_HNP_MAX];
 	unsigned n_was = b->handoff_n_hnp;
-	memcpy(was, b->hnp, sizeof(was[0]) * n_was);
+	memcpy(was, b->set_change ? b->was_hnp : b->hnp, sizeof(was[0]) * n_was);
+	b->set_change = false;
 	if (g && g->n_hnp) {
 		b->n_hnp = g->n_hnp;
 		memcpy(b->hnp, g->hnp, sizeof(b->hnp[0]) * g->n_hnp);
 	}
 	routes_diff(b, was, n_was, acts);
+	mag_prefix_withdraw_lost(m, b, was, n_was, acts);
 	mag_bul_set_state(m, b, MAG_BUL_ACTIVE, now_ns, acts, "handoff accepted");
 	mag_phash_rebuild(m);
 	char id[MAG_MN_ID_MAX + 16], pfx[200], mac[24];
@@ -205,10 +208,17 @@ static void accept_rereg(struct mag *m, struct mag_bul *b, const struct mh_group
 			 uint64_t now_ns, struct mag_acts *acts)
 {
 	if (g && g->n_hnp && !same_prefixes(b, g)) {
-		mag_bul_routes(m, b, MAG_ACT_ROUTE_DEL, acts);
+		/* 6.9.1.2: the LMA's set is authoritative; a prefix it left
+		 * out moved to another interface (section 2.2, a subset
+		 * handoff racing this refresh) or was removed: the MN is told
+		 * at once (lifetimes 0), its route goes, the others stay */
+		struct mh_prefix was[MH_HNP_MAX];
+		unsigned n_was = b->n_hnp;
+		memcpy(was, b->hnp, sizeof(was));
 		b->n_hnp = g->n_hnp;
 		memcpy(b->hnp, g->hnp, sizeof(b->hnp[0]) * g->n_hnp);
-		mag_bul_routes(m, b, MAG_ACT_ROUTE_ADD, acts);
+		routes_diff(b, was, n_was, acts);
+		mag_prefix_withdraw_lost(m, b, was, n_was, acts);
 		mag_phash_rebuild(m);    /* the data plane looks prefixes up */
 	}
 	mag_bul_set_state(m, b, MAG_BUL_ACTIVE, now_ns, acts, "refreshed");

@@ -108,7 +108,7 @@ Test(mag_ctl, help_lists_the_commands)
 	json_object *o = ask("help", S_NS);
 	json_object *a;
 	cr_assert(json_object_object_get_ex(o, "commands", &a));
-	cr_assert_eq(json_object_array_length(a), 5);
+	cr_assert_eq(json_object_array_length(a), 6);
 	json_object_put(o);
 }
 
