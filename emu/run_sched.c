@@ -247,6 +247,27 @@ static void ev_flow_rule(struct run *r, const struct topo_event *e)
 	evlog_emit(r->log, "flow_rule", e->node, o);
 }
 
+/* Section 2.2: `prefix OP LLID P/LEN...` on the MAG's or the LMA's control
+ * socket; the answer goes to the event log, an error counts as a run
+ * error (the expectations then say what it did not do). */
+static void ev_prefix(struct run *r, const struct topo_event *e)
+{
+	char ctl[600], line[TOPO_CMD_MAX + 64], out[1024] = "";
+	const uint8_t *m = e->ll_id;
+	struct json_object *o = json_object_new_object();
+
+	snprintf(ctl, sizeof(ctl), "%s/%s.ctl", r->st.dir, e->node);
+	snprintf(line, sizeof(line), "prefix %s %02x:%02x:%02x:%02x:%02x:%02x %s", e->op,
+		 m[0], m[1], m[2], m[3], m[4], m[5], e->cmd);
+	if (nio_ctl_request_timeout(ctl, line, out, sizeof(out), 1000) < 0)
+		snprintf(out, sizeof(out), "{\"error\":\"control socket: %s\"}", strerror(errno));
+	if (strstr(out, "\"error\""))
+		r->errors++;
+	json_object_object_add(o, "command", json_object_new_string(line));
+	json_object_object_add(o, "answer", json_object_new_string(out));
+	evlog_emit(r->log, "prefix", e->node, o);
+}
+
 static void apply_event(struct run *r, const struct topo_event *e)
 {
 	int link;
@@ -286,6 +307,9 @@ static void apply_event(struct run *r, const struct topo_event *e)
 		break;
 	case TOPO_EV_FLOW_RULE:
 		ev_flow_rule(r, e);
+		break;
+	case TOPO_EV_PREFIX:
+		ev_prefix(r, e);
 		break;
 	}
 }

@@ -108,6 +108,7 @@ const char *topo_event_kind_name(enum topo_event_kind k)
 	case TOPO_EV_DAEMON_STOP: return "daemon-stop";
 	case TOPO_EV_DAEMON_START: return "daemon-start";
 	case TOPO_EV_SESSION: return "session";
+	case TOPO_EV_PREFIX: return "prefix";
 	case TOPO_EV_FLOW_RULE: return "flow-rule";
 	}
 	return "?";

@@ -209,6 +209,8 @@ enum topo_event_kind {
 					 * service session (topo_parse_session.c) */
 	TOPO_EV_FLOW_RULE,              /* section 3: an LMA flow rule added or
 					 * removed (topo_parse_flow_policy.c) */
+	TOPO_EV_PREFIX,                 /* section 2.2: some prefixes of an MN
+					 * interface change (topo_parse_prefix_event.c) */
 };
 const char *topo_event_kind_name(enum topo_event_kind k);
 
@@ -229,6 +231,8 @@ struct topo_event {
 	uint8_t ll_id[6];
 	char service[TOPO_SERVICE_MAX + 1];
 	bool session_delete;
+	char op[8];                     /* PREFIX: add, remove, take, move; cmd
+					 * holds the prefixes */
 	bool rule_delete;               /* FLOW_RULE: cmd is the rule id */
 	/* IMPAIR: which directions and the new values (replace all fields) */
 	bool dir_set[2];

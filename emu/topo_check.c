@@ -442,6 +442,7 @@ void topo_check(struct topo_pctx *c)
 	topo_check_links(c);
 	topo_check_flows(c);
 	topo_check_sessions(c);
+	topo_check_prefix_events(c);
 	topo_check_flow_rule_events(c);
 	for (size_t i = 0; i < t->n_expects; i++)
 		topo_check_expect(c, &t->expects[i]);

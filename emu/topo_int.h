@@ -71,6 +71,9 @@ struct topo_event *topo_new_event(struct topo_pctx *c);
  * node is known (the MAG, the MN interface's MAC). */
 void topo_parse_session(struct topo_pctx *c, xmlNode *x);
 void topo_check_sessions(struct topo_pctx *c);
+/* topo_parse_prefix_event.c: <prefix> in <timeline> (section 2.2). */
+void topo_parse_prefix_event(struct topo_pctx *c, xmlNode *x);
+void topo_check_prefix_events(struct topo_pctx *c);
 
 /* Element parsers (topo_parse_*.c). */
 void topo_parse_node(struct topo_pctx *c, xmlNode *x);

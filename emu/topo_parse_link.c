@@ -295,6 +295,8 @@ void topo_parse_timeline(struct topo_pctx *c, xmlNode *x)
 	for (xmlNode *k = x->children; k; k = k->next) {
 		if (topo_is_elem(k, "session"))
 			topo_parse_session(c, k);
+		if (topo_is_elem(k, "prefix"))
+			topo_parse_prefix_event(c, k);
 		if (topo_is_elem(k, "flow-rule"))
 			topo_parse_flow_rule_event(c, k);
 		for (size_t i = 0; i < sizeof(topo_event_elems) / sizeof(*topo_event_elems); i++)

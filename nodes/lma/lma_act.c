@@ -48,6 +48,8 @@ const char *lma_event_name(enum lma_event e)
 	case LMA_EV_HACK_RECEIVED: return "hack_received";
 	case LMA_EV_BRI_SENT: return "bri_sent";
 	case LMA_EV_BRA_RECEIVED: return "bra_received";
+	case LMA_EV_UPN_SENT: return "upn_sent";
+	case LMA_EV_UPA_RECEIVED: return "upa_received";
 	case LMA_EV_BRI_RECEIVED: return "bri_received";
 	case LMA_EV_MAG_RESTARTED: return "mag_restarted";
 	case LMA_EV_BRI_UNANSWERED: return "bri_unanswered";

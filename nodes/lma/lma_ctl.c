@@ -10,6 +10,7 @@
 #include "lma_ctl.h"
 
 #include <json-c/json.h>
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -172,6 +173,7 @@ size_t lma_ctl_handle(const struct lma *l, const struct lma_io_stats *st, uint64
 		return emit(json_tokener_parse("{\"commands\":[\"show bindings [from N]\","
 					       "\"show stats\",\"revoke MN-ID\",\"show flows\","
 					       "\"flow add RULE\",\"flow del ID\",\"flow list\","
+					       "\"prefix add|remove|move LLID PREFIX/LEN...\","
 					       "\"help\"]}"), out, cap);
 	return error_answer("unknown command", cmd, out, cap);
 }
@@ -196,6 +198,70 @@ int lma_ctl_revoke(struct lma *l, const char *line, uint64_t now_ns, struct lma_
 
 	json_object_object_add(o, "mn_id", json_object_new_string(id));
 	json_object_object_add(o, "revoked", json_object_new_int(n));
+	emit(o, out, cap);
+	return 1;
+}
+
+/* "prefix add|remove|move LLID P/LEN..." (section 2.2, network-initiated,
+ * lma_upn.c): the prefixes after the first three words. */
+static int parse_prefix_args(const char *s, struct mh_prefix *p, unsigned *n)
+{
+	char tok[64];
+	int used;
+	unsigned len;
+
+	for (*n = 0; sscanf(s, " %63s%n", tok, &used) == 1; s += used) {
+		char *slash = strchr(tok, '/');
+
+		if (*n >= MH_HNP_MAX || !slash || sscanf(slash + 1, "%u", &len) != 1 ||
+		    len > 128)
+			return -1;
+		*slash = 0;
+		if (inet_pton(AF_INET6, tok, &p[*n].prefix) != 1)
+			return -1;
+		p[(*n)++].len = (uint8_t)len;
+	}
+	return 0;
+}
+
+int lma_ctl_prefix(struct lma *l, const char *line, struct lma_actions *acts, char *out,
+		   size_t cap)
+{
+	static const char *const ops[] = { "add", "remove", "move" };
+	static const char usage[] = "usage: prefix add|remove|move LLID PREFIX/LEN...";
+	char op[16], ll[32];
+	struct mh_prefix p[MH_HNP_MAX];
+	unsigned n, k;
+	int used = 0;
+	uint8_t mac[6];
+	const char *why = "failed";
+
+	while (*line == ' ' || *line == '\t')
+		line++;
+	if (strncmp(line, "prefix ", 7))
+		return 0;
+	if (sscanf(line + 7, "%15s %31s%n", op, ll, &used) != 2) {
+		error_answer(usage, line, out, cap);
+		return 1;
+	}
+	for (k = 0; k < 3 && strcmp(op, ops[k]); k++)
+		;
+	if (k == 3 || sscanf(ll, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &mac[0], &mac[1], &mac[2],
+			     &mac[3], &mac[4], &mac[5]) != 6) {
+		error_answer(usage, line, out, cap);
+		return 1;
+	}
+	if (parse_prefix_args(line + 7 + used, p, &n) < 0 || n == 0) {
+		error_answer("prefixes are PREFIX/LEN, 1..16", line, out, cap);
+		return 1;
+	}
+	if (lma_prefix_notify(l, mac, (enum lma_prefix_op)k, p, n, acts, &why) < 0) {
+		error_answer(why, line, out, cap);
+		return 1;
+	}
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "ok", json_object_new_boolean(1));
+	json_object_object_add(o, "sent", json_object_new_string("update notification"));
 	emit(o, out, cap);
 	return 1;
 }

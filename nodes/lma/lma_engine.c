@@ -487,6 +487,8 @@ int lma_input_pbu(struct lma *l, const struct in6_addr *src, const struct mh_msg
 		lma_act_timer(l, out);
 		return rc;
 	}
+	if (pbu->type == MH_TYPE_UPA)
+		return lma_input_upa(l, src, pbu, out);
 	if (pbu->type == MH_TYPE_HACK) {
 		int rc = lma_input_hack(l, src, pbu, out);
 

@@ -40,6 +40,12 @@ struct lma {
 	uint64_t announced_ns;          /* last TIMER_SET deadline */
 	uint16_t hi_seq;                /* appendix D Handover Initiate */
 	uint16_t br_seq;                /* RFC 5846 BRI sequence number */
+	uint16_t upn_seq;               /* RFC 7077 UPN sequence number */
+	struct {                        /* UPNs sent, for their UPAs */
+		bool used;
+		uint16_t seq;
+		struct in6_addr dst;
+	} upn[8];
 	uint64_t now_ns;                /* the input being processed */
 	struct lma_bri {                /* BRIs waiting for their BRA */
 		bool used;

@@ -170,6 +170,7 @@ enum mag_event {
 	MAG_EV_LMA_RESTARTED,            /* a new Restart Counter from the LMA */
 	MAG_EV_SESSION_ADDED,            /* section 2.1: ctl or timeline */
 	MAG_EV_SESSION_DELETED,
+	MAG_EV_UPN_RECEIVED,             /* section 2.2: RFC 7077 from the LMA */
 };
 const char *mag_event_name(enum mag_event e);
 
@@ -225,6 +226,7 @@ struct mag_stats {
 	uint64_t hb_sent, hb_received, hb_answered, path_downs, lma_restarts;
 	/* RFC 5846 Binding Revocation */
 	uint64_t bri_received, bri_ignored, bra_sent, bri_sent, bra_received, revoked;
+	uint64_t upn_received, upn_ignored, upa_sent;   /* RFC 7077 (mag_upn.c) */
 	/* RFC 6275 9.2 drops (nio_mherr.c) and the errors sent for them */
 	uint64_t mh_unknown_type, mh_bad_payload_proto, mh_bad_header_len;
 	uint64_t mh_be_sent, mh_param_problems_sent, mh_errors_suppressed;
@@ -295,6 +297,12 @@ bool mag_path_up(const struct mag *m);
 /* RFC 5846: a Binding Revocation Indication or Acknowledgement (MH Type
  * 16) from src. A BRI from our LMA withdraws the prefixes it names (RA with
  * lifetimes 0), removes their routes and sessions, and is answered. */
+/* RFC 7077 Update Notification (MH Type 19) from the LMA: with reason
+ * FLOW-MOBILITY (RFC 7864) its HNP options are the prefix set the MN
+ * interface (MN-LL-ID) is to hold; answered by a UPA (when asked) and a
+ * PBU naming that set (section 2.2, network-initiated; mag_upn.c). */
+int mag_input_upn(struct mag *m, const struct in6_addr *src, const struct mh_msg *upn,
+		  uint64_t now_ns, struct mag_acts *acts);
 int mag_input_br(struct mag *m, const struct in6_addr *src, const struct mh_msg *br,
 		 uint64_t now_ns, struct mag_acts *acts);
 

@@ -94,6 +94,9 @@ static json_object *show_stats(struct mag *m)
 	ADD_U64(br, s, bri_received); ADD_U64(br, s, bri_ignored); ADD_U64(br, s, bra_sent);
 	ADD_U64(br, s, bri_sent); ADD_U64(br, s, bra_received); ADD_U64(br, s, revoked);
 	json_object_object_add(o, "revocation", br);
+	json_object *un = json_object_new_object();
+	ADD_U64(un, s, upn_received); ADD_U64(un, s, upn_ignored); ADD_U64(un, s, upa_sent);
+	json_object_object_add(o, "update_notification", un);
 	json_object *st = json_object_new_object();
 	for (unsigned i = 0; i < 256; i++) {
 		if (!s->pba_status[i])

@@ -163,6 +163,13 @@ void mag_subset_accepted(struct mag *m, struct mag_bul *old, const struct mag_bu
 int mag_handoff_start(struct mag *m, struct mag_bul *from, struct mag_bul *to,
 		      uint64_t now_ns, struct mag_acts *acts, const char **why);
 
+/* mag_prefix.c: one PBU of b naming set (n prefixes) with hi; b keeps its
+ * old set until the PBA (what: for the log). */
+int mag_prefix_start_set(struct mag *m, struct mag_bul *b, const struct mh_prefix *set,
+			 unsigned n, uint8_t hi, const char *what, uint64_t now_ns,
+			 struct mag_acts *acts, const char **why);
+/* A change of b's prefix set is under way (a PBU outstanding). */
+bool mag_prefix_busy(const struct mag_bul *b);
 /* mag_prefix.c: what was (n_was prefixes) and b no longer holds is
  * withdrawn from the MN (RA lifetimes 0); routes are the caller's. */
 void mag_prefix_withdraw_lost(struct mag *m, const struct mag_bul *b,

@@ -333,8 +333,11 @@ static void on_mh(struct ev_loop *loop, ev_io *w, int revents)
 				io_log(io, "MH dropped: %s", why);
 			continue;
 		}
-		if (msg.type == MH_TYPE_BR || msg.type == MH_TYPE_HEARTBEAT) {
-			if (msg.type == MH_TYPE_BR)
+		if (msg.type == MH_TYPE_BR || msg.type == MH_TYPE_HEARTBEAT ||
+		    msg.type == MH_TYPE_UPN) {
+			if (msg.type == MH_TYPE_UPN)
+				mag_input_upn(io->m, &src, &msg, engine_now(io), io->acts);
+			else if (msg.type == MH_TYPE_BR)
 				mag_input_br(io->m, &src, &msg, engine_now(io), io->acts);
 			else
 				mag_input_hb(io->m, &src, &msg, engine_now(io), io->acts);

@@ -43,7 +43,7 @@ static int check(const struct mag_bul *b, enum mag_prefix_op op,
 		*why = "no registered session on LLID";
 		return -1;
 	}
-	if (b->handoff_from || b->set_change) {
+	if (mag_prefix_busy(b)) {
 		*why = "a change of LLID's prefixes is under way";
 		return -1;
 	}
@@ -87,17 +87,12 @@ static unsigned new_set(const struct mag_bul *b, enum mag_prefix_op op,
 	return k;
 }
 
-int mag_prefix_change(struct mag *m, const uint8_t ll_id[6], enum mag_prefix_op op,
-		      const struct mh_prefix *p, unsigned n, uint64_t now_ns,
-		      struct mag_acts *acts, const char **why)
+int mag_prefix_start_set(struct mag *m, struct mag_bul *b, const struct mh_prefix *set,
+			 unsigned n, uint8_t hi, const char *what, uint64_t now_ns,
+			 struct mag_acts *acts, const char **why)
 {
-	struct mag_bul *b = mag_bul_find_service(m, ll_id, "");
-	struct mh_prefix set[MH_HNP_MAX];
-	struct mag_txn *t;
+	struct mag_txn *t = mag_txn_new(m, MAG_TXN_HANDOFF, &b->lmaa);
 
-	if (check(b, op, p, n, why) < 0)
-		return -1;
-	t = mag_txn_new(m, MAG_TXN_HANDOFF, &b->lmaa);
 	if (!t) {
 		*why = "too many outstanding PBUs";
 		return -1;
@@ -105,16 +100,38 @@ int mag_prefix_change(struct mag *m, const uint8_t ll_id[6], enum mag_prefix_op 
 	mag_bul_leave_txn(m, b);         /* this PBU extends the lifetime too */
 	memcpy(b->was_hnp, b->hnp, sizeof(b->hnp));
 	b->handoff_n_hnp = b->n_hnp;
-	b->n_hnp = (uint8_t)new_set(b, op, p, n, set);
-	memcpy(b->hnp, set, sizeof(set[0]) * b->n_hnp);
-	b->hi = op == MAG_PREFIX_TAKE ? MH_HI_HANDOFF_BETWEEN_IFACES : MH_HI_NOT_CHANGED;
+	b->n_hnp = (uint8_t)n;
+	memmove(b->hnp, set, sizeof(set[0]) * n);
+	b->hi = hi;
 	b->set_change = true;
-	mag_act_log(acts, "bul %u: %s of %u prefixes", b->id, mag_prefix_op_name(op), n);
+	mag_act_log(acts, "bul %u: %s, %u prefixes named (HI %u)", b->id, what, n, hi);
 	mag_txn_add(m, t, b);
-	mag_bul_set_state(m, b, MAG_BUL_REFRESHING, now_ns, acts, mag_prefix_op_name(op));
+	mag_bul_set_state(m, b, MAG_BUL_REFRESHING, now_ns, acts, what);
 	mag_txn_start(m, t, now_ns, acts);
-	mag_announce_deadline(m, acts);
 	return 0;
+}
+
+bool mag_prefix_busy(const struct mag_bul *b)
+{
+	return b->handoff_from || b->set_change;
+}
+
+int mag_prefix_change(struct mag *m, const uint8_t ll_id[6], enum mag_prefix_op op,
+		      const struct mh_prefix *p, unsigned n, uint64_t now_ns,
+		      struct mag_acts *acts, const char **why)
+{
+	struct mag_bul *b = mag_bul_find_service(m, ll_id, "");
+	struct mh_prefix set[MH_HNP_MAX];
+	int r;
+
+	if (check(b, op, p, n, why) < 0)
+		return -1;
+	n = new_set(b, op, p, n, set);
+	r = mag_prefix_start_set(m, b, set, n, op == MAG_PREFIX_TAKE ?
+				 MH_HI_HANDOFF_BETWEEN_IFACES : MH_HI_NOT_CHANGED,
+				 mag_prefix_op_name(op), now_ns, acts, why);
+	mag_announce_deadline(m, acts);
+	return r;
 }
 
 void mag_prefix_withdraw_lost(struct mag *m, const struct mag_bul *b,

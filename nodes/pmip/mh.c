@@ -3,7 +3,8 @@
  * (RFC 6275 6.1, RFC 5213 8.1-8.2, RFC 5847 5.1).
  *
  * Handover Initiate / Acknowledge (RFC 5568 6.2.1-6.2.2, with the P and F
- * flags of RFC 5949 6.2.1) carry 4 octets of data: options start at 10.
+ * flags of RFC 5949 6.2.1) and Update Notification / Acknowledgement (RFC
+ * 7077 4.1-4.2) carry 4 octets of data: options start at 10.
  *
  * Owns: the fixed header, each message's fixed part, header length and
  * checksum handling, helpers on struct mh_msg. Options are mh_opt.c's.
@@ -37,7 +38,8 @@ void mh_msg_init(struct mh_msg *m, enum mh_type type)
 	m->type = (uint8_t)type;
 	m->payload_proto = IPPROTO_NONE;   /* RFC 6275 6.1.1: 59 */
 	if (type == MH_TYPE_BU || type == MH_TYPE_BA || type == MH_TYPE_HI ||
-	    type == MH_TYPE_HACK || type == MH_TYPE_BR)
+	    type == MH_TYPE_HACK || type == MH_TYPE_BR || type == MH_TYPE_UPN ||
+	    type == MH_TYPE_UPA)
 		m->n_groups = 1;
 	if (type == MH_TYPE_BR)
 		m->br_type = MH_BR_TYPE_BRI;
@@ -98,6 +100,19 @@ static void dec_hi(const uint8_t *p, struct mh_msg *m)
 	m->hi_code = p[9];
 }
 
+/* RFC 7077 4.1 (UPN): Sequence #, Notification Reason, flags; 4.2 (UPA):
+ * Sequence #, Status, Reserved. */
+static void dec_upn(const uint8_t *p, struct mh_msg *m)
+{
+	m->seq = wire_get16(p + 6);
+	if (m->type == MH_TYPE_UPN) {
+		m->upn_reason = p[8];
+		m->upn_flags = p[9] & (MH_UPN_A | MH_UPN_D);
+	} else {
+		m->status = p[8];
+	}
+}
+
 /* Where a type's options start: 0 for a type we do not speak. */
 static size_t opts_off(uint8_t type)
 {
@@ -109,6 +124,8 @@ static size_t opts_off(uint8_t type)
 		return MH_OPTS_OFF;
 	case MH_TYPE_HI:
 	case MH_TYPE_HACK:
+	case MH_TYPE_UPN:
+	case MH_TYPE_UPA:
 		return MH_HI_OPTS_OFF;
 	case MH_TYPE_BE:
 		return MH_BE_OPTS_OFF;
@@ -184,6 +201,8 @@ int mh_decode(const uint8_t *p, size_t len, const struct in6_addr *src,
 		dec_be(p, out);
 	else if (out->type == MH_TYPE_BR)
 		dec_br(p, out);
+	else if (out->type == MH_TYPE_UPN || out->type == MH_TYPE_UPA)
+		dec_upn(p, out);
 	else
 		dec_hi(p, out);
 	return mh_opts_decode(p, off, mh_len, out, why);
@@ -227,6 +246,12 @@ static int enc_fixed(const struct mh_msg *m, uint8_t *buf, const char **why)
 		wire_put16(buf + 6, m->seq);
 		buf[8] = m->type == MH_TYPE_HI ? m->hi_flags : 0;
 		buf[9] = m->hi_code;
+		return 0;
+	case MH_TYPE_UPN:
+	case MH_TYPE_UPA:
+		wire_put16(buf + 6, m->seq);
+		buf[8] = m->type == MH_TYPE_UPN ? m->upn_reason : m->status;
+		buf[9] = m->type == MH_TYPE_UPN ? m->upn_flags & (MH_UPN_A | MH_UPN_D) : 0;
 		return 0;
 	default:
 		*why = "unsupported MH Type";
@@ -364,6 +389,11 @@ static bool fixed_equal(const struct mh_msg *a, const struct mh_msg *b)
 		       a->hi_code == b->hi_code;
 	case MH_TYPE_HACK:
 		return a->seq == b->seq && a->hi_code == b->hi_code;
+	case MH_TYPE_UPN:
+		return a->seq == b->seq && a->upn_reason == b->upn_reason &&
+		       a->upn_flags == b->upn_flags;
+	case MH_TYPE_UPA:
+		return a->seq == b->seq && a->status == b->status;
 	default:
 		return true;
 	}

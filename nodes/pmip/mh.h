@@ -117,6 +117,29 @@ enum mh_bra_status {
 };
 const char *mh_bra_status_name(unsigned status);
 
+/* Update Notification (MH Type 19, RFC 7077 4.1) and its Acknowledgement
+ * (Type 20, 4.2): Sequence #, then the Notification Reason and flags
+ * (UPN) or the Status and a Reserved octet (UPA); options at offset 10.
+ * The layout, the flags and the status values are from memory of RFC 7077
+ * (doc/protocol.md says so); reason 8, FLOW-MOBILITY, is RFC 7864's (IANA
+ * "Update Notification Reasons"). */
+#define MH_UPN_A 0x80                   /* Acknowledgement requested */
+#define MH_UPN_D 0x40                   /* MAG-initiated deregistration */
+enum mh_upn_reason {
+	MH_UPN_REASON_FORCE_REREGISTRATION = 1,
+	MH_UPN_REASON_UPDATE_SESSION_PARAMETERS = 2,
+	MH_UPN_REASON_VENDOR_SPECIFIC = 3,
+	MH_UPN_REASON_ANI_PARAMS_REQUESTED = 4,
+	MH_UPN_REASON_FLOW_MOBILITY = 8,    /* RFC 7864 */
+};
+const char *mh_upn_reason_name(unsigned reason);
+enum mh_upa_status {
+	MH_UPA_STATUS_SUCCESS = 0,
+	MH_UPA_STATUS_REASON_UNSPECIFIED = 128,
+	MH_UPA_STATUS_MN_NOT_ATTACHED = 129,
+};
+const char *mh_upa_status_name(unsigned status);
+
 /* Handover Initiate flags (RFC 5568 6.2.1; P and F: RFC 5949 6.2.1), the
  * octet after the Sequence Number. */
 #define MH_HINIT_S 0x80                /* assigned address configuration */
@@ -243,6 +266,11 @@ struct mh_msg {
 	uint8_t br_type;             /* MH_BR_TYPE_BRI / _BRA */
 	uint8_t br_trigger;          /* BRI: enum mh_br_trigger */
 	uint16_t br_flags;           /* MH_BR_* */
+
+	/* Update Notification / Ack (types 19, 20, RFC 7077 4.1-4.2); the
+	 * sequence number is seq above, a UPA's Status is status above. */
+	uint8_t upn_reason;          /* enum mh_upn_reason */
+	uint8_t upn_flags;           /* MH_UPN_A, MH_UPN_D */
 
 	/* Binding Error (type 7, RFC 6275 6.1.9) */
 	uint8_t be_status;           /* enum mh_be_status */

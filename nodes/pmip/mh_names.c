@@ -101,6 +101,26 @@ const char *mh_hack_code_name(unsigned code)
 	return FIND(t, code);
 }
 
+const char *mh_upn_reason_name(unsigned reason)
+{
+	static const struct name_entry t[] = {
+		NAME(MH_UPN_REASON_FORCE_REREGISTRATION),
+		NAME(MH_UPN_REASON_UPDATE_SESSION_PARAMETERS),
+		NAME(MH_UPN_REASON_VENDOR_SPECIFIC), NAME(MH_UPN_REASON_ANI_PARAMS_REQUESTED),
+		NAME(MH_UPN_REASON_FLOW_MOBILITY),
+	};
+	return FIND(t, reason);
+}
+
+const char *mh_upa_status_name(unsigned status)
+{
+	static const struct name_entry t[] = {
+		NAME(MH_UPA_STATUS_SUCCESS), NAME(MH_UPA_STATUS_REASON_UNSPECIFIED),
+		NAME(MH_UPA_STATUS_MN_NOT_ATTACHED),
+	};
+	return FIND(t, status);
+}
+
 const char *pba_status_name(unsigned status)
 {
 	static const struct name_entry t[] = {

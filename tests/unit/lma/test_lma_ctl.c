@@ -133,8 +133,8 @@ Test(lma_ctl, help_lists_the_commands)
 	json_object *o = ask("help"), *c;
 
 	cr_assert(json_object_object_get_ex(o, "commands", &c));
-	cr_assert_eq(json_object_array_length(c), 8,
-		     "bindings, stats, revoke, flows, flow add|del|list, help");
+	cr_assert_eq(json_object_array_length(c), 9,
+		     "bindings, stats, revoke, flows, flow add|del|list, prefix, help");
 	json_object_put(o);
 }
 
