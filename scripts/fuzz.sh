@@ -57,7 +57,9 @@ for h in ${FUZZ_ONLY:-mh nd topo ctl flow}; do
     for c in "show bindings" "show stats" "show bul" "help" \
              "handoff mn1@pmipemu.example 02:00:00:00:aa:01 02:00:00:00:aa:02" \
              "flow add prefix 2001:db8:100::/64 udp dport 5004 -> 02:00:00:00:aa:01" \
-             "show flows" "flow del 1"; do
+             "show flows" "flow del 1" \
+             "prefix move 02:00:00:00:aa:01 2001:db8:100:2::/64" \
+             "prefix take 02:00:00:00:aa:01 2001:db8:100:9::/64 2001:db8:100:8::/64"; do
       i=$((i+1)); printf '%s\n' "$c" > "$corpus/seed$i"
     done ;;
   esac

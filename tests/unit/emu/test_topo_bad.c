@@ -66,6 +66,7 @@
 	X(multicast_mac) \
 	X(pmip_attr_wrong_kind) \
 	X(pmip_on_host) \
+	X(prefix_event) \
 	X(process_stop_before_start) \
 	X(route_dst_host_bits) \
 	X(route_unknown_dev) \
