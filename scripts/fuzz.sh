@@ -14,7 +14,8 @@ CFLAGS="-std=c11 -D_GNU_SOURCE -g -O1 -Wall -Wextra -Werror -Inodes/pmip
  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined"
 # The codec sources only: the harnesses need nothing else of libpmip.
 CODEC="nodes/pmip/mh.c nodes/pmip/mh_opt.c nodes/pmip/mh_csum.c nodes/pmip/mh_rx.c
- nodes/pmip/mh_names.c nodes/pmip/nd.c nodes/pmip/tnl.c"
+ nodes/pmip/mh_names.c nodes/pmip/nd.c nodes/pmip/tnl.c nodes/pmip/mh_flow.c
+ nodes/pmip/flow_ts.c nodes/pmip/flow_sel.c nodes/pmip/flow_match.c nodes/pmip/hash.c"
 # The topology model (libtopo) and the pure parts of lmad and magd: every
 # file of their folders but the shells (*_io.c) and the mains.
 TOPO="$(ls emu/topo*.c) emu/units.c"
@@ -29,7 +30,8 @@ mkdir -p "$OUT"
 status=0
 # The flow grammar: selectors, rules, the flow table (section 3).
 FLOW="nodes/pmip/flow_sel.c nodes/pmip/flow_match.c nodes/pmip/flow_rule.c
- nodes/pmip/flow_tab.c nodes/pmip/flow_index.c nodes/pmip/flow_pin.c nodes/pmip/hash.c"
+ nodes/pmip/flow_tab.c nodes/pmip/flow_index.c nodes/pmip/flow_pin.c nodes/pmip/hash.c
+ nodes/pmip/flow_ts.c"
 for h in ${FUZZ_ONLY:-mh nd topo ctl flow}; do
   corpus="$OUT/corpus_$h"
   mkdir -p "$corpus"

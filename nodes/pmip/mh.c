@@ -418,5 +418,13 @@ bool mh_msg_equal(const struct mh_msg *a, const struct mh_msg *b)
 	for (i = 0; i < a->n_groups && i < MH_GROUP_MAX; i++)
 		if (!group_equal(&a->group[i], &b->group[i]))
 			return false;
+	if (a->n_flow != b->n_flow || a->has_flow_summary != b->has_flow_summary ||
+	    a->n_flow_summary != b->n_flow_summary ||
+	    a->n_flow_summary > MH_FLOW_SUMMARY_MAX ||
+	    memcmp(a->flow_summary, b->flow_summary, 2u * a->n_flow_summary))
+		return false;
+	for (i = 0; i < a->n_flow && i < MH_FLOW_MAX; i++)
+		if (!mh_flow_equal(&a->flow[i], &b->flow[i]))
+			return false;
 	return true;
 }

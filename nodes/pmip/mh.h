@@ -21,6 +21,8 @@
 #include <stdint.h>
 #include <netinet/in.h>
 
+#include "flow_sel.h"
+
 /* IANA Mobility Header types. */
 enum mh_type {
 	MH_TYPE_BRR = 0,
@@ -62,6 +64,8 @@ enum mh_opt_type {
 	MH_OPT_TIMESTAMP = 27,       /* 8.8 */
 	MH_OPT_RESTART_COUNTER = 28, /* RFC 5847 6.1 */
 	MH_OPT_BID = 35,             /* RFC 5648 6.2 */
+	MH_OPT_FLOW_SUMMARY = 44,    /* RFC 6089 4.3 */
+	MH_OPT_FLOW_ID = 45,         /* RFC 6089 4.2 */
 };
 const char *mh_opt_name(unsigned type);
 
@@ -209,6 +213,61 @@ const char *mh_att_name(unsigned att);
 #define MH_GROUP_MAX    8       /* session groups per PBU */
 #define MH_SERVICE_MAX  255     /* RFC 5149 3: identifier 1..255 octets */
 
+/* Flow Identification option (RFC 6089 4.2, from memory: doc/protocol.md):
+ * Action and Status values, sub-option types. */
+enum mh_flow_action {
+	MH_FLOW_ACTION_ADD = 1,
+	MH_FLOW_ACTION_MODIFY = 2,
+	MH_FLOW_ACTION_DELETE = 3,
+	MH_FLOW_ACTION_REFRESH = 4,
+};
+const char *mh_flow_action_name(unsigned action);
+
+enum mh_flow_status {
+	MH_FLOW_STATUS_SUCCESS = 0,
+	MH_FLOW_STATUS_ADMINISTRATIVELY_PROHIBITED = 128,
+	MH_FLOW_STATUS_REJECTED_UNSPECIFIED = 129,
+	MH_FLOW_STATUS_OPTION_MALFORMED = 130,
+	MH_FLOW_STATUS_BID_NOT_FOUND = 131,
+	MH_FLOW_STATUS_FID_NOT_FOUND = 132,
+	MH_FLOW_STATUS_TS_FORMAT_NOT_SUPPORTED = 133,
+};
+const char *mh_flow_status_name(unsigned status);
+
+enum mh_flow_subopt {
+	MH_FLOW_SUB_PAD1 = 0,
+	MH_FLOW_SUB_PADN = 1,
+	MH_FLOW_SUB_BINDING_REF = 2,
+	MH_FLOW_SUB_TS = 3,
+};
+
+#define MH_FLOW_MAX         8   /* Flow Identification options per message */
+#define MH_FLOW_BREF_MAX    8   /* BIDs in one Binding Reference */
+#define MH_FLOW_SUMMARY_MAX 32  /* FIDs in one Flow Summary */
+
+/* One Flow Identification option. */
+struct mh_flow {
+	uint16_t fid;
+	uint16_t fid_pri;            /* lower = matched first */
+	uint8_t action;              /* enum mh_flow_action */
+	uint8_t status;              /* enum mh_flow_status */
+	uint8_t n_bref;              /* Binding Reference sub-option: */
+	uint16_t bref[MH_FLOW_BREF_MAX];  /* BIDs (0 BIDs: no sub-option) */
+	uint8_t ts_format;           /* Traffic Selector sub-option: 0 none,
+	                              * 2 IPv6 binary (RFC 6088 3.2, in ts);
+	                              * any other is kept, its body dropped */
+	struct flow_sel ts;
+};
+
+/* Option data (after Type and Length) <-> struct mh_flow (mh_flow.c);
+ * used by the MH codec and by the MN-to-MAG ND option. Decode: 0, or -1
+ * with *why; encode: the length, or -1 with *why. */
+int mh_flow_decode(const uint8_t *d, size_t len, struct mh_flow *f,
+		   const char **why);
+int mh_flow_encode(const struct mh_flow *f, uint8_t *d, size_t cap,
+		   const char **why);
+bool mh_flow_equal(const struct mh_flow *a, const struct mh_flow *b);
+
 struct mh_prefix {
 	uint8_t len;
 	struct in6_addr prefix;
@@ -296,6 +355,13 @@ struct mh_msg {
 	/* Per-session groups; group 0 always exists for BU/BA/HI/HAck. */
 	uint8_t n_groups;
 	struct mh_group group[MH_GROUP_MAX];
+
+	/* RFC 6089 flow bindings: common to the message, wherever they sit */
+	uint8_t n_flow;
+	struct mh_flow flow[MH_FLOW_MAX];
+	bool has_flow_summary;
+	uint8_t n_flow_summary;
+	uint16_t flow_summary[MH_FLOW_SUMMARY_MAX];  /* FIDs */
 
 	unsigned n_unknown_opts;     /* skipped (RFC 6275 6.2.1) */
 };

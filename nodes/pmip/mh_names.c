@@ -87,8 +87,32 @@ const char *mh_opt_name(unsigned type)
 		NAME(MH_OPT_MN_LL_ID), NAME(MH_OPT_LL_ADDR), NAME(MH_OPT_RESTART_COUNTER),
 		NAME(MH_OPT_TIMESTAMP), NAME(MH_OPT_BID), NAME(MH_OPT_ALT_COA),
 		NAME(MH_OPT_SERVICE_SELECTION),
+		NAME(MH_OPT_FLOW_SUMMARY), NAME(MH_OPT_FLOW_ID),
 	};
 	return FIND(t, type);
+}
+
+const char *mh_flow_action_name(unsigned action)
+{
+	static const struct name_entry t[] = {
+		NAME(MH_FLOW_ACTION_ADD), NAME(MH_FLOW_ACTION_MODIFY),
+		NAME(MH_FLOW_ACTION_DELETE), NAME(MH_FLOW_ACTION_REFRESH),
+	};
+	return FIND(t, action);
+}
+
+const char *mh_flow_status_name(unsigned status)
+{
+	static const struct name_entry t[] = {
+		NAME(MH_FLOW_STATUS_SUCCESS),
+		NAME(MH_FLOW_STATUS_ADMINISTRATIVELY_PROHIBITED),
+		NAME(MH_FLOW_STATUS_REJECTED_UNSPECIFIED),
+		NAME(MH_FLOW_STATUS_OPTION_MALFORMED),
+		NAME(MH_FLOW_STATUS_BID_NOT_FOUND),
+		NAME(MH_FLOW_STATUS_FID_NOT_FOUND),
+		NAME(MH_FLOW_STATUS_TS_FORMAT_NOT_SUPPORTED),
+	};
+	return FIND(t, status);
 }
 
 const char *mh_hack_code_name(unsigned code)

@@ -1,7 +1,7 @@
 /*
  * mh_opt.c - the mobility option table: length, alignment, decode and
  * encode of every option pmipemu speaks (RFC 6275 6.2, 6.2.5, RFC 4283 3,
- * RFC 5213 8.3-8.8, RFC 5648 6.2, RFC 5149 3).
+ * RFC 5213 8.3-8.8, RFC 5648 6.2, RFC 5149 3, RFC 6089 4.2-4.3).
  *
  * Owns: the TLV walk, Pad1/PadN, the assignment of options to session
  * groups (mh.h, "Combined PBU"). Must not: know message layouts (mh.c)
@@ -269,7 +269,60 @@ static int dec_bid(struct dec_ctx *c, const uint8_t *d, uint8_t len,
 	return 0;
 }
 
+/* RFC 6089 4.2: one flow binding; its data is mh_flow.c's. Common to the
+ * message wherever it sits (it names its BIDs itself). */
+static int dec_flow_id(struct dec_ctx *c, const uint8_t *d, uint8_t len,
+		       const char **why)
+{
+	if (c->m->n_flow >= MH_FLOW_MAX) {
+		*why = "more than 8 Flow Identification options";
+		return -1;
+	}
+	return mh_flow_decode(d, len, &c->m->flow[c->m->n_flow++], why);
+}
+
+/* RFC 6089 4.3: the FIDs the sender holds, 16 bits each. */
+static int dec_flow_summary(struct dec_ctx *c, const uint8_t *d, uint8_t len,
+			    const char **why)
+{
+	struct mh_msg *m = c->m;
+	unsigned i;
+
+	if (m->has_flow_summary || len % 2 || len / 2 > MH_FLOW_SUMMARY_MAX) {
+		*why = m->has_flow_summary ? "duplicate Flow Summary option"
+			: "Flow Summary option: bad length (2..64, even)";
+		return -1;
+	}
+	m->has_flow_summary = true;
+	m->n_flow_summary = (uint8_t)(len / 2);
+	for (i = 0; i < m->n_flow_summary; i++)
+		m->flow_summary[i] = wire_get16(d + 2 * i);
+	return 0;
+}
+
 /* --- encoders ------------------------------------------------------------ */
+
+static int enc_flow_id(const struct mh_msg *m, const struct mh_group *g,
+		       unsigned idx, uint8_t *d, const char **why)
+{
+	(void)g;
+	return mh_flow_encode(&m->flow[idx], d, 255, why);
+}
+
+static int enc_flow_summary(const struct mh_msg *m, const struct mh_group *g,
+			    unsigned idx, uint8_t *d, const char **why)
+{
+	unsigned i;
+
+	(void)g, (void)idx;
+	if (m->n_flow_summary < 1 || m->n_flow_summary > MH_FLOW_SUMMARY_MAX) {
+		*why = "Flow Summary: FIDs not 1..32";
+		return -1;
+	}
+	for (i = 0; i < m->n_flow_summary; i++)
+		wire_put16(d + 2 * i, m->flow_summary[i]);
+	return 2 * m->n_flow_summary;
+}
 
 static int enc_mn_id(const struct mh_msg *m, const struct mh_group *g,
 		     unsigned idx, uint8_t *d, const char **why)
@@ -428,6 +481,13 @@ static const struct mh_opt_desc opt_table[] = {
 	{ MH_OPT_BID, 4, 20, 8, 2,
 	  "Binding Identifier option: bad length (4, 8 or 20)",
 	  dec_bid, enc_bid },
+	/* RFC 6089 4.2, 4.3: alignment 2n (from memory, doc/protocol.md) */
+	{ MH_OPT_FLOW_ID, 6, 255, 2, 0,
+	  "Flow Identification option: bad length (at least 6)",
+	  dec_flow_id, enc_flow_id },
+	{ MH_OPT_FLOW_SUMMARY, 2, 2 * MH_FLOW_SUMMARY_MAX, 2, 0,
+	  "Flow Summary option: bad length (2..64, even)",
+	  dec_flow_summary, enc_flow_summary },
 };
 
 static const struct mh_opt_desc *opt_find(uint8_t type)
@@ -548,6 +608,26 @@ static int put_group(uint8_t *mh, size_t cap, size_t *off,
 	return 0;
 }
 
+/* RFC 6089 options after the session groups: they are common to the
+ * message (each names its BIDs), so their place does not matter. */
+static int put_flows(uint8_t *mh, size_t cap, size_t *off,
+		     const struct mh_msg *m, const char **why)
+{
+	unsigned i;
+
+	if (m->n_flow > MH_FLOW_MAX) {
+		*why = "too many Flow Identification options";
+		return -1;
+	}
+	for (i = 0; i < m->n_flow; i++)
+		if (put_opt(mh, cap, off, MH_OPT_FLOW_ID, m, NULL, i, why) < 0)
+			return -1;
+	if (m->has_flow_summary &&
+	    put_opt(mh, cap, off, MH_OPT_FLOW_SUMMARY, m, NULL, 0, why) < 0)
+		return -1;
+	return 0;
+}
+
 int mh_opts_encode(const struct mh_msg *m, uint8_t *mh, size_t cap,
 		   size_t *off, const char **why)
 {
@@ -574,5 +654,5 @@ int mh_opts_encode(const struct mh_msg *m, uint8_t *mh, size_t cap,
 	for (i = 0; i < m->n_groups; i++)
 		if (put_group(mh, cap, off, m, &m->group[i], why) < 0)
 			return -1;
-	return 0;
+	return put_flows(mh, cap, off, m, why);
 }

@@ -3,18 +3,40 @@
  * flow_sel.c, flow_rule.c): the input, cut at its first newline, is parsed
  * as a rule and as a bare selector. What parses must format to text that
  * parses again to the same rule (parse -> format -> parse agree), and a
- * rule must enter and leave a flow table cleanly; anything else, or any bad
- * access (ASan), aborts. Untrusted inputs: the control socket's
- * "flow add", the topology's <flow-policy>, mnd's -F.
+ * rule must enter and leave a flow table cleanly. The whole input is also
+ * an RFC 6088 binary traffic selector (flow_ts.c): what decodes must
+ * encode and decode to the same selector, and a parsed selector must
+ * survive its binary form. Anything else, or any bad access (ASan),
+ * aborts. Untrusted inputs: the control socket's "flow add", the
+ * topology's <flow-policy>, mnd's -F, Flow Identification options.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "flow_tab.h"
+#include "flow_ts.h"
 
 #define TEXT_MAX 1024
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* binary form: decode -> encode -> decode agree */
+static void check_ts(const uint8_t *p, size_t len, const struct flow_sel *parsed)
+{
+	struct flow_sel s, t;
+	uint8_t buf[FLOW_TS_MAX];
+	const char *why = NULL;
+	int n;
+
+	if (parsed)
+		s = *parsed;
+	else if (flow_ts_decode(p, len, &s, &why) < 0)
+		return;
+	n = flow_ts_encode(&s, buf, sizeof buf, &why);
+	if (n < 0 || flow_ts_decode(buf, (size_t)n, &t, &why) < 0 ||
+	    !flow_sel_equal(&s, &t))
+		abort();
+}
 
 static void check_selector(const char *text)
 {
@@ -30,6 +52,7 @@ static void check_selector(const char *text)
 	flow_sel_format(&s, out, sizeof(out));
 	if (flow_sel_parse(out, &t, &why) < 0 || !flow_sel_equal(&s, &t))
 		abort();
+	check_ts(NULL, 0, &s);
 }
 
 static void check_rule(const char *text)
@@ -80,5 +103,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	text[n] = '\0';
 	check_selector(text);
 	check_rule(text);
+	check_ts(data, size, NULL);
 	return 0;
 }
