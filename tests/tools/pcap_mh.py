@@ -139,6 +139,14 @@ def decode_mh(time_s, src, dst, mh):
         st, fl, seq, lt = struct.unpack('!BBHH', mh[6:12])
         d.update(status=st, flags=fl, seq=seq, lifetime_s=lt * 4)
         start = 12
+    elif mh[2] == 19 and len(mh) >= 10:                 # UPN (RFC 7077 4.1)
+        seq, reason, fl = struct.unpack('!HBB', mh[6:10])
+        d.update(seq=seq, reason=reason, flags=fl)
+        start = 10
+    elif mh[2] == 20 and len(mh) >= 10:                 # UPA (RFC 7077 4.2)
+        seq, st, rsv = struct.unpack('!HBB', mh[6:10])
+        d.update(seq=seq, status=st, reserved=rsv)
+        start = 10
     if start is not None:
         opts = options(mh, start)
         d['options'] = [[t, off, ln] for t, off, ln in opts]

@@ -53,7 +53,7 @@ Test(topo_prefix, prefix_elements_name_node_op_mac_and_prefixes)
 	cr_assert_not_null(take);
 	cr_assert_not_null(nth_prefix(3));
 	cr_assert_null(nth_prefix(4));
-	cr_assert_eq(take->at_ns, 4000000000ULL);
+	cr_assert_eq(take->at_ns, 3200000000ULL);
 	cr_assert_str_eq(take->node, "mag2");
 	cr_assert_str_eq(take->op, "take");
 	cr_assert_str_eq(take->cmd, "2001:db8:100:2::/64");
