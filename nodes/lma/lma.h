@@ -129,6 +129,7 @@ enum lma_event {
 	LMA_EV_FLOW_REMOVED,
 	LMA_EV_UPN_SENT,                /* section 2.2: RFC 7077 to a MAG */
 	LMA_EV_UPA_RECEIVED,            /* its acknowledgement */
+	LMA_EV_UPN_UNANSWERED,          /* no UPA after the retries */
 };
 const char *lma_event_name(enum lma_event e);   /* "pbu_received", ... */
 
@@ -186,6 +187,7 @@ struct lma_stats {
 	uint64_t bri_sent, bra_received, bri_received, revoked;   /* RFC 5846 */
 	uint64_t bri_retx, bri_unanswered;
 	uint64_t upn_sent, upa_received, upa_unmatched;  /* RFC 7077 (lma_upn.c) */
+	uint64_t upn_retx, upn_unanswered;
 	uint64_t hb_received, hb_answered, hb_unknown_peer, mag_restarts; /* RFC 5847 */
 	uint64_t drops[LMA_DROP_MAX];
 	uint64_t downlink_pkts, uplink_pkts;
@@ -212,8 +214,8 @@ int lma_revoke_mn(struct lma *l, const uint8_t *mn_id, size_t len, uint64_t now_
  * does the change. -1 with *why, nothing sent. */
 enum lma_prefix_op { LMA_PREFIX_ADD, LMA_PREFIX_REMOVE, LMA_PREFIX_MOVE };
 int lma_prefix_notify(struct lma *l, const uint8_t ll_id[6], enum lma_prefix_op op,
-		      const struct mh_prefix *p, unsigned n, struct lma_actions *out,
-		      const char **why);
+		      const struct mh_prefix *p, unsigned n, uint64_t now_ns,
+		      struct lma_actions *out, const char **why);
 /* A MAG's Update Notification Acknowledgement. 0, -1 when unmatched. */
 int lma_input_upa(struct lma *l, const struct in6_addr *src, const struct mh_msg *upa,
 		  struct lma_actions *out);

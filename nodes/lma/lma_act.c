@@ -50,6 +50,7 @@ const char *lma_event_name(enum lma_event e)
 	case LMA_EV_BRA_RECEIVED: return "bra_received";
 	case LMA_EV_UPN_SENT: return "upn_sent";
 	case LMA_EV_UPA_RECEIVED: return "upa_received";
+	case LMA_EV_UPN_UNANSWERED: return "upn_unanswered";
 	case LMA_EV_BRI_RECEIVED: return "bri_received";
 	case LMA_EV_MAG_RESTARTED: return "mag_restarted";
 	case LMA_EV_BRI_UNANSWERED: return "bri_unanswered";

@@ -224,8 +224,8 @@ static int parse_prefix_args(const char *s, struct mh_prefix *p, unsigned *n)
 	return 0;
 }
 
-int lma_ctl_prefix(struct lma *l, const char *line, struct lma_actions *acts, char *out,
-		   size_t cap)
+int lma_ctl_prefix(struct lma *l, const char *line, uint64_t now_ns, struct lma_actions *acts,
+		   char *out, size_t cap)
 {
 	static const char *const ops[] = { "add", "remove", "move" };
 	static const char usage[] = "usage: prefix add|remove|move LLID PREFIX/LEN...";
@@ -255,7 +255,7 @@ int lma_ctl_prefix(struct lma *l, const char *line, struct lma_actions *acts, ch
 		error_answer("prefixes are PREFIX/LEN, 1..16", line, out, cap);
 		return 1;
 	}
-	if (lma_prefix_notify(l, mac, (enum lma_prefix_op)k, p, n, acts, &why) < 0) {
+	if (lma_prefix_notify(l, mac, (enum lma_prefix_op)k, p, n, now_ns, acts, &why) < 0) {
 		error_answer(why, line, out, cap);
 		return 1;
 	}

@@ -56,8 +56,8 @@ int lma_ctl_revoke(struct lma *l, const char *line, uint64_t now_ns, struct lma_
 /* "prefix add|remove|move LLID PREFIX/LEN..." (section 2.2, network-
  * initiated: an RFC 7077 Update Notification to the interface's MAG).
  * 1 when line was that command (answered into out), 0 otherwise. */
-int lma_ctl_prefix(struct lma *l, const char *line, struct lma_actions *acts, char *out,
-		   size_t cap);
+int lma_ctl_prefix(struct lma *l, const char *line, uint64_t now_ns, struct lma_actions *acts,
+		   char *out, size_t cap);
 
 size_t lma_ctl_handle(const struct lma *l, const struct lma_io_stats *st, uint64_t now_ns,
 		      const char *line, char *out, size_t cap);

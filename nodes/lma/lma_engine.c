@@ -103,6 +103,8 @@ uint64_t lma_next_deadline(const struct lma *l)
 			d = l->pend[i].deadline_ns;
 	if (lma_revoke_deadline(l) < d)
 		d = lma_revoke_deadline(l);
+	if (lma_upn_deadline(l) < d)
+		d = lma_upn_deadline(l);
 	return d;
 }
 
@@ -515,6 +517,7 @@ void lma_timer(struct lma *l, uint64_t now_ns, struct lma_actions *out)
 
 	l->now_ns = now_ns;
 	lma_revoke_timer(l, now_ns, out);
+	lma_upn_timer(l, now_ns, out);
 	while ((s = bce_expired(l->bc, now_ns)) != NULL)
 		lma_session_delete(l, s, s->state == BCE_STATE_REGISTERED ?
 				   "lifetime_expired" : "deregistered", out);

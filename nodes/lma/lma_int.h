@@ -15,6 +15,7 @@
 #define LMA_BRI_MAX 32
 #define LMA_BRI_TIMEOUT_NS 1000000000ULL   /* first retransmission, doubling */
 #define LMA_BRI_RETRIES 2                  /* then the binding is left to expire */
+#define LMA_UPN_MAX 8                      /* outstanding Update Notifications */
 
 struct lma_pending {
 	bool used;
@@ -41,11 +42,13 @@ struct lma {
 	uint16_t hi_seq;                /* appendix D Handover Initiate */
 	uint16_t br_seq;                /* RFC 5846 BRI sequence number */
 	uint16_t upn_seq;               /* RFC 7077 UPN sequence number */
-	struct {                        /* UPNs sent, for their UPAs */
+	struct lma_upn {                /* UPNs awaiting their UPA (lma_upn.c) */
 		bool used;
-		uint16_t seq;
+		unsigned retx;
+		uint64_t deadline_ns;   /* next retransmission */
 		struct in6_addr dst;
-	} upn[8];
+		struct mh_msg msg;
+	} upn[LMA_UPN_MAX];
 	uint64_t now_ns;                /* the input being processed */
 	struct lma_bri {                /* BRIs waiting for their BRA */
 		bool used;
@@ -138,6 +141,10 @@ int lma_input_br(struct lma *l, const struct in6_addr *src, const struct mh_msg 
 /* Retransmit the BRIs that are due (lma_timer); the earliest deadline. */
 void lma_revoke_timer(struct lma *l, uint64_t now_ns, struct lma_actions *out);
 uint64_t lma_revoke_deadline(const struct lma *l);
+/* lma_upn.c: Update Notifications unanswered are sent again (the BRI's
+ * timeout and retries), then given up with an event. */
+uint64_t lma_upn_deadline(const struct lma *l);
+void lma_upn_timer(struct lma *l, uint64_t now_ns, struct lma_actions *out);
 
 /* lma_hb.c: Heartbeat (RFC 5847). */
 int lma_input_hb(struct lma *l, const struct in6_addr *src, const struct mh_msg *m,

@@ -293,7 +293,7 @@ static void on_ctl(void *arg, const char *line, char *out, size_t cap)
 
 	io->st.events_dropped = nio_events_dropped(io->ev);
 	if (lma_ctl_revoke(io->l, line, nio_now_ns(), &io->acts, out, cap) ||
-	    lma_ctl_prefix(io->l, line, &io->acts, out, cap) ||
+	    lma_ctl_prefix(io->l, line, nio_now_ns(), &io->acts, out, cap) ||
 	    lma_flow_ctl(io->l, line, out, cap, &io->acts) > 0) {
 		run_actions(io);
 		return;

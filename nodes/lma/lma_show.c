@@ -221,6 +221,8 @@ int lma_show_stats(const struct lma *l, char *out, size_t cap)
 	add_u64(o, "bra_received", s->bra_received);
 	add_u64(o, "upn_sent", s->upn_sent);
 	add_u64(o, "upa_received", s->upa_received);
+	add_u64(o, "upn_retx", s->upn_retx);
+	add_u64(o, "upn_unanswered", s->upn_unanswered);
 	add_u64(o, "bri_received", s->bri_received);
 	add_u64(o, "revoked", s->revoked);
 	add_u64(o, "bri_retx", s->bri_retx);

@@ -13,7 +13,9 @@
  * The MAG that gives a moved prefix up learns it from the revocation
  * (RFC 5846, revocation on) or its next refresh's PBA (doc/protocol.md).
  *
- * Owns: the request's checks, the UPN, matching UPAs. Must not: change
+ * An unanswered UPN is sent again (timeout and retries as the BRI's).
+ *
+ * Owns: the request's checks, the UPN, its retransmission, matching UPAs. Must not: change
  * the Binding Cache (the PBU does), do I/O.
  */
 #include "lma_int.h"
@@ -167,29 +169,77 @@ static void build(struct lma *l, const struct bce_session *s, enum lma_prefix_op
 		g->hnp[g->n_hnp++] = p[i];
 }
 
-static void remember(struct lma *l, const struct in6_addr *dst, uint16_t seq)
+/* Kept for its UPA and sent again until it comes (RFC 7077 has the LMA
+ * retransmit, as remembered; timeout and retries are the BRI's). A full
+ * table gives up the oldest. */
+static void remember(struct lma *l, const struct in6_addr *dst, const struct mh_msg *m)
 {
-	size_t k = seq % (sizeof(l->upn) / sizeof(l->upn[0]));
+	struct lma_upn *u = &l->upn[0];
 
-	l->upn[k].used = true;
-	l->upn[k].seq = seq;
-	l->upn[k].dst = *dst;
+	for (size_t i = 0; i < LMA_UPN_MAX; i++) {
+		if (!l->upn[i].used) {
+			u = &l->upn[i];
+			break;
+		}
+		if (l->upn[i].deadline_ns < u->deadline_ns)
+			u = &l->upn[i];
+	}
+	u->used = true;
+	u->retx = 0;
+	u->dst = *dst;
+	u->msg = *m;
+	u->deadline_ns = l->now_ns + LMA_BRI_TIMEOUT_NS;
+}
+
+uint64_t lma_upn_deadline(const struct lma *l)
+{
+	uint64_t d = BCE_NO_DEADLINE;
+
+	for (size_t i = 0; i < LMA_UPN_MAX; i++)
+		if (l->upn[i].used && l->upn[i].deadline_ns < d)
+			d = l->upn[i].deadline_ns;
+	return d;
+}
+
+void lma_upn_timer(struct lma *l, uint64_t now_ns, struct lma_actions *out)
+{
+	char peer[INET6_ADDRSTRLEN];
+
+	for (size_t i = 0; i < LMA_UPN_MAX; i++) {
+		struct lma_upn *u = &l->upn[i];
+
+		if (!u->used || u->deadline_ns > now_ns)
+			continue;
+		if (u->retx >= LMA_BRI_RETRIES) {
+			u->used = false;
+			l->st.upn_unanswered++;
+			inet_ntop(AF_INET6, &u->dst, peer, sizeof(peer));
+			lma_act_event(out, LMA_EV_UPN_UNANSWERED, "\"seq\":%u,\"peer\":\"%s\"",
+				      u->msg.seq, peer);
+			continue;
+		}
+		u->retx++;
+		u->deadline_ns = now_ns + (LMA_BRI_TIMEOUT_NS << u->retx);
+		lma_act_send_mh(out, &u->dst, &u->msg);
+		l->st.upn_retx++;
+	}
 }
 
 int lma_prefix_notify(struct lma *l, const uint8_t ll_id[6], enum lma_prefix_op op,
-		      const struct mh_prefix *p, unsigned n, struct lma_actions *out,
-		      const char **why)
+		      const struct mh_prefix *p, unsigned n, uint64_t now_ns,
+		      struct lma_actions *out, const char **why)
 {
 	struct find_ll f = { .ll = ll_id };
 	char id[2 * MH_MN_ID_MAX + 8], peer[INET6_ADDRSTRLEN];
 	struct mh_msg m;
 
+	l->now_ns = now_ns;
 	bce_foreach_session(l->bc, match_ll, &f);
 	if (check(l, f.s, op, p, n, why) < 0)
 		return -1;
 	build(l, f.s, op, p, n, &m);
 	lma_act_send_mh(out, &f.s->proxy_coa, &m);
-	remember(l, &f.s->proxy_coa, m.seq);
+	remember(l, &f.s->proxy_coa, &m);
 	l->st.upn_sent++;
 	lma_json_str(id, sizeof(id), f.s->mn->id, f.s->mn->id_len);
 	inet_ntop(AF_INET6, &f.s->proxy_coa, peer, sizeof(peer));
@@ -198,21 +248,25 @@ int lma_prefix_notify(struct lma *l, const uint8_t ll_id[6], enum lma_prefix_op 
 		      "\"prefixes\":%u,\"peer\":\"%s\"", id, (unsigned long long)f.s->id, m.seq,
 		      op == LMA_PREFIX_ADD ? "add" : op == LMA_PREFIX_REMOVE ? "remove" : "move",
 		      m.upn_reason, m.group[0].n_hnp, peer);
+	lma_act_timer(l, out);
 	return 0;
 }
 
 int lma_input_upa(struct lma *l, const struct in6_addr *src, const struct mh_msg *upa,
 		  struct lma_actions *out)
 {
-	size_t k = upa->seq % (sizeof(l->upn) / sizeof(l->upn[0]));
+	struct lma_upn *u = NULL;
 	char peer[INET6_ADDRSTRLEN];
 
-	if (!l->upn[k].used || l->upn[k].seq != upa->seq ||
-	    memcmp(&l->upn[k].dst, src, sizeof(*src))) {
+	for (size_t i = 0; i < LMA_UPN_MAX && !u; i++)
+		if (l->upn[i].used && l->upn[i].msg.seq == upa->seq &&
+		    !memcmp(&l->upn[i].dst, src, sizeof(*src)))
+			u = &l->upn[i];
+	if (!u) {
 		l->st.upa_unmatched++;
 		return -1;
 	}
-	l->upn[k].used = false;
+	u->used = false;
 	l->st.upa_received++;
 	inet_ntop(AF_INET6, src, peer, sizeof(peer));
 	lma_act_event(out, LMA_EV_UPA_RECEIVED, "\"seq\":%u,\"status\":%u,\"status_name\":\"%s\","

@@ -112,7 +112,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	lma_ctl_count_malformed(&st, "checksum");
 	memset(out, 0xff, sizeof(out));
 	lma_actions_clear(&lacts);
-	if (lma_ctl_prefix(l, line, &lacts, out, sizeof(out)) == 0 &&
+	if (lma_ctl_prefix(l, line, 2 * SEC, &lacts, out, sizeof(out)) == 0 &&
 	    lma_flow_ctl(l, line, out, sizeof(out), &lacts) == 0)
 		lma_ctl_handle(l, &st, 2 * SEC, line, out, sizeof(out));
 	check_answer();

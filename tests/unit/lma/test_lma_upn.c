@@ -62,7 +62,7 @@ Test(lma_upn, move_tells_the_receiving_mag_the_new_set)
 
 	two_interfaces();
 	lma_actions_clear(&A);
-	cr_assert_eq(lma_prefix_notify(L, MAC_A, LMA_PREFIX_MOVE, &P2, 1, &A, &why), 0, "%s",
+	cr_assert_eq(lma_prefix_notify(L, MAC_A, LMA_PREFIX_MOVE, &P2, 1, SEC, &A, &why), 0, "%s",
 		     why);
 	cr_assert_eq(count_act(LMA_ACT_SEND_PBA), 1, "one message");
 	const struct lma_action *a = find_act(LMA_ACT_SEND_PBA, 0);
@@ -101,11 +101,11 @@ Test(lma_upn, add_and_remove_name_the_set_to_hold)
 
 	two_interfaces();
 	lma_actions_clear(&A);
-	cr_assert_eq(lma_prefix_notify(L, MAC_C, LMA_PREFIX_ADD, &p4, 1, &A, &why), 0, "%s", why);
+	cr_assert_eq(lma_prefix_notify(L, MAC_C, LMA_PREFIX_ADD, &p4, 1, SEC, &A, &why), 0, "%s", why);
 	cr_assert_eq(find_act(LMA_ACT_SEND_PBA, 0)->pba.msg.group[0].n_hnp, 3);
 	cr_assert(addr_is(&find_act(LMA_ACT_SEND_PBA, 0)->pba.dst, &MAG1));
 	lma_actions_clear(&A);
-	cr_assert_eq(lma_prefix_notify(L, MAC_C, LMA_PREFIX_REMOVE, &P2, 1, &A, &why), 0, "%s",
+	cr_assert_eq(lma_prefix_notify(L, MAC_C, LMA_PREFIX_REMOVE, &P2, 1, SEC, &A, &why), 0, "%s",
 		     why);
 	const struct mh_group *g = &find_act(LMA_ACT_SEND_PBA, 0)->pba.msg.group[0];
 	cr_assert_eq(g->n_hnp, 1);
@@ -122,21 +122,21 @@ Test(lma_upn, errors_send_nothing)
 	two_interfaces();
 	both[0] = P1, both[1] = P2;
 	lma_actions_clear(&A);
-	cr_assert_eq(lma_prefix_notify(L, MAC_A, LMA_PREFIX_MOVE, both, 2, &A, &why), -1);
+	cr_assert_eq(lma_prefix_notify(L, MAC_A, LMA_PREFIX_MOVE, both, 2, SEC, &A, &why), -1);
 	cr_assert_str_eq(why, "that is every prefix of the other interface: some, not all");
-	cr_assert_eq(lma_prefix_notify(L, MAC_A, LMA_PREFIX_MOVE, &mn2, 1, &A, &why), -1);
+	cr_assert_eq(lma_prefix_notify(L, MAC_A, LMA_PREFIX_MOVE, &mn2, 1, SEC, &A, &why), -1);
 	cr_assert_str_eq(why, "the MN holds no such prefix on another interface");
-	cr_assert_eq(lma_prefix_notify(L, MAC_C, LMA_PREFIX_MOVE, &P1, 1, &A, &why), -1);
+	cr_assert_eq(lma_prefix_notify(L, MAC_C, LMA_PREFIX_MOVE, &P1, 1, SEC, &A, &why), -1);
 	cr_assert_str_eq(why, "LLID holds a named prefix already");
-	cr_assert_eq(lma_prefix_notify(L, nobody, LMA_PREFIX_MOVE, &P1, 1, &A, &why), -1);
+	cr_assert_eq(lma_prefix_notify(L, nobody, LMA_PREFIX_MOVE, &P1, 1, SEC, &A, &why), -1);
 	cr_assert_str_eq(why, "no registered session for LLID");
-	cr_assert_eq(lma_prefix_notify(L, MAC_C, LMA_PREFIX_REMOVE, both, 2, &A, &why), -1);
+	cr_assert_eq(lma_prefix_notify(L, MAC_C, LMA_PREFIX_REMOVE, both, 2, SEC, &A, &why), -1);
 	cr_assert_str_eq(why, "that is every prefix of LLID: some, not all");
-	cr_assert_eq(lma_prefix_notify(L, MAC_C, LMA_PREFIX_REMOVE, &PA, 1, &A, &why), -1);
+	cr_assert_eq(lma_prefix_notify(L, MAC_C, LMA_PREFIX_REMOVE, &PA, 1, SEC, &A, &why), -1);
 	cr_assert_str_eq(why, "LLID does not hold a named prefix");
-	cr_assert_eq(lma_prefix_notify(L, MAC_C, LMA_PREFIX_ADD, &PA, 1, &A, &why), -1);
+	cr_assert_eq(lma_prefix_notify(L, MAC_C, LMA_PREFIX_ADD, &PA, 1, SEC, &A, &why), -1);
 	cr_assert_str_eq(why, "a named prefix is held by a session already");
-	cr_assert_eq(lma_prefix_notify(L, MAC_C, LMA_PREFIX_ADD, &mn2, 1, &A, &why), -1);
+	cr_assert_eq(lma_prefix_notify(L, MAC_C, LMA_PREFIX_ADD, &mn2, 1, SEC, &A, &why), -1);
 	cr_assert_str_eq(why, "a named prefix is not authorized for the MN");
 	cr_assert_eq(count_act(LMA_ACT_SEND_PBA), 0);
 	cr_assert(addr_is(peer_of(&P2), &MAG1));
@@ -152,8 +152,41 @@ Test(lma_upn, add_with_prefix_update_off_is_refused)
 	fixture_start();
 	two_interfaces();
 	lma_actions_clear(&A);
-	cr_assert_eq(lma_prefix_notify(L, MAC_C, LMA_PREFIX_ADD, &p4, 1, &A, &why), -1);
+	cr_assert_eq(lma_prefix_notify(L, MAC_C, LMA_PREFIX_ADD, &p4, 1, SEC, &A, &why), -1);
 	cr_assert_str_eq(why, "prefix-update is off (RFC 5213: a session's prefix set is fixed)");
+	cr_assert_eq(count_act(LMA_ACT_SEND_PBA), 0);
+}
+
+/* No UPA: the UPN goes again after 1 s, then 2 s, then is given up with
+ * an event; a UPA stops it. */
+Test(lma_upn, unanswered_notification_is_sent_again_then_given_up)
+{
+	const char *why = NULL;
+	struct mh_msg upa;
+
+	two_interfaces();
+	lma_actions_clear(&A);
+	cr_assert_eq(lma_prefix_notify(L, MAC_A, LMA_PREFIX_MOVE, &P2, 1, 2 * SEC, &A, &why), 0);
+	uint16_t seq = find_act(LMA_ACT_SEND_PBA, 0)->pba.msg.seq;
+	cr_assert_eq(lma_next_deadline(L), 3 * SEC);
+	tick(3 * SEC - 1);
+	cr_assert_eq(count_act(LMA_ACT_SEND_PBA), 0, "not before its time");
+	tick(3 * SEC);
+	cr_assert_eq(count_act(LMA_ACT_SEND_PBA), 1, "sent again");
+	cr_assert_eq(find_act(LMA_ACT_SEND_PBA, 0)->pba.msg.seq, seq, "the same UPN");
+	tick(5 * SEC);
+	cr_assert_eq(count_act(LMA_ACT_SEND_PBA), 1, "and again, 2 s later");
+	tick(9 * SEC);
+	cr_assert_eq(count_act(LMA_ACT_SEND_PBA), 0);
+	cr_assert_eq(count_event(LMA_EV_UPN_UNANSWERED), 1, "given up");
+	/* a second one, answered: no more retransmissions */
+	lma_actions_clear(&A);
+	cr_assert_eq(lma_prefix_notify(L, MAC_A, LMA_PREFIX_MOVE, &P2, 1, 10 * SEC, &A, &why), 0);
+	mh_msg_init(&upa, MH_TYPE_UPA);
+	upa.seq = find_act(LMA_ACT_SEND_PBA, 0)->pba.msg.seq;
+	lma_actions_clear(&A);
+	cr_assert_eq(lma_input_pbu(L, &MAG2, &upa, 10 * SEC, REALTIME, &A), 0);
+	tick(20 * SEC);
 	cr_assert_eq(count_act(LMA_ACT_SEND_PBA), 0);
 }
 
@@ -175,15 +208,15 @@ Test(lma_upn, ctl_prefix_command)
 
 	two_interfaces();
 	lma_actions_clear(&A);
-	cr_assert_eq(lma_ctl_prefix(L, "prefix move 02:00:00:00:01:0a 2001:db8:300:2::/64", &A,
+	cr_assert_eq(lma_ctl_prefix(L, "prefix move 02:00:00:00:01:0a 2001:db8:300:2::/64", 2 * SEC, &A,
 				    out, sizeof(out)), 1);
 	cr_assert(strstr(out, "\"ok\":true"), "%s", out);
 	cr_assert_eq(count_act(LMA_ACT_SEND_PBA), 1);
-	cr_assert_eq(lma_ctl_prefix(L, "prefix steal 02:00:00:00:01:0a 2001:db8:300:2::/64", &A,
+	cr_assert_eq(lma_ctl_prefix(L, "prefix steal 02:00:00:00:01:0a 2001:db8:300:2::/64", 2 * SEC, &A,
 				    out, sizeof(out)), 1);
 	cr_assert(strstr(out, "usage: prefix"), "%s", out);
 	cr_assert_eq(lma_ctl_prefix(L, "prefix move 02:00:00:00:01:0a 2001:db8:300:1::/64 "
-				    "2001:db8:300:2::/64", &A, out, sizeof(out)), 1);
+				    "2001:db8:300:2::/64", 2 * SEC, &A, out, sizeof(out)), 1);
 	cr_assert(strstr(out, "some, not all"), "%s", out);
-	cr_assert_eq(lma_ctl_prefix(L, "show bindings", &A, out, sizeof(out)), 0);
+	cr_assert_eq(lma_ctl_prefix(L, "show bindings", 2 * SEC, &A, out, sizeof(out)), 0);
 }
