@@ -15,7 +15,7 @@ B       ?= build
 CC      ?= gcc
 SAN     ?=
 OPT     ?= -O2
-PKGS    := libxml-2.0 libpcap libnetfilter_queue json-c libmnl
+PKGS    := libxml-2.0 libpcap libnetfilter_queue json-c libmnl nettle
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lev -lm

@@ -22,7 +22,7 @@ TOPO="$(ls emu/topo*.c) emu/units.c"
 ENGINES="$(ls nodes/pmip/*.c nodes/lma/*.c nodes/mag/*.c |
  grep -vE '_io\.c$|/lmad\.c$|/magd\.c$')"
 XML_CFLAGS="-Iemu -Inodes $(pkg-config --cflags libxml-2.0 json-c)"
-XML_LIBS="$(pkg-config --libs libxml-2.0 json-c) -lm"
+XML_LIBS="$(pkg-config --libs libxml-2.0 json-c nettle) -lm"
 # The loader validates against the schema of the tree being fuzzed.
 PMIPEMU_XSD=$PWD/doc/topology.xsd
 export PMIPEMU_XSD
@@ -32,7 +32,7 @@ status=0
 FLOW="nodes/pmip/flow_sel.c nodes/pmip/flow_match.c nodes/pmip/flow_rule.c
  nodes/pmip/flow_tab.c nodes/pmip/flow_index.c nodes/pmip/flow_pin.c nodes/pmip/hash.c
  nodes/pmip/flow_ts.c"
-for h in ${FUZZ_ONLY:-mh nd topo ctl flow}; do
+for h in ${FUZZ_ONLY:-mh nd auth topo ctl flow}; do
   corpus="$OUT/corpus_$h"
   mkdir -p "$corpus"
   maxlen=4096
@@ -41,6 +41,10 @@ for h in ${FUZZ_ONLY:-mh nd topo ctl flow}; do
   mh|nd)
     $CC $CFLAGS -o "$OUT/fuzz_$h" "tests/fuzz/fuzz_$h.c" $CODEC
     [ "$h" = mh ] && cp tests/data/mh/*.bin "$corpus/" 2>/dev/null || true ;;
+  auth)
+    $CC $CFLAGS -o "$OUT/fuzz_$h" "tests/fuzz/fuzz_$h.c" $CODEC nodes/pmip/mh_auth.c \
+      $(pkg-config --libs nettle)
+    cp tests/data/mh/*.bin "$corpus/" 2>/dev/null || true ;;
   topo)
     $CC $CFLAGS $XML_CFLAGS -o "$OUT/fuzz_$h" "tests/fuzz/fuzz_$h.c" $TOPO $FLOW $XML_LIBS
     cp topologies/*.xml tests/data/topo/good/*.xml tests/data/scenario/*.xml "$corpus/" 2>/dev/null || true
