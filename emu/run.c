@@ -102,17 +102,20 @@ static int node_sysctl(const struct topo_node *n, const char *key, const char *v
 }
 
 /* Defaults before the interfaces exist, so "default" applies to them.
- * Static addresses are added without DAD; an MN (SLAAC) skips DAD so its
- * addresses are usable at once after an attach (RFC 4862 5.4 allows it
- * to be turned off administratively). */
+ * No node runs DAD (RFC 4862 5.4 allows it to be turned off
+ * administratively; validate proves the topology's addresses unique):
+ * static addresses are added without it, an MN's SLAAC addresses are
+ * usable at once after an attach, and a link-local address is usable as
+ * soon as its carrier is on. With DAD, a router's link-local stayed
+ * tentative for 1-2 s after bring-up, and every packet it forwarded
+ * meanwhile waited for neighbour resolution: a MAG's first PBU across a
+ * router reached the LMA 2 s late and was refused with 156. */
 static int node_defaults(const struct topo_node *n)
 {
 	int rc = 0;
 	rc |= node_sysctl(n, "net.ipv6.conf.all.keep_addr_on_down", "1", &n->loc);
-	if (n->kind == TOPO_NODE_MN) {
-		rc |= node_sysctl(n, "net.ipv6.conf.default.accept_dad", "0", &n->loc);
-		rc |= node_sysctl(n, "net.ipv6.conf.all.accept_dad", "0", &n->loc);
-	}
+	rc |= node_sysctl(n, "net.ipv6.conf.default.accept_dad", "0", &n->loc);
+	rc |= node_sysctl(n, "net.ipv6.conf.all.accept_dad", "0", &n->loc);
 	if (n->forwarding)
 		rc |= node_sysctl(n, "net.ipv6.conf.all.forwarding", "1", &n->loc);
 	return rc;
