@@ -213,6 +213,7 @@ static void topo_free_node(struct topo_node *n)
 	free(n->sysctls);
 	free(n->procs);
 	free(n->pmip.mags);
+	free(n->pmip.mag_auths);
 	for (size_t i = 0; i < n->pmip.n_mns; i++)
 		free(n->pmip.mns[i].hnps);
 	free(n->pmip.mns);

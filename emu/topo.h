@@ -111,6 +111,16 @@ struct topo_flow_text {
 	struct topo_loc loc;
 };
 
+/* RFC 4285 authentication of a MAG's signalling: SPI and shared key
+ * (doc/topology.md "Signalling authentication"). */
+#define TOPO_AUTH_KEY_MAX 64
+struct topo_auth {
+	bool present;
+	uint32_t spi;
+	uint8_t len;
+	uint8_t key[TOPO_AUTH_KEY_MAX];
+};
+
 struct topo_pmip {
 	bool present;
 	struct in6_addr lma_addr;       /* LMAA (for lma: own; for mag: its LMA) */
@@ -118,7 +128,9 @@ struct topo_pmip {
 	char access_iface[8][TOPO_NAME_MAX];  /* mag: access interfaces */
 	size_t n_access;
 	struct in6_addr *mags;          /* lma: authorized MAG addresses */
-	size_t n_mags;
+	struct topo_auth *mag_auths;    /* lma: their keys, n_mags of them */
+	size_t n_mags, n_mag_auths;
+	struct topo_auth auth;          /* mag: its key with its LMA */
 	struct topo_prefix pool;        /* lma: prefix pool, e.g. 2001:db8:100::/48 */
 	uint8_t pool_plen;              /* lma: allocated length (64) */
 	struct topo_mn_policy *mns;     /* policy profiles */
@@ -362,5 +374,10 @@ int topo_cli_validate(int argc, char **argv);
 struct topology *topo_load_print(const char *path, FILE *err);
 const struct topo_node *topo_pick_node(const struct topology *t, const char *name,
 				       enum topo_node_kind kind, char *why, size_t len);
+
+/* `validate` warnings: each mag whose signalling is not authenticated
+ * (RFC 4285 keys absent), as "FILE:LINE: warning: ..." lines; returns how
+ * many (at most max). topo_check_auth.c. */
+size_t topo_auth_warnings(const struct topology *t, char out[][160], size_t max);
 
 #endif

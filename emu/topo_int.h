@@ -78,6 +78,10 @@ void topo_check_prefix_events(struct topo_pctx *c);
 /* Element parsers (topo_parse_*.c). */
 void topo_parse_node(struct topo_pctx *c, xmlNode *x);
 void topo_parse_pmip(struct topo_pctx *c, struct topo_node *node, xmlNode *x);
+/* topo_check_auth.c: an lma's <mag> keys against the mags' own. */
+void topo_check_auth(struct topo_pctx *c);
+/* topo_parse_auth.c: auth-spi/auth-key of a mag <pmip> or an lma <mag>. */
+void topo_parse_auth(struct topo_pctx *c, xmlNode *x, struct topo_auth *a);
 /* topo_parse_flow_policy.c: <flow-policy> of an lma or mn <pmip>. */
 void topo_parse_flow_policy(struct topo_pctx *c, struct topo_node *node, xmlNode *x);
 /* The timeline's <flow-rule>, and its check once the nodes are known. */

@@ -30,15 +30,26 @@ static void topo_parse_pool(struct topo_pctx *c, struct topo_pmip *p, xmlNode *x
 	p->pool_plen = (uint8_t)len;
 }
 
+/* <mag address= [auth-spi= auth-key=]/>: an authorized MAG (RFC 5213 5.3.1)
+ * and, when given, the key of its signalling (RFC 4285). */
 static void topo_parse_mag_auth(struct topo_pctx *c, struct topo_pmip *p, xmlNode *x)
 {
 	struct in6_addr a, *slot;
+	struct topo_auth *auth;
 
 	if (topo_p_addr(c, x, "address", &a) != 1)
 		return;
 	slot = topo_grow(&p->mags, &p->n_mags, sizeof(*slot));
-	if (slot)
-		*slot = a;
+	if (!slot)
+		return;
+	*slot = a;
+	auth = topo_grow(&p->mag_auths, &p->n_mag_auths, sizeof(*auth));
+	if (!auth) {
+		p->n_mags--;            /* the two arrays stay parallel */
+		return;
+	}
+	memset(auth, 0, sizeof(*auth));
+	topo_parse_auth(c, x, auth);
 }
 
 static void topo_parse_access(struct topo_pctx *c, struct topo_pmip *p, xmlNode *x)
@@ -130,6 +141,8 @@ static void topo_parse_pmip_attrs(struct topo_pctx *c, struct topo_node *node,
 	topo_p_bool(c, x, "multi-session-pbu", &p->multi_session_pbu);
 	topo_p_bool(c, x, "revocation", &p->revocation);
 	topo_p_bool(c, x, "prefix-update", &p->prefix_update);
+	if (node->kind == TOPO_NODE_MAG)
+		topo_parse_auth(c, x, &p->auth);
 	topo_p_time(c, x, "heartbeat", &p->heartbeat_ns);
 	p->heartbeat_missed = TOPO_HEARTBEAT_MISSED_DEFAULT;
 	if (topo_p_u32(c, x, "heartbeat-missed", &p->heartbeat_missed) == 1 &&
@@ -151,6 +164,7 @@ static const struct {
 	{ "lifetime", false, K_MAG }, { "timestamps", false, K_LMA | K_MAG },
 	{ "multi-session-pbu", false, K_LMA | K_MAG },
 	{ "revocation", false, K_LMA | K_MAG }, { "prefix-update", false, K_LMA },
+	{ "auth-spi", false, K_MAG }, { "auth-key", false, K_MAG },
 	{ "heartbeat", false, K_LMA | K_MAG }, { "heartbeat-missed", false, K_LMA | K_MAG },
 	{ "fast-handover", false, K_LMA | K_MAG | K_MN },
 	{ "fast-handover-return", false, K_LMA | K_MN },

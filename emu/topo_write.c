@@ -94,6 +94,22 @@ static int topo_w_mn(xmlTextWriter *w, const struct topo_mn_policy *m)
 }
 
 /* Attributes by node kind, as topo_parse_pmip.c reads them. */
+/* auth-spi and auth-key (hex), when the key is set. */
+static int topo_w_auth(xmlTextWriter *w, const struct topo_auth *a)
+{
+	char buf[2 * TOPO_AUTH_KEY_MAX + 1];
+	int rc = 0;
+
+	if (!a->present)
+		return 0;
+	snprintf(buf, sizeof(buf), "%u", a->spi);
+	rc |= topo_w_attr(w, "auth-spi", buf);
+	for (unsigned i = 0; i < a->len; i++)
+		snprintf(buf + 2 * i, 3, "%02x", a->key[i]);
+	rc |= topo_w_attr(w, "auth-key", buf);
+	return rc;
+}
+
 static int topo_w_pmip_attrs(xmlTextWriter *w, const struct topo_node *n)
 {
 	const struct topo_pmip *p = &n->pmip;
@@ -107,6 +123,7 @@ static int topo_w_pmip_attrs(xmlTextWriter *w, const struct topo_node *n)
 		rc |= topo_w_addr(w, "lma", &p->lma_addr);
 		snprintf(buf, sizeof(buf), "%us", p->lifetime_s);
 		rc |= topo_w_attr(w, "lifetime", buf);
+		rc |= topo_w_auth(w, &p->auth);
 	}
 	if (n->kind != TOPO_NODE_MN) {
 		rc |= topo_w_attr(w, "timestamps", p->use_timestamps ? "on" : "off");
@@ -147,6 +164,8 @@ static int topo_w_pmip(xmlTextWriter *w, const struct topo_node *n)
 	for (size_t i = 0; i < p->n_mags; i++) {
 		rc |= xmlTextWriterStartElement(w, W("mag")) < 0;
 		rc |= topo_w_addr(w, "address", &p->mags[i]);
+		if (i < p->n_mag_auths)
+			rc |= topo_w_auth(w, &p->mag_auths[i]);
 		rc |= xmlTextWriterEndElement(w) < 0;
 	}
 	for (size_t i = 0; i < p->n_access; i++) {

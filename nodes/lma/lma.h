@@ -21,6 +21,7 @@
 #include "bce.h"
 #include "flow_tab.h"
 #include "mh.h"
+#include "mh_auth.h"
 
 struct topo_node;
 
@@ -63,6 +64,7 @@ struct lma_policy {
 struct lma_config {
 	struct in6_addr lmaa;           /* our address (LMAA) */
 	struct in6_addr *mags;          /* authorized Proxy-CoAs (5.3.1) */
+	struct mh_auth_key *mag_keys;   /* their RFC 4285 keys (n_mags), or NULL */
 	size_t n_mags;
 	struct mh_prefix pool;          /* prefix pool, e.g. 2001:db8:100::/48 */
 	uint8_t pool_plen;              /* allocated length, e.g. 64 */
@@ -287,5 +289,19 @@ int lma_show_stats(const struct lma *l, char *out, size_t cap);
  * brackets): heard, path_up, silent_ms, restart_counter. Returns length. */
 uint32_t lma_config_restart_counter(const struct lma *l);
 size_t lma_hb_peers_json(const struct lma *l, uint64_t now_ns, char *out, size_t cap);
+
+/* ---- RFC 4285 authentication of the MAGs' signalling (lma_auth.c) ---- */
+
+/* The key of the MAG at mag, NULL when it has none (not authenticated). */
+const struct mh_auth_key *lma_auth_key(const struct lma_config *c,
+				       const struct in6_addr *mag);
+/* A message from src as received (Header Len octets): MH_AUTH_OK when src
+ * has no key, else mh_auth_verify's verdict. */
+enum mh_auth_verdict lma_auth_check(const struct lma_config *c, const struct in6_addr *src,
+				    const uint8_t *mh, size_t len);
+/* Sign an encoded message for dst when dst has a key: the new length, len
+ * when it has none, -1 with *why. */
+int lma_auth_sign(const struct lma_config *c, const struct in6_addr *dst,
+		  uint8_t *buf, size_t len, size_t cap, const char **why);
 
 #endif

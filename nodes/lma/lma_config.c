@@ -23,12 +23,25 @@ void lma_config_init(struct lma_config *c)
 void lma_config_fini(struct lma_config *c)
 {
 	free(c->mags);
+	free(c->mag_keys);
 	free(c->policies);
 	free(c->flows);
 	c->mags = NULL;
+	c->mag_keys = NULL;
 	c->policies = NULL;
 	c->flows = NULL;
 	c->n_mags = c->n_policies = c->n_flows = 0;
+}
+
+static void lma_key_from_topo(struct mh_auth_key *k, const struct topo_auth *a)
+{
+	memset(k, 0, sizeof(*k));
+	if (!a->present || a->len == 0 || a->len > MH_AUTH_KEY_MAX)
+		return;
+	k->present = true;
+	k->spi = a->spi;
+	k->len = a->len;
+	memcpy(k->key, a->key, a->len);
 }
 
 static int policy_from_topo(struct lma_policy *p, const struct topo_mn_policy *t,
@@ -110,14 +123,17 @@ int lma_config_from_topo(struct lma_config *c, const struct topo_node *n, const 
 	c->heartbeat_ns = t->heartbeat_ns;
 	c->heartbeat_missed = t->heartbeat_missed ? t->heartbeat_missed : 3;
 	c->mags = calloc(t->n_mags ? t->n_mags : 1, sizeof(*c->mags));
+	c->mag_keys = calloc(t->n_mags ? t->n_mags : 1, sizeof(*c->mag_keys));
 	c->policies = calloc(t->n_mns ? t->n_mns : 1, sizeof(*c->policies));
-	if (!c->mags || !c->policies) {
+	if (!c->mags || !c->mag_keys || !c->policies) {
 		lma_config_fini(c);
 		*why = "out of memory";
 		return -1;
 	}
 	memcpy(c->mags, t->mags, t->n_mags * sizeof(*c->mags));
 	c->n_mags = t->n_mags;
+	for (size_t i = 0; i < t->n_mags && i < t->n_mag_auths; i++)
+		lma_key_from_topo(&c->mag_keys[i], &t->mag_auths[i]);
 	for (size_t i = 0; i < t->n_mns; i++) {
 		if (policy_from_topo(&c->policies[i], &t->mns[i], why) < 0) {
 			lma_config_fini(c);

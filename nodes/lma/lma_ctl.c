@@ -61,6 +61,8 @@ static json_object *io_json(const struct lma_io_stats *st)
 	json_object_object_add(s, "mh_malformed_by_reason", r);
 	add_u64(s, "mh_not_bu", st->mh_not_bu);
 	add_u64(s, "mh_wrong_path", st->mh_wrong_path);
+	add_u64(s, "mh_auth_missing", st->mh_auth_missing);
+	add_u64(s, "mh_auth_failed", st->mh_auth_failed);
 	add_u64(s, "mh_send_errors", st->mh_send_errors);
 	add_u64(s, "mh_unknown_type", st->mh_unknown_type);
 	add_u64(s, "mh_bad_payload_proto", st->mh_bad_payload_proto);

@@ -23,6 +23,8 @@ struct lma_io_stats {
 	uint64_t mh_malformed;          /* mh_decode refused it (sum of reasons) */
 	uint64_t mh_not_bu;             /* decoded, but no message the LMA takes */
 	uint64_t mh_wrong_path;         /* arrived off the path to its source */
+	uint64_t mh_auth_missing;       /* RFC 4285: a keyed MAG's, unsigned */
+	uint64_t mh_auth_failed;        /* RFC 4285: wrong SPI, authenticator, form */
 	uint64_t mh_send_errors;
 	/* RFC 6275 9.2 drops (nio_mherr.c) and the errors sent for them */
 	uint64_t mh_unknown_type, mh_bad_payload_proto, mh_bad_header_len;

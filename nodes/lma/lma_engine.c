@@ -62,6 +62,7 @@ struct lma *lma_new(const struct lma_config *c, const char **why)
 		memcpy(l->cfg.mags, c->mags, c->n_mags * sizeof(*c->mags));
 	if (c->n_policies)
 		memcpy(l->cfg.policies, c->policies, c->n_policies * sizeof(*c->policies));
+	l->cfg.mag_keys = NULL;         /* the shell's (lma_auth.c), not the engine's */
 	l->cfg.flows = NULL;            /* the flow table owns the rules */
 	l->cfg.n_flows = 0;
 	l->pidx = lma_policy_index_new(&l->cfg);

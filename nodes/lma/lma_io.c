@@ -30,6 +30,7 @@
 struct lma_io {
 	struct ev_loop *loop;
 	struct lma *l;
+	const struct lma_config *cfg;   /* the MAGs' keys (lma_auth.c) */
 	struct lma_io_opts o;
 	struct in6_addr lmaa;
 	int mh_fd, tun_fd, tnl_fd, tun_ifindex;
@@ -58,6 +59,8 @@ static void send_pba(struct lma_io *io, const struct lma_action *a)
 	const char *why = NULL;
 	int n = mh_encode(&a->pba.msg, NULL, NULL, out, sizeof(out), &why);
 
+	if (n >= 0)             /* RFC 4285, when the MAG has a key */
+		n = lma_auth_sign(io->cfg, &a->pba.dst, out, (size_t)n, sizeof(out), &why);
 	if (n < 0) {
 		io->st.mh_send_errors++;
 		LOG(io, "PBA not encoded: %s", why);
@@ -176,6 +179,27 @@ static bool path_ok(struct lma_io *io, const struct in6_addr *src, int ifindex)
 	return false;
 }
 
+/* RFC 4285: a MAG with a key must sign, correctly; the rest is dropped
+ * unanswered (an answer would go to the address the forger used). */
+static bool auth_ok(struct lma_io *io, const struct in6_addr *src, size_t len)
+{
+	enum mh_auth_verdict v = lma_auth_check(io->cfg, src, io->buf, len);
+	char a[INET6_ADDRSTRLEN];
+
+	if (v == MH_AUTH_OK)
+		return true;
+	if (v == MH_AUTH_MISSING)
+		io->st.mh_auth_missing++;
+	else
+		io->st.mh_auth_failed++;
+	inet_ntop(AF_INET6, src, a, sizeof(a));
+	LOG(io, "MH from %s dropped: authentication %s (RFC 4285)", a,
+	    mh_auth_verdict_name(v));
+	nio_event(io->ev, "{\"ev\":\"mh_auth_failed\",\"peer\":\"%s\",\"why\":\"%s\"}",
+		  a, mh_auth_verdict_name(v));
+	return false;
+}
+
 static void on_mh(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct lma_io *io = w->data;
@@ -206,7 +230,8 @@ static void on_mh(struct ev_loop *loop, ev_io *w, int revents)
 			LOG(io, "malformed MH from %s dropped: %s", s, why);
 			continue;
 		}
-		if (!path_ok(io, &src, ifindex))
+		if (!path_ok(io, &src, ifindex) ||
+		    !auth_ok(io, &src, ((size_t)io->buf[1] + 1) * 8))
 			continue;
 		if (lma_input_pbu(io->l, &src, &m, nio_now_ns(), nio_realtime_ns(), &io->acts) < 0)
 			io->st.mh_not_bu++;
@@ -348,6 +373,7 @@ struct lma_io *lma_io_start(struct ev_loop *loop, struct lma *l,
 	}
 	io->loop = loop;
 	io->l = l;
+	io->cfg = cfg;
 	io->o = *o;
 	io->lmaa = cfg->lmaa;
 	io->mh_fd = io->tun_fd = io->tnl_fd = -1;

@@ -19,6 +19,7 @@
 #include <netinet/in.h>
 
 #include "mh.h"
+#include "mh_auth.h"
 
 struct topo_node;
 
@@ -83,6 +84,7 @@ struct mag_cfg {
 	uint32_t router_lifetime_s;      /* RA router lifetime */
 	uint32_t link_mtu;               /* access link MTU (1500) */
 	uint16_t initial_seq;
+	struct mh_auth_key auth;         /* RFC 4285 with our LMA, or none */
 	struct mag_access access[MAG_ACCESS_MAX];
 	size_t n_access;
 	struct mag_profile profile[MAG_PROFILE_MAX];
@@ -230,6 +232,8 @@ struct mag_stats {
 	/* RFC 6275 9.2 drops (nio_mherr.c) and the errors sent for them */
 	uint64_t mh_unknown_type, mh_bad_payload_proto, mh_bad_header_len;
 	uint64_t mh_be_sent, mh_param_problems_sent, mh_errors_suppressed;
+	/* RFC 4285: messages dropped unsigned or badly signed */
+	uint64_t mh_auth_missing, mh_auth_failed;
 };
 
 /* ---- the engine ------------------------------------------------------------ */
@@ -331,5 +335,14 @@ uint32_t mag_bul_remaining_s(const struct mag_bul *b, uint64_t now_ns);
 
 /* Parse "aa:bb:cc:dd:ee:ff". */
 int mag_parse_mac(const char *s, uint8_t mac[6]);
+
+/* ---- RFC 4285 with the LMA (mag_auth.c) ---------------------------------- */
+
+/* A message as received (Header Len octets): MH_AUTH_OK when we have no key. */
+enum mh_auth_verdict mag_auth_check(const struct mag_cfg *c, const uint8_t *mh, size_t len);
+/* Sign an encoded message to the LMA when we have a key: the new length
+ * (len without a key), -1 with *why. */
+int mag_auth_sign(const struct mag_cfg *c, uint8_t *buf, size_t len, size_t cap,
+		  const char **why);
 
 #endif

@@ -79,6 +79,13 @@ int mag_cfg_from_topo(struct mag_cfg *c, const struct topo_node *n,
 	c->use_timestamps = p->use_timestamps;
 	c->multi_session_pbu = p->multi_session_pbu;
 	c->revocation = p->revocation;
+	memset(&c->auth, 0, sizeof(c->auth));
+	if (p->auth.present && p->auth.len && p->auth.len <= MH_AUTH_KEY_MAX) {
+		c->auth.present = true;
+		c->auth.spi = p->auth.spi;
+		c->auth.len = p->auth.len;
+		memcpy(c->auth.key, p->auth.key, p->auth.len);
+	}
 	c->heartbeat_ns = p->heartbeat_ns;
 	c->heartbeat_missed = p->heartbeat_missed ? p->heartbeat_missed : 3;
 	/* fast-handover="on": when one interface of an MN loses its link,

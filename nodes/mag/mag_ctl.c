@@ -79,6 +79,7 @@ static json_object *show_stats(struct mag *m)
 	json_object *rcvd = json_object_new_object();
 	ADD_U64(rcvd, s, pba_received); ADD_U64(rcvd, s, pba_ignored);
 	ADD_U64(rcvd, s, mh_unknown_type); ADD_U64(rcvd, s, mh_bad_payload_proto);
+	ADD_U64(rcvd, s, mh_auth_missing); ADD_U64(rcvd, s, mh_auth_failed);
 	ADD_U64(rcvd, s, mh_bad_header_len);
 	json_object_object_add(o, "received", rcvd);
 	json_object *err = json_object_new_object();

@@ -83,6 +83,8 @@ static void act_hack(struct mag_fh_io *io, const struct mag_fh_act *a)
 	const char *why;
 	int n = mh_encode(&a->msg, NULL, NULL, buf, sizeof(buf), &why);
 
+	if (n >= 0)             /* RFC 4285, when we have a key */
+		n = mag_auth_sign(mag_cfg(io->m), buf, (size_t)n, sizeof(buf), &why);
 	if (n < 0 || nio_mh_send(io->mh_fd, &mag_cfg(io->m)->proxy_coa, &a->dst, buf,
 				 (size_t)n) < 0)
 		io->send_errors++;
@@ -150,6 +152,10 @@ static void on_mh(struct ev_loop *loop, ev_io *w, int revents)
 		/* mag_io.c's socket reads the PBAs; this one the HIs */
 		if (mh_decode(io->pkt, (size_t)len, NULL, NULL, &msg, &why) < 0 ||
 		    msg.type != MH_TYPE_HI)
+			continue;
+		/* RFC 4285 with a key (mag_io.c counts the same datagram) */
+		if (mag_auth_check(mag_cfg(io->m), io->pkt, ((size_t)io->pkt[1] + 1) * 8) !=
+		    MH_AUTH_OK)
 			continue;
 		mag_fh_input_hi(&io->f, io->m, &src, &msg, nio_now_ns(), &io->acts);
 		run_acts(io);

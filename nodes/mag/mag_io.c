@@ -99,6 +99,8 @@ static void act_send_pbu(struct mag_io *io, const struct mag_act *a)
 	const char *why;
 	const struct mag_cfg *c = mag_cfg(io->m);
 	int len = mh_encode(&io->acts->pbu[a->pbu_idx], NULL, NULL, buf, sizeof(buf), &why);
+	if (len >= 0)           /* RFC 4285, when we have a key */
+		len = mag_auth_sign(c, buf, (size_t)len, sizeof(buf), &why);
 	if (len < 0) {
 		io_log(io, "PBU not encoded: %s", why);
 		return;
@@ -314,6 +316,27 @@ static enum mh_rx_fault screen(struct mag_io *io, ssize_t len, const struct in6_
 	return f;
 }
 
+/* RFC 4285: with a key, what the LMA sends must be signed, correctly;
+ * the rest is dropped (counted, logged). The header is screened. */
+static bool auth_ok(struct mag_io *io, const struct in6_addr *src)
+{
+	enum mh_auth_verdict v = mag_auth_check(mag_cfg(io->m), io->pkt,
+						((size_t)io->pkt[1] + 1) * 8);
+	struct mag_stats *s = mag_stats(io->m);
+	char a[INET6_ADDRSTRLEN];
+
+	if (v == MH_AUTH_OK)
+		return true;
+	if (v == MH_AUTH_MISSING)
+		s->mh_auth_missing++;
+	else
+		s->mh_auth_failed++;
+	inet_ntop(AF_INET6, src, a, sizeof(a));
+	io_log(io, "MH from %s dropped: authentication %s (RFC 4285)", a,
+	       mh_auth_verdict_name(v));
+	return false;
+}
+
 static void on_mh(struct ev_loop *loop, ev_io *w, int revents)
 {
 	(void)loop; (void)revents;
@@ -324,7 +347,7 @@ static void on_mh(struct ev_loop *loop, ev_io *w, int revents)
 		ssize_t len = nio_mh_recv(io->mh_fd, io->pkt, sizeof(io->pkt), &src, &dst, &ifindex);
 		if (len < 0)
 			return;
-		if (screen(io, len, &src, &dst) != MH_RX_OK)
+		if (screen(io, len, &src, &dst) != MH_RX_OK || !auth_ok(io, &src))
 			continue;
 		static struct mh_msg msg;
 		const char *why;

@@ -15,7 +15,9 @@
  * bad-opt-len (an option running past Header Len), bad-csum (a wrong
  * checksum), unknown-type (MH Type 200: a Binding Error, RFC 6275 9.2),
  * payload-proto (a good PBU with Payload Proto 6: dropped, RFC 6275 9.2),
- * dereg (a good PBU with Lifetime 0: a deregistration). SRC must be an address of this host. Prints
+ * dereg (a good PBU with Lifetime 0: a deregistration). SRC need not be an
+ * address of this host (IPV6_FREEBIND: an on-path router forging a MAG's
+ * messages). Prints
  * "CASE seq N: sent L octets, PBA status S" or "..., no PBA" per case.
  *
  * Owns: nothing of the daemons; must not be linked into them.
@@ -218,6 +220,10 @@ static int open_socket(const struct in6_addr *src)
 
 	/* Linux computes MH checksums (offset 4) on raw protocol-135 sockets
 	 * by default: off, or it would repair bad-csum and refuse truncated. */
+	int one = 1;
+
+	if (fd >= 0)            /* best effort: a non-local SRC needs it */
+		(void)setsockopt(fd, IPPROTO_IPV6, IPV6_FREEBIND, &one, sizeof(one));
 	if (fd < 0 || setsockopt(fd, IPPROTO_IPV6, IPV6_CHECKSUM, &off, sizeof(off)) < 0 ||
 	    bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		fprintf(stderr, "mh_inject: raw socket, no checksum, on the source address: %s\n", strerror(errno));
