@@ -129,6 +129,7 @@ enum lma_event {
 	LMA_EV_BRI_UNANSWERED,          /* RFC 5846: no BRA after the retries */
 	LMA_EV_FLOW_ADDED,              /* a flow rule entered the flow table */
 	LMA_EV_FLOW_REMOVED,
+	LMA_EV_FLOW_REFUSED,            /* an MN's Flow Identification option refused */
 	LMA_EV_UPN_SENT,                /* section 2.2: RFC 7077 to a MAG */
 	LMA_EV_UPA_RECEIVED,            /* its acknowledgement */
 	LMA_EV_UPN_UNANSWERED,          /* no UPA after the retries */
@@ -196,6 +197,7 @@ struct lma_stats {
 	uint64_t flow_routed;           /* downlink packets a flow rule steered */
 	uint64_t flow_fallback;         /* ... to its fallback target */
 	uint64_t flow_unrouted;         /* a rule matched, no target usable: default route */
+	uint64_t flow_refused;          /* MN Flow Identification options answered != 0 */
 };
 
 /* ---- the engine ------------------------------------------------------------- */

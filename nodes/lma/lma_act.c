@@ -56,6 +56,7 @@ const char *lma_event_name(enum lma_event e)
 	case LMA_EV_BRI_UNANSWERED: return "bri_unanswered";
 	case LMA_EV_FLOW_ADDED: return "flow_added";
 	case LMA_EV_FLOW_REMOVED: return "flow_removed";
+	case LMA_EV_FLOW_REFUSED: return "flow_refused";
 	}
 	return "unknown";
 }

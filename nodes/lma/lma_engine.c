@@ -299,6 +299,7 @@ static void reject_all(struct lma *l, const struct in6_addr *src, const struct m
 		pba.group[i].bid_status = status;
 	if (status == PBA_STATUS_TIMESTAMP_MISMATCH)
 		pba_our_time(&pba, realtime_ns);
+	lma_flow_pbu(l, pbu, NULL, 0, false, &pba, out);   /* RFC 6089: all refused */
 	l->st.groups_rejected += pba.n_groups;
 	lma_act_pba(l, out, src, &pba);
 }
@@ -418,8 +419,8 @@ static void process(struct lma *l, const struct in6_addr *src, const struct mh_m
 {
 	struct lma_group_ctx c[MH_GROUP_MAX];
 	uint8_t n = pbu->n_groups ? pbu->n_groups : 1, first_bad = 0;
-	struct bce_session *dereg[MH_GROUP_MAX];
-	uint8_t n_dereg = 0;
+	struct bce_session *dereg[MH_GROUP_MAX], *own[MH_GROUP_MAX];
+	uint8_t n_dereg = 0, n_own = 0;
 	struct mh_msg pba;
 
 	for (uint8_t i = 0; i < n; i++) {
@@ -465,6 +466,8 @@ static void process(struct lma *l, const struct in6_addr *src, const struct mh_m
 		}
 		if (c[i].plan == LMA_PLAN_DEREG)
 			dereg[n_dereg++] = c[i].s;
+		else if (c[i].plan != LMA_PLAN_REJECT && c[i].plan != LMA_PLAN_NOOP_DEREG && c[i].s)
+			own[n_own++] = c[i].s;
 	}
 	if (pba.status == LMA_STATUS_SEQ_OUT_OF_WINDOW)
 		pba.seq = c[first_bad].ref->seq;       /* RFC 6275 9.5.1 */
@@ -472,6 +475,8 @@ static void process(struct lma *l, const struct in6_addr *src, const struct mh_m
 		pba_our_time(&pba, realtime_ns);
 	if (pba.status && l->st.groups_rejected && n == 1)
 		pba.lifetime = 0;
+	lma_flow_pbu(l, pbu, own, n_own, pba.status == PBA_STATUS_ACCEPTED && pbu->lifetime,
+		     &pba, out);
 	lma_act_pba(l, out, src, &pba);
 	for (uint8_t i = 0; i < n; i++)
 		lma_apply_fh(l, &c[i], out);

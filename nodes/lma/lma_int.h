@@ -17,6 +17,17 @@
 #define LMA_BRI_RETRIES 2                  /* then the binding is left to expire */
 #define LMA_UPN_MAX 8                      /* outstanding Update Notifications */
 
+/* MN flow bindings (RFC 6089 FIDs, per MN-ID) in the flow table. */
+#define LMA_MN_FID_MAX 64
+
+struct lma_mn_fid {
+	bool used;
+	uint16_t fid;
+	uint32_t rule_id;               /* its flow_tab rule, origin "mn" */
+	uint8_t mn_id_len;
+	uint8_t mn_id[MH_MN_ID_MAX];
+};
+
 struct lma_pending {
 	bool used;
 	struct in6_addr src;
@@ -60,6 +71,7 @@ struct lma {
 	struct lma_peer *peers;         /* one per cfg.mags entry */
 	struct lma_policy_index *pidx;  /* profiles by MN-ID and static HNP */
 	struct flow_tab *flows;         /* section 3 flow rules, by prefix */
+	struct lma_mn_fid mn_fid[LMA_MN_FID_MAX];  /* lma_flow_mn.c */
 };
 
 /* What 5.4.1 decided for one session group. */
@@ -159,6 +171,12 @@ const struct bce_session *lma_flow_downlink(struct lma *l, const struct bce_pref
 /* The registered route of x on the interface t was resolved to, or NULL. */
 const struct bce_session *lma_flow_route(const struct bce_prefix *x,
 					 const struct flow_target *t);
+
+/* lma_flow_mn.c: a PBU's RFC 6089 Flow Identification options (the MN's
+ * preferences via its MAG): applied when the PBU was accepted (own: its
+ * accepted sessions), each echoed in pba with its status. */
+void lma_flow_pbu(struct lma *l, const struct mh_msg *pbu, struct bce_session *const *own,
+		  size_t n_own, bool accepted, struct mh_msg *pba, struct lma_actions *out);
 
 /* lma_alloc.c: policy profiles and prefixes. */
 /* lma_policy.c: the profile index. */

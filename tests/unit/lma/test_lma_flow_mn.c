@@ -1,0 +1,263 @@
+/*
+ * test_lma_flow_mn.c - the MN's flow preferences at the LMA (section 3,
+ * appendix B), carried by its MAGs in RFC 6089 Flow Identification
+ * options: Add installs a rule of origin "mn" on the shared prefix for the
+ * referenced session, Delete removes it, bad options get their status in
+ * the PBA's echo and change nothing, a rejected PBU changes nothing.
+ */
+#include "lma_fixture.h"
+#include "lma/lma_ctl.h"
+
+#include <stdio.h>
+
+#include "flow_ts.h"
+
+TestSuite(lma_flow_mn, .init = setup, .fini = teardown);
+
+static void with_bid(struct mh_msg *m, uint16_t bid)
+{
+	m->group[0].has_bid = true;
+	m->group[0].bid = bid;
+}
+
+static void add_flow(struct mh_msg *m, uint16_t fid, uint8_t action, const char *ts,
+		     int bid)
+{
+	struct mh_flow *f = &m->flow[m->n_flow++];
+	const char *why = NULL;
+
+	memset(f, 0, sizeof(*f));
+	f->fid = fid;
+	f->fid_pri = 10;
+	f->action = action;
+	if (bid > 0) {
+		f->n_bref = 1;
+		f->bref[0] = (uint16_t)bid;
+	}
+	if (ts) {
+		f->ts_format = FLOW_TS_FORMAT_IPV6;
+		cr_assert_eq(flow_sel_parse(ts, &f->ts, &why), 0, "%s", why);
+	}
+}
+
+/* P1 on A (MAG1, BID 1), shared by B (MAG2, BID 2). */
+static struct mh_prefix share(void)
+{
+	struct mh_msg m = pbu(MN1, 1, 40, MH_HI_UNKNOWN, MH_ATT_WLAN, MAC_A, NULL);
+
+	with_bid(&m, 1);
+	input(&MAG1, &m, 0);
+	cr_assert_eq(the_pba()->status, 0);
+	struct mh_prefix p = the_pba()->group[0].hnp[0];
+	m = pbu(MN1, 1, 40, MH_HI_ATTACH_NEW_IFACE, MH_ATT_3GPP_EUTRAN, MAC_B, &p);
+	with_bid(&m, 2);
+	input(&MAG2, &m, SEC);
+	cr_assert_eq(the_pba()->status, 0);
+	cr_assert_eq(bce_find_prefix(lma_bce(L), &p.prefix, 64)->n_route, 2);
+	return p;
+}
+
+/* A refresh of B from MAG2 carrying the flow options of m2 (filled by the
+ * caller): returns the PBA. */
+static struct mh_msg refresh_b(const struct mh_prefix *p, uint16_t seq,
+			       void (*fill)(struct mh_msg *))
+{
+	struct mh_msg m = pbu(MN1, seq, 40, MH_HI_NOT_CHANGED, MH_ATT_3GPP_EUTRAN, MAC_B, p);
+
+	with_bid(&m, 2);
+	fill(&m);
+	input(&MAG2, &m, seq * SEC);
+	return *the_pba();
+}
+
+static const struct in6_addr *peer(const struct mh_prefix *p, uint16_t sport)
+{
+	struct flow_key k = { .src = addr("2001:db8:c::1"), .dst = host_in(p, 9),
+			      .proto = 17, .has_ports = true, .sport = sport, .dport = 6000 };
+
+	return lma_downlink_peer_flow(L, &k);
+}
+
+static void video_to_b(struct mh_msg *m)
+{
+	add_flow(m, 7, MH_FLOW_ACTION_ADD, "udp src 2001:db8:c::1 sport 6002-6003", 2);
+}
+
+Test(lma_flow_mn, add_binds_the_flow_to_the_referenced_session)
+{
+	struct mh_prefix p = share();
+
+	cr_assert(addr_is(peer(&p, 6002), &MAG1), "before: the prefix's route[0]");
+	struct mh_msg pba = refresh_b(&p, 2, video_to_b);
+	cr_assert_eq(pba.status, 0);
+	cr_assert_eq(pba.n_flow, 1, "the PBA echoes the option");
+	cr_assert_eq(pba.flow[0].fid, 7);
+	cr_assert_eq(pba.flow[0].status, MH_FLOW_STATUS_SUCCESS);
+	cr_assert_eq(pba.flow[0].ts_format, 0, "echo without selector");
+	cr_assert(addr_is(peer(&p, 6002), &MAG2), "video over B");
+	cr_assert(addr_is(peer(&p, 6000), &MAG1), "audio stays");
+	cr_assert_eq(flow_tab_n_rules(lma_flows(L)), 1);
+	cr_assert_eq(count_event(LMA_EV_FLOW_ADDED), 1);
+	cr_assert(strstr(event_json(LMA_EV_FLOW_ADDED), "\"origin\":\"mn\""));
+	cr_assert(strstr(event_json(LMA_EV_FLOW_ADDED), "-> 02:00:00:00:01:0b"),
+		  "%s", event_json(LMA_EV_FLOW_ADDED));
+}
+
+Test(lma_flow_mn, show_flows_names_the_mn_as_origin)
+{
+	struct mh_prefix p = share();
+
+	char out[8192];
+
+	refresh_b(&p, 2, video_to_b);
+	cr_assert_gt(lma_flow_ctl(L, "show flows", out, sizeof(out), &A), 0);
+	cr_assert(strstr(out, "\"origin\":\"mn\""), "%s", out);
+}
+
+/* The MAG repeats Add in every refresh: nothing changes, no event. */
+Test(lma_flow_mn, a_repeated_add_changes_nothing)
+{
+	struct mh_prefix p = share();
+
+	refresh_b(&p, 2, video_to_b);
+	uint32_t id = 0;
+	flow_tab_prefix_rules(lma_flows(L), &p.prefix, 64, &id, 1);
+	struct mh_msg pba = refresh_b(&p, 3, video_to_b);
+	cr_assert_eq(pba.flow[0].status, 0);
+	cr_assert_eq(count_event(LMA_EV_FLOW_ADDED), 0);
+	cr_assert_eq(flow_tab_n_rules(lma_flows(L)), 1);
+	cr_assert_not_null(flow_tab_find(lma_flows(L), id), "same rule");
+}
+
+static void modify_to_a(struct mh_msg *m)
+{
+	add_flow(m, 7, MH_FLOW_ACTION_MODIFY, "udp src 2001:db8:c::1 sport 6002-6003", 1);
+}
+
+Test(lma_flow_mn, modify_moves_the_flow_to_another_session)
+{
+	struct mh_prefix p = share();
+
+	refresh_b(&p, 2, video_to_b);
+	struct mh_msg pba = refresh_b(&p, 3, modify_to_a);
+	cr_assert_eq(pba.flow[0].status, 0);
+	cr_assert(addr_is(peer(&p, 6002), &MAG1));
+	cr_assert_eq(flow_tab_n_rules(lma_flows(L)), 1);
+}
+
+static void delete_7(struct mh_msg *m)
+{
+	add_flow(m, 7, MH_FLOW_ACTION_DELETE, NULL, -1);
+}
+
+Test(lma_flow_mn, delete_removes_the_rule)
+{
+	struct mh_prefix p = share();
+
+	refresh_b(&p, 2, video_to_b);
+	struct mh_msg pba = refresh_b(&p, 3, delete_7);
+	cr_assert_eq(pba.flow[0].status, 0);
+	cr_assert_eq(flow_tab_n_rules(lma_flows(L)), 0);
+	cr_assert_eq(count_event(LMA_EV_FLOW_REMOVED), 1);
+	cr_assert(addr_is(peer(&p, 6002), &MAG1));
+	pba = refresh_b(&p, 4, delete_7);
+	cr_assert_eq(pba.flow[0].status, MH_FLOW_STATUS_FID_NOT_FOUND, "gone already");
+}
+
+static void bad_bid(struct mh_msg *m)
+{
+	add_flow(m, 8, MH_FLOW_ACTION_ADD, "udp sport 1", 9);
+}
+static void ipv4_ts(struct mh_msg *m)
+{
+	add_flow(m, 8, MH_FLOW_ACTION_ADD, "udp sport 1", 2);
+	m->flow[0].ts_format = FLOW_TS_FORMAT_IPV4;
+}
+static void no_ts(struct mh_msg *m)
+{
+	add_flow(m, 8, MH_FLOW_ACTION_ADD, NULL, 2);
+}
+static void refresh_unknown(struct mh_msg *m)
+{
+	add_flow(m, 8, MH_FLOW_ACTION_REFRESH, NULL, -1);
+}
+static void overlapping(struct mh_msg *m)
+{
+	add_flow(m, 9, MH_FLOW_ACTION_ADD, "udp sport 6003", 1);   /* prio 10 too */
+}
+static void not_the_mn_prefix(struct mh_msg *m)
+{
+	add_flow(m, 8, MH_FLOW_ACTION_ADD, "udp dst 2001:db8:ffff::1", 2);
+}
+
+static void refused(void (*fill)(struct mh_msg *), uint8_t status)
+{
+	struct mh_prefix p = share();
+
+	refresh_b(&p, 2, video_to_b);
+	uint64_t before = lma_stats(L)->flow_refused;
+	struct mh_msg pba = refresh_b(&p, 3, fill);
+	cr_assert_eq(pba.status, 0, "the binding itself is accepted");
+	cr_assert_eq(pba.flow[0].status, status, "status %u", pba.flow[0].status);
+	cr_assert_eq(flow_tab_n_rules(lma_flows(L)), 1, "nothing changed");
+	cr_assert(addr_is(peer(&p, 6002), &MAG2), "the MN's rule stays");
+	cr_assert_eq(count_event(LMA_EV_FLOW_REFUSED), 1);
+	cr_assert_eq(lma_stats(L)->flow_refused, before + 1);
+}
+
+Test(lma_flow_mn, unknown_bid_is_131) { refused(bad_bid, MH_FLOW_STATUS_BID_NOT_FOUND); }
+Test(lma_flow_mn, ipv4_selector_is_133)
+{
+	refused(ipv4_ts, MH_FLOW_STATUS_TS_FORMAT_NOT_SUPPORTED);
+}
+Test(lma_flow_mn, add_without_selector_is_130) { refused(no_ts, MH_FLOW_STATUS_OPTION_MALFORMED); }
+Test(lma_flow_mn, refresh_of_unknown_fid_is_132)
+{
+	refused(refresh_unknown, MH_FLOW_STATUS_FID_NOT_FOUND);
+}
+Test(lma_flow_mn, overlap_with_a_rule_of_the_same_priority_is_129)
+{
+	refused(overlapping, MH_FLOW_STATUS_REJECTED_UNSPECIFIED);
+}
+Test(lma_flow_mn, destination_outside_the_mn_prefixes_is_129)
+{
+	refused(not_the_mn_prefix, MH_FLOW_STATUS_REJECTED_UNSPECIFIED);
+}
+
+/* A PBU the LMA rejects (here: an unauthorized MAG) changes no flow:
+ * every option is echoed with 129. */
+Test(lma_flow_mn, a_rejected_pbu_installs_nothing)
+{
+	struct mh_msg m = pbu(MN1, 1, 40, MH_HI_UNKNOWN, MH_ATT_WLAN, MAC_A, NULL);
+	struct in6_addr stranger = addr("2001:db8:99::9");
+
+	with_bid(&m, 1);
+	add_flow(&m, 7, MH_FLOW_ACTION_ADD, "udp sport 1", 1);
+	input(&stranger, &m, 0);
+	cr_assert_neq(the_pba()->status, 0);
+	cr_assert_eq(the_pba()->n_flow, 1);
+	cr_assert_eq(the_pba()->flow[0].status, MH_FLOW_STATUS_REJECTED_UNSPECIFIED);
+	cr_assert_eq(flow_tab_n_rules(lma_flows(L)), 0);
+}
+
+/* No Binding Reference: "don't mind", any session of the prefix, per flow. */
+static void dont_mind(struct mh_msg *m)
+{
+	add_flow(m, 5, MH_FLOW_ACTION_ADD, "udp src 2001:db8:c::1", -1);
+}
+
+Test(lma_flow_mn, without_binding_reference_any_session_may_carry_the_flow)
+{
+	struct mh_prefix p = share();
+	unsigned on1 = 0;
+
+	struct mh_msg pba = refresh_b(&p, 2, dont_mind);
+	cr_assert_eq(pba.flow[0].status, 0);
+	for (uint16_t f = 1; f <= 200; f++) {
+		const struct in6_addr *a = peer(&p, f);
+
+		on1 += addr_is(a, &MAG1);
+		cr_assert(addr_is(peer(&p, f), a), "a flow keeps its path");
+	}
+	cr_assert(on1 > 60 && on1 < 140, "MAG1 got %u of 200 flows", on1);
+}
