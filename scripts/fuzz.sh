@@ -15,7 +15,8 @@ CFLAGS="-std=c11 -D_GNU_SOURCE -g -O1 -Wall -Wextra -Werror -Inodes/pmip
 # The codec sources only: the harnesses need nothing else of libpmip.
 CODEC="nodes/pmip/mh.c nodes/pmip/mh_opt.c nodes/pmip/mh_csum.c nodes/pmip/mh_rx.c
  nodes/pmip/mh_names.c nodes/pmip/nd.c nodes/pmip/tnl.c nodes/pmip/mh_flow.c
- nodes/pmip/flow_ts.c nodes/pmip/flow_sel.c nodes/pmip/flow_match.c nodes/pmip/hash.c"
+ nodes/pmip/flow_ts.c nodes/pmip/flow_sel.c nodes/pmip/flow_match.c nodes/pmip/hash.c
+ nodes/pmip/mip6_ext.c"
 # The topology model (libtopo) and the pure parts of lmad and magd: every
 # file of their folders but the shells (*_io.c) and the mains.
 TOPO="$(ls emu/topo*.c) emu/units.c"
@@ -32,13 +33,13 @@ status=0
 FLOW="nodes/pmip/flow_sel.c nodes/pmip/flow_match.c nodes/pmip/flow_rule.c
  nodes/pmip/flow_tab.c nodes/pmip/flow_index.c nodes/pmip/flow_pin.c nodes/pmip/hash.c
  nodes/pmip/flow_ts.c"
-for h in ${FUZZ_ONLY:-mh nd auth topo ctl flow}; do
+for h in ${FUZZ_ONLY:-mh mip6 nd auth topo ctl flow}; do
   corpus="$OUT/corpus_$h"
   mkdir -p "$corpus"
   maxlen=4096
   # shellcheck disable=SC2086
   case $h in
-  mh|nd)
+  mh|nd|mip6)
     $CC $CFLAGS -o "$OUT/fuzz_$h" "tests/fuzz/fuzz_$h.c" $CODEC
     [ "$h" = mh ] && cp tests/data/mh/*.bin "$corpus/" 2>/dev/null || true ;;
   auth)
