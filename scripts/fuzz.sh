@@ -14,7 +14,7 @@ CFLAGS="-std=c11 -D_GNU_SOURCE -g -O1 -Wall -Wextra -Werror -Inodes/pmip
  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined"
 # The codec sources only: the harnesses need nothing else of libpmip.
 CODEC="nodes/pmip/mh.c nodes/pmip/mh_opt.c nodes/pmip/mh_csum.c nodes/pmip/mh_rx.c
- nodes/pmip/mh_names.c nodes/pmip/nd.c nodes/pmip/tnl.c nodes/pmip/mh_flow.c
+ nodes/pmip/mh_names.c nodes/pmip/nd.c nodes/pmip/tnl.c nodes/pmip/mh_flow.c nodes/pmip/nd_flow.c
  nodes/pmip/flow_ts.c nodes/pmip/flow_sel.c nodes/pmip/flow_match.c nodes/pmip/hash.c
  nodes/pmip/mip6_ext.c"
 # The topology model (libtopo) and the pure parts of lmad and magd: every
@@ -41,7 +41,8 @@ for h in ${FUZZ_ONLY:-mh mip6 nd auth topo ctl flow}; do
   case $h in
   mh|nd|mip6)
     $CC $CFLAGS -o "$OUT/fuzz_$h" "tests/fuzz/fuzz_$h.c" $CODEC
-    [ "$h" = mh ] && cp tests/data/mh/*.bin "$corpus/" 2>/dev/null || true ;;
+    [ "$h" = mh ] && cp tests/data/mh/*.bin "$corpus/" 2>/dev/null || true
+    [ "$h" = nd ] && cp tests/data/nd/*.bin "$corpus/" 2>/dev/null || true ;;
   auth)
     $CC $CFLAGS -o "$OUT/fuzz_$h" "tests/fuzz/fuzz_$h.c" $CODEC nodes/pmip/mh_auth.c \
       $(pkg-config --libs nettle)

@@ -46,7 +46,27 @@ struct nd_sink {
 	struct nd_lladdr *slla;
 	struct nd_ra *ra;            /* NULL for an RS */
 	unsigned *n_unknown;
+	struct nd_rs *rs;            /* NULL for an RA */
 };
+
+/* The MN's flow request (nd_flow.c), in an RS only. */
+static int dec_flow(struct nd_sink *s, const uint8_t *o, size_t olen,
+		    const char **why)
+{
+	struct nd_rs *rs = s->rs;
+	int rc;
+
+	if (rs->n_flow >= ND_FLOW_REQ_MAX) {
+		*why = "more than 8 flow request options";
+		return -1;
+	}
+	rc = nd_flow_opt_decode(o, olen, &rs->flow[rs->n_flow], why);
+	if (rc > 0)
+		rs->n_flow++;
+	else if (rc == 0)
+		(*s->n_unknown)++;
+	return rc < 0 ? -1 : 0;
+}
 
 static int dec_slla(struct nd_sink *s, const uint8_t *o, size_t olen,
 		    const char **why)
@@ -112,6 +132,8 @@ static int dec_opt(struct nd_sink *s, const uint8_t *o, size_t olen,
 		return dec_mtu(s->ra, o, olen, why);
 	if (o[0] == ND_OPT_PI && s->ra)
 		return dec_pi(s->ra, o, olen, why);
+	if (o[0] == ND_OPT_EXP_FLOW && s->rs)
+		return dec_flow(s, o, olen, why);
 	(*s->n_unknown)++;
 	return 0;
 }
@@ -170,7 +192,7 @@ int nd_rs_decode(const uint8_t *p, size_t len, const struct in6_addr *src,
 		 const char **why)
 {
 	struct nd_sink s = { &out->has_slla, &out->slla, NULL,
-			     &out->n_unknown_opts };
+			     &out->n_unknown_opts, out };
 
 	memset(out, 0, sizeof *out);
 	if (dec_check(p, len, ND_RS_LEN, ND_TYPE_RS, src, dst, why) < 0 ||
@@ -188,7 +210,7 @@ int nd_ra_decode(const uint8_t *p, size_t len, const struct in6_addr *src,
 		 const char **why)
 {
 	struct nd_sink s = { &out->has_slla, &out->slla, out,
-			     &out->n_unknown_opts };
+			     &out->n_unknown_opts, NULL };
 
 	memset(out, 0, sizeof *out);
 	if (dec_check(p, len, ND_RA_LEN, ND_TYPE_RA, src, dst, why) < 0)
@@ -288,6 +310,13 @@ int nd_rs_encode(const struct nd_rs *rs, const struct in6_addr *src,
 	buf[0] = ND_TYPE_RS;
 	if (rs->has_slla && enc_slla(&rs->slla, buf, cap, &off, why) < 0)
 		return -1;
+	if (rs->n_flow > ND_FLOW_REQ_MAX) {
+		*why = "too many flow requests";
+		return -1;
+	}
+	for (unsigned i = 0; i < rs->n_flow; i++)
+		if (nd_flow_opt_encode(&rs->flow[i], buf, cap, &off, why) < 0)
+			return -1;
 	enc_csum(buf, off, src, dst);
 	return (int)off;
 }

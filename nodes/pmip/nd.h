@@ -16,6 +16,8 @@
 #include <stdint.h>
 #include <netinet/in.h>
 
+#include "mh.h"                 /* struct mh_flow */
+
 enum nd_type {
 	ND_TYPE_RS = 133,
 	ND_TYPE_RA = 134,
@@ -27,6 +29,8 @@ enum nd_opt_type {
 	ND_OPT_TLLA = 2,
 	ND_OPT_PI = 3,               /* Prefix Information, 4.6.2 */
 	ND_OPT_MTU = 5,              /* 4.6.4 */
+	ND_OPT_EXP_FLOW = 253,       /* RFC 4727 experimental: the MN's flow
+	                              * request (ours, doc/protocol.md) */
 };
 const char *nd_opt_name(unsigned type);
 
@@ -52,11 +56,37 @@ struct nd_prefix {
 	struct in6_addr prefix;
 };
 
+/* The MN's flow request in an RS (nd_flow.c; our design, doc/protocol.md
+ * "MN to MAG"): option 253, Kind 1, Scope, then the data of an RFC 6089
+ * Flow Identification option without Binding Reference. */
+#define ND_FLOW_KIND 1
+#define ND_FLOW_REQ_MAX 8
+enum nd_flow_scope {
+	ND_FLOW_SCOPE_THIS_IFACE = 0,    /* bind the flow to the RS's interface */
+	ND_FLOW_SCOPE_ANY_IFACE = 1,     /* "don't mind": any of my interfaces */
+};
+
+struct nd_flow_req {
+	uint8_t scope;               /* enum nd_flow_scope */
+	struct mh_flow f;            /* n_bref 0: the MN knows no BIDs */
+};
+
 struct nd_rs {
 	bool has_slla;
 	struct nd_lladdr slla;
+	uint8_t n_flow;
+	struct nd_flow_req flow[ND_FLOW_REQ_MAX];
 	unsigned n_unknown_opts;
 };
+
+/* nd_flow.c: the option's octets o[0..olen) (Type, Length included) <->
+ * one request. Decode: 1 = decoded, 0 = another experiment's option
+ * (Kind not ours: skip it), -1 with *why. Encode appends at buf[*off..cap),
+ * padded to 8 octets. */
+int nd_flow_opt_decode(const uint8_t *o, size_t olen, struct nd_flow_req *r,
+		       const char **why);
+int nd_flow_opt_encode(const struct nd_flow_req *r, uint8_t *buf, size_t cap,
+		       size_t *off, const char **why);
 
 struct nd_ra {
 	uint8_t cur_hop_limit;

@@ -1,6 +1,7 @@
 /*
- * fuzz_nd.c - libFuzzer harness for the RS/RA codec: what decodes must
- * re-encode, and decode again to the same message.
+ * fuzz_nd.c - libFuzzer harness for the RS/RA codec (with the MN's flow
+ * request option, nd_flow.c): what decodes must re-encode, and decode
+ * again to the same message.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -12,7 +13,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static void rs_round_trip(const uint8_t *data, size_t size)
 {
 	struct nd_rs a, b;
-	uint8_t buf[64];
+	uint8_t buf[4096];
 	const char *why;
 	int n;
 
@@ -22,8 +23,12 @@ static void rs_round_trip(const uint8_t *data, size_t size)
 	if (n < 0 || nd_rs_decode(buf, (size_t)n, NULL, NULL, &b, &why) < 0)
 		abort();
 	if (a.has_slla != b.has_slla || a.slla.len != b.slla.len ||
-	    memcmp(a.slla.addr, b.slla.addr, a.slla.len))
+	    memcmp(a.slla.addr, b.slla.addr, a.slla.len) || a.n_flow != b.n_flow)
 		abort();
+	for (unsigned i = 0; i < a.n_flow; i++)   /* the MN's flow requests */
+		if (a.flow[i].scope != b.flow[i].scope ||
+		    !mh_flow_equal(&a.flow[i].f, &b.flow[i].f))
+			abort();
 }
 
 static void ra_round_trip(const uint8_t *data, size_t size)
