@@ -33,7 +33,7 @@ status=0
 FLOW="nodes/pmip/flow_sel.c nodes/pmip/flow_match.c nodes/pmip/flow_rule.c
  nodes/pmip/flow_tab.c nodes/pmip/flow_index.c nodes/pmip/flow_pin.c nodes/pmip/hash.c
  nodes/pmip/flow_ts.c"
-for h in ${FUZZ_ONLY:-mh mip6 nd auth topo ctl flow}; do
+for h in ${FUZZ_ONLY:-mh mip6 nd auth utf8 topo ctl flow}; do
   corpus="$OUT/corpus_$h"
   mkdir -p "$corpus"
   maxlen=4096
@@ -43,6 +43,9 @@ for h in ${FUZZ_ONLY:-mh mip6 nd auth topo ctl flow}; do
     $CC $CFLAGS -o "$OUT/fuzz_$h" "tests/fuzz/fuzz_$h.c" $CODEC
     [ "$h" = mh ] && cp tests/data/mh/*.bin "$corpus/" 2>/dev/null || true
     [ "$h" = nd ] && cp tests/data/nd/*.bin "$corpus/" 2>/dev/null || true ;;
+  utf8)
+    $CC $CFLAGS -Inodes/io -o "$OUT/fuzz_$h" "tests/fuzz/fuzz_$h.c" nodes/io/nio_utf8.c
+    printf 'caf\303\251 \355\240\200 \300\257 \364\220\200\200 ok' > "$corpus/seed1" ;;
   auth)
     $CC $CFLAGS -o "$OUT/fuzz_$h" "tests/fuzz/fuzz_$h.c" $CODEC nodes/pmip/mh_auth.c \
       $(pkg-config --libs nettle)

@@ -156,6 +156,10 @@ int nio_ctl_request_timeout(const char *path, const char *line, char *out,
  * its '\n' (and a '\r' before it); -1 when no newline yet, -2 when the line
  * is already longer than max. */
 long nio_ctl_frame(const char *buf, size_t len, size_t max);
+/* nio_utf8.c: the length of the well-formed UTF-8 sequence at p (RFC 3629
+ * 4: no overlong forms, no surrogates, nothing past U+10FFFF) within left
+ * octets, 0 when there is none. */
+size_t nio_utf8_seq(const unsigned char *p, size_t left);
 /* in[0..len) with every byte that is not part of well-formed UTF-8 replaced
  * by the six characters \ufffd (for JSON strings); NUL-terminated in out
  * (cap >= 1); returns the length written, stopping before it would overrun. */
