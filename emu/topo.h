@@ -111,6 +111,24 @@ struct topo_flow_text {
 	struct topo_loc loc;
 };
 
+/* Caps on element counts (issue 10; doc/topology.md "Limits"): a topology
+ * over one is refused with FILE:LINE naming the element. They bound what
+ * `run` would try to build, far above what one machine brings up. */
+#define TOPO_MAX_NODES 10000
+#define TOPO_MAX_LINKS 20000
+#define TOPO_MAX_IFACES 1024            /* per node */
+#define TOPO_MAX_ADDRS 64               /* per interface */
+#define TOPO_MAX_ROUTES 10000           /* per node */
+#define TOPO_MAX_SYSCTLS 256            /* per node */
+#define TOPO_MAX_PROCS 256              /* per node */
+#define TOPO_MAX_FLOWS 10000
+#define TOPO_MAX_EVENTS 100000
+#define TOPO_MAX_EXPECTS 100000
+#define TOPO_MAX_MAGS 10000             /* <mag> entries of an lma */
+#define TOPO_MAX_MNS 100000             /* <mn> profiles of one <pmip> */
+#define TOPO_MAX_HNPS 16                /* <hnp> of one <mn> (one PBU group) */
+#define TOPO_MAX_POLICY_FLOWS 100000    /* <flow-policy> rules */
+
 /* RFC 4285 authentication of a MAG's signalling: SPI and shared key
  * (doc/topology.md "Signalling authentication"). */
 #define TOPO_AUTH_KEY_MAX 64

@@ -37,10 +37,21 @@ struct topo_pctx {
 	size_t n_strs;
 	struct topo_patch (*ev_patch)[2];   /* per event: patches for ab, ba */
 	size_t cap_ev_patch;
+	const void *capped[64];         /* counts already reported over a cap */
+	size_t n_capped;
 };
 
 /* Growable arrays: *arr holds *n elements; adds one zeroed, returns it. */
 void *topo_grow(void *arrp, size_t *n, size_t size);
+/* topo_grow under a cap on the count (topo.h TOPO_MAX_*): the first element
+ * over it gets one error at its line naming the element and the cap, and
+ * that one and all later get NULL. */
+void *topo_grow_max(struct topo_pctx *c, xmlNode *x, void *arrp, size_t *n, size_t size,
+		    size_t max, const char *what);
+/* The error itself: "too many WHAT: more than MAX", once per count (the
+ * counter's address tells them apart). */
+void topo_over_cap(struct topo_pctx *c, xmlNode *x, const size_t *n, size_t max,
+		   const char *what);
 
 struct topo_loc topo_p_loc(struct topo_pctx *c, const xmlNode *n);
 /* The attribute's value or NULL if absent; owned by the context. */
@@ -66,7 +77,7 @@ int topo_parse_prefix(const char *s, struct topo_prefix *p, bool host_bits_ok,
 int topo_parse_mac(const char *s, uint8_t mac[6], const char **why);
 bool topo_is_elem(const xmlNode *n, const char *name);
 /* topo_parse_link.c: a new timeline event (its patch slot cleared). */
-struct topo_event *topo_new_event(struct topo_pctx *c);
+struct topo_event *topo_new_event(struct topo_pctx *c, xmlNode *x);
 /* topo_parse_session.c: <session> in <timeline>, and its check once every
  * node is known (the MAG, the MN interface's MAC). */
 void topo_parse_session(struct topo_pctx *c, xmlNode *x);

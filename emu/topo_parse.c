@@ -62,6 +62,30 @@ void topo_p_bad(struct topo_pctx *c, const xmlNode *n, const char *attr,
 			attr, val, why);
 }
 
+void topo_over_cap(struct topo_pctx *c, xmlNode *x, const size_t *n, size_t max,
+		   const char *what)
+{
+	struct topo_loc l = topo_p_loc(c, x);
+
+	for (size_t i = 0; i < c->n_capped; i++)
+		if (c->capped[i] == n)
+			return;
+	if (c->n_capped < sizeof(c->capped) / sizeof(c->capped[0]))
+		c->capped[c->n_capped++] = n;
+	topo_errors_add(c->errs, &l, "too many %s: more than %zu (doc/topology.md, Limits)",
+			what, max);
+}
+
+void *topo_grow_max(struct topo_pctx *c, xmlNode *x, void *arrp, size_t *n, size_t size,
+		    size_t max, const char *what)
+{
+	if (*n >= max) {
+		topo_over_cap(c, x, n, max, what);
+		return NULL;
+	}
+	return topo_grow(arrp, n, size);
+}
+
 int topo_p_text(struct topo_pctx *c, xmlNode *n, char *buf, size_t len)
 {
 	xmlChar *raw = xmlNodeGetContent(n);
@@ -265,14 +289,16 @@ static void topo_parse_address(struct topo_pctx *c, struct topo_iface *ifc,
 		topo_errors_add(c->errs, &l, "address \"%s\": %s", text, why);
 		return;
 	}
-	slot = topo_grow(&ifc->addrs, &ifc->n_addrs, sizeof(*slot));
+	slot = topo_grow_max(c, x, &ifc->addrs, &ifc->n_addrs, sizeof(*slot),
+			     TOPO_MAX_ADDRS, "<address> elements in one interface");
 	if (slot)
 		*slot = p;
 }
 
 static void topo_parse_iface(struct topo_pctx *c, struct topo_node *node, xmlNode *x)
 {
-	struct topo_iface *ifc = topo_grow(&node->ifaces, &node->n_ifaces, sizeof(*ifc));
+	struct topo_iface *ifc = topo_grow_max(c, x, &node->ifaces, &node->n_ifaces, sizeof(*ifc),
+					       TOPO_MAX_IFACES, "<interface> elements in one node");
 
 	if (!ifc)
 		return;
@@ -287,7 +313,8 @@ static void topo_parse_iface(struct topo_pctx *c, struct topo_node *node, xmlNod
 
 static void topo_parse_route(struct topo_pctx *c, struct topo_node *node, xmlNode *x)
 {
-	struct topo_route *r = topo_grow(&node->routes, &node->n_routes, sizeof(*r));
+	struct topo_route *r = topo_grow_max(c, x, &node->routes, &node->n_routes, sizeof(*r),
+					     TOPO_MAX_ROUTES, "<route> elements in one node");
 	const char *dst, *why;
 
 	if (!r)
@@ -324,7 +351,8 @@ static bool topo_sysctl_key_ok(const char *k)
 
 static void topo_parse_sysctl(struct topo_pctx *c, struct topo_node *node, xmlNode *x)
 {
-	struct topo_sysctl *s = topo_grow(&node->sysctls, &node->n_sysctls, sizeof(*s));
+	struct topo_sysctl *s = topo_grow_max(c, x, &node->sysctls, &node->n_sysctls, sizeof(*s),
+					      TOPO_MAX_SYSCTLS, "<sysctl> elements in one node");
 
 	if (!s)
 		return;
@@ -339,7 +367,8 @@ static void topo_parse_sysctl(struct topo_pctx *c, struct topo_node *node, xmlNo
 
 static void topo_parse_process(struct topo_pctx *c, struct topo_node *node, xmlNode *x)
 {
-	struct topo_process *p = topo_grow(&node->procs, &node->n_procs, sizeof(*p));
+	struct topo_process *p = topo_grow_max(c, x, &node->procs, &node->n_procs, sizeof(*p),
+					       TOPO_MAX_PROCS, "<process> elements in one node");
 
 	if (!p)
 		return;
@@ -356,7 +385,8 @@ static void topo_parse_process(struct topo_pctx *c, struct topo_node *node, xmlN
 void topo_parse_node(struct topo_pctx *c, xmlNode *x)
 {
 	struct topology *t = c->t;
-	struct topo_node *n = topo_grow(&t->nodes, &t->n_nodes, sizeof(*n));
+	struct topo_node *n = topo_grow_max(c, x, &t->nodes, &t->n_nodes, sizeof(*n),
+					    TOPO_MAX_NODES, "<node> elements");
 
 	if (!n)
 		return;

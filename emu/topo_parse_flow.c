@@ -75,7 +75,8 @@ static void topo_flow_pattern(struct topo_pctx *c, struct topo_flow *f, xmlNode 
 void topo_parse_flow(struct topo_pctx *c, xmlNode *x)
 {
 	struct topology *t = c->t;
-	struct topo_flow *f = topo_grow(&t->flows, &t->n_flows, sizeof(*f));
+	struct topo_flow *f = topo_grow_max(c, x, &t->flows, &t->n_flows, sizeof(*f),
+					    TOPO_MAX_FLOWS, "<flow> elements");
 
 	if (!f)
 		return;
@@ -234,7 +235,8 @@ void topo_parse_expect(struct topo_pctx *c, xmlNode *x)
 			break;
 	if (!kind || k == TOPO_N_EXPECT_KINDS)
 		return;                 /* the XSD reports it */
-	e = topo_grow(&t->expects, &t->n_expects, sizeof(*e));
+	e = topo_grow_max(c, x, &t->expects, &t->n_expects, sizeof(*e), TOPO_MAX_EXPECTS,
+			  "<expect> elements");
 	if (!e)
 		return;
 	e->kind = topo_expect_kinds[k].kind;

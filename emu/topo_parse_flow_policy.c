@@ -74,6 +74,10 @@ static void topo_parse_flow_rule(struct topo_pctx *c, struct topo_node *node, xm
 		topo_errors_add(c->errs, &l, "<flow>%s</flow>: %s", text, why);
 		return;
 	}
+	if (p->n_flows >= TOPO_MAX_POLICY_FLOWS) {
+		topo_over_cap(c, x, &p->n_flows, TOPO_MAX_POLICY_FLOWS, "<flow-policy> rules");
+		return;
+	}
 	f = topo_grow(&p->flows, &p->n_flows, sizeof(*p->flows));
 	if (!f) {
 		topo_errors_add(c->errs, &l, "<flow>: out of memory");
@@ -100,7 +104,7 @@ void topo_parse_flow_policy(struct topo_pctx *c, struct topo_node *node, xmlNode
  * with a rule id: `pmipemu ctl NODE flow add|del` at that time. */
 void topo_parse_flow_rule_event(struct topo_pctx *c, xmlNode *x)
 {
-	struct topo_event *e = topo_new_event(c);
+	struct topo_event *e = topo_new_event(c, x);
 	const char *op, *why = NULL;
 	struct flow_rule r;
 

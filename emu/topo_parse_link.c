@@ -202,7 +202,8 @@ static void topo_link_impairs(struct topo_pctx *c, struct topo_link *l, xmlNode 
 void topo_parse_link(struct topo_pctx *c, xmlNode *x)
 {
 	struct topology *t = c->t;
-	struct topo_link *l = topo_grow(&t->links, &t->n_links, sizeof(*l));
+	struct topo_link *l = topo_grow_max(c, x, &t->links, &t->n_links, sizeof(*l),
+					     TOPO_MAX_LINKS, "<link> elements");
 	const char *state;
 
 	if (!l)
@@ -229,11 +230,16 @@ static const struct {
 	{ "daemon-stop", TOPO_EV_DAEMON_STOP }, { "daemon-start", TOPO_EV_DAEMON_START },
 };
 
-struct topo_event *topo_new_event(struct topo_pctx *c)
+struct topo_event *topo_new_event(struct topo_pctx *c, xmlNode *x)
 {
 	struct topology *t = c->t;
 	size_t n = t->n_events;
 	struct topo_patch (*np)[2];
+
+	if (n >= TOPO_MAX_EVENTS) {
+		topo_over_cap(c, x, &t->n_events, TOPO_MAX_EVENTS, "timeline events");
+		return NULL;
+	}
 
 	if (n + 1 > c->cap_ev_patch) {
 		np = realloc(c->ev_patch, (n + 1) * sizeof(*np));
@@ -268,7 +274,7 @@ static void topo_parse_ev_impair(struct topo_pctx *c, struct topo_event *e, xmlN
 
 static void topo_parse_event(struct topo_pctx *c, xmlNode *x, enum topo_event_kind kind)
 {
-	struct topo_event *e = topo_new_event(c);
+	struct topo_event *e = topo_new_event(c, x);
 
 	if (!e)
 		return;

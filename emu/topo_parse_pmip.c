@@ -39,7 +39,8 @@ static void topo_parse_mag_auth(struct topo_pctx *c, struct topo_pmip *p, xmlNod
 
 	if (topo_p_addr(c, x, "address", &a) != 1)
 		return;
-	slot = topo_grow(&p->mags, &p->n_mags, sizeof(*slot));
+	slot = topo_grow_max(c, x, &p->mags, &p->n_mags, sizeof(*slot), TOPO_MAX_MAGS,
+			     "<mag> elements in one <pmip>");
 	if (!slot)
 		return;
 	*slot = a;
@@ -80,14 +81,16 @@ static void topo_parse_hnp(struct topo_pctx *c, struct topo_mn_policy *m, xmlNod
 		topo_errors_add(c->errs, &l, "hnp \"%s\": %s", text, why);
 		return;
 	}
-	slot = topo_grow(&m->hnps, &m->n_hnps, sizeof(*slot));
+	slot = topo_grow_max(c, x, &m->hnps, &m->n_hnps, sizeof(*slot), TOPO_MAX_HNPS,
+			     "<hnp> elements in one <mn>");
 	if (slot)
 		*slot = pfx;
 }
 
 static void topo_parse_mn(struct topo_pctx *c, struct topo_pmip *p, xmlNode *x)
 {
-	struct topo_mn_policy *m = topo_grow(&p->mns, &p->n_mns, sizeof(*m));
+	struct topo_mn_policy *m = topo_grow_max(c, x, &p->mns, &p->n_mns, sizeof(*m),
+						 TOPO_MAX_MNS, "<mn> elements in one <pmip>");
 	const char *att;
 
 	if (!m)

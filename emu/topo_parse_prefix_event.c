@@ -41,7 +41,7 @@ static void check_hnps(struct topo_pctx *c, xmlNode *x, const char *s)
 
 void topo_parse_prefix_event(struct topo_pctx *c, xmlNode *x)
 {
-	struct topo_event *e = topo_new_event(c);
+	struct topo_event *e = topo_new_event(c, x);
 	const char *op, *hnp;
 
 	if (!e)

@@ -17,7 +17,7 @@
 
 void topo_parse_session(struct topo_pctx *c, xmlNode *x)
 {
-	struct topo_event *e = topo_new_event(c);
+	struct topo_event *e = topo_new_event(c, x);
 	const char *op;
 
 	if (!e)

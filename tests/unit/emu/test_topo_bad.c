@@ -72,6 +72,7 @@
 	X(route_unknown_dev) \
 	X(session_bad_targets) \
 	X(sysctl_path_escape) \
+	X(too_many_hnps) \
 	X(units_bare_time) \
 	X(units_negative_time) \
 	X(xml_malformed) \
@@ -197,5 +198,31 @@ Test(topo_bad, file_larger_than_the_cap_is_refused)
 	cr_assert_geq(e.n, 1);
 	cr_assert(strstr(e.msgs[0], "file too large"), "%s", e.msgs[0]);
 	cr_assert(strstr(e.msgs[0], path), "%s", e.msgs[0]);
+	topo_errors_free(&e);
+}
+
+/* Element counts are capped (issue 10, doc/topology.md "Limits"): one node
+ * past TOPO_MAX_NODES is refused at its own line, once, however many
+ * follow; the file stays far below the size cap. */
+Test(topo_bad, nodes_past_the_cap_are_refused_once_at_the_first)
+{
+	char path[64];
+	struct topo_errors e = { 0 };
+	snprintf(path, sizeof(path), "/tmp/topo-many-%d.xml", getpid());
+	FILE *f = fopen(path, "w");
+	cr_assert_not_null(f);
+	fputs("<?xml version=\"1.0\"?>\n<topology name=\"x\">\n", f);
+	for (int i = 0; i < TOPO_MAX_NODES + 3; i++)
+		fprintf(f, "<node name=\"h%d\" kind=\"host\"/>\n", i);
+	fputs("</topology>\n", f);
+	fclose(f);
+	struct topology *t = topo_load(path, &e);
+	unlink(path);
+	cr_assert_null(t);
+	cr_assert_eq(e.n, 1, "one error, not one per node: %zu", e.n);
+	char want[160];
+	snprintf(want, sizeof(want), "%s:%d: too many <node> elements: more than %d "
+		 "(doc/topology.md, Limits)", path, TOPO_MAX_NODES + 3, TOPO_MAX_NODES);
+	cr_assert_str_eq(e.msgs[0], want);
 	topo_errors_free(&e);
 }
