@@ -41,7 +41,7 @@ struct show_ctx {
 	json_object *sessions;
 	json_object *prefixes;
 	json_object *seen;              /* prefixes already listed, by text */
-	size_t from, max, index, count; /* the page: sessions [from, from+max) */
+	size_t count;                   /* sessions on the page */
 };
 
 /* Section 3: a prefix routed by several sessions, and its flow rules (ids
@@ -86,8 +86,7 @@ static void prefix_json(struct show_ctx *c, const struct bce_prefix *x)
 static void session_json(void *arg, const struct bce_session *s)
 {
 	struct show_ctx *c = arg;
-	if (c->index++ < c->from || c->count >= c->max)
-		return;
+
 	c->count++;
 	json_object *o = json_object_new_object(), *h = json_object_new_array();
 	char ll[64];
@@ -137,25 +136,26 @@ static int emit(json_object *o, char *out, size_t cap)
 	return rc < 0 || (size_t)rc >= cap ? -1 : rc;
 }
 
-/* One page: sessions [from, from + max) in the cache's order, the prefixes
- * they route, and "next", the from of the next page (null on the last). */
+/* One page: the sessions of whole hash buckets from `from` on, at least max
+ * of them unless the cache ends (bce_foreach_session_from), the prefixes
+ * they route, and "next", the bucket of the next page (null on the last):
+ * a cursor, so each page costs what it lists. */
 static int lma_show_page(const struct lma *l, uint64_t now_ns, size_t from,
 			 size_t max, char *out, size_t cap)
 {
 	struct show_ctx c = {
 		.now_ns = now_ns, .flows = l->flows, .sessions = json_object_new_array(),
 		.prefixes = json_object_new_array(), .seen = json_object_new_object(),
-		.from = from, .max = max,
 	};
 	json_object *o = json_object_new_object();
 	size_t n = bce_n_sessions(l->bc);
+	size_t next = bce_foreach_session_from(l->bc, from, max, session_json, &c);
 
-	bce_foreach_session(l->bc, session_json, &c);
 	json_object_put(c.seen);
 	json_object_object_add(o, "n_sessions", json_object_new_int64((int64_t)n));
 	json_object_object_add(o, "from", json_object_new_int64((int64_t)from));
-	json_object_object_add(o, "next", from + c.count < n ?
-			       json_object_new_int64((int64_t)(from + c.count)) : NULL);
+	json_object_object_add(o, "next", next < bce_session_buckets(l->bc) ?
+			       json_object_new_int64((int64_t)next) : NULL);
 	json_object_object_add(o, "sessions", c.sessions);
 	json_object_object_add(o, "prefixes", c.prefixes);
 	size_t len = 0;

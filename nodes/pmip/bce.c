@@ -440,6 +440,18 @@ void bce_foreach_session(const struct bce_cache *bc, bce_session_cb cb, void *ar
 			cb(arg, (const struct bce_session *)n);
 }
 
+size_t bce_foreach_session_from(const struct bce_cache *bc, size_t bucket, size_t max,
+				bce_session_cb cb, void *arg)
+{
+	size_t seen = 0;
+
+	for (; bucket < bc->sessions.n_bucket && seen < max; bucket++)
+		for (struct hash_node *n = bc->sessions.bucket[bucket]; n; n = n->next, seen++)
+			cb(arg, (const struct bce_session *)n);
+	return bucket;
+}
+
+size_t bce_session_buckets(const struct bce_cache *bc) { return bc->sessions.n_bucket; }
 size_t bce_n_sessions(const struct bce_cache *bc) { return bc->sessions.n_item; }
 size_t bce_n_mns(const struct bce_cache *bc) { return bc->mns.n_item; }
 size_t bce_n_prefixes(const struct bce_cache *bc) { return bc->prefixes.n_item; }

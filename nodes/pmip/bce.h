@@ -180,6 +180,15 @@ struct bce_session *bce_expired(const struct bce_cache *bc, uint64_t now_ns);
 /* ---- walking and size ------------------------------------------------------ */
 typedef void (*bce_session_cb)(void *arg, const struct bce_session *s);
 void bce_foreach_session(const struct bce_cache *bc, bce_session_cb cb, void *arg);
+/* A page of that walk: whole hash buckets from `bucket` on, until at least
+ * max sessions were passed to cb (or the end). Returns the bucket the next
+ * page starts at, bce_session_buckets() when there is none: a cursor that
+ * costs O(page), not a walk from the start. A session added or removed
+ * between pages, or a growth of the table, may make it missed or seen
+ * twice; a listing that must be exact takes one page. */
+size_t bce_foreach_session_from(const struct bce_cache *bc, size_t bucket, size_t max,
+				bce_session_cb cb, void *arg);
+size_t bce_session_buckets(const struct bce_cache *bc);
 size_t bce_n_sessions(const struct bce_cache *bc);
 size_t bce_n_mns(const struct bce_cache *bc);
 size_t bce_n_prefixes(const struct bce_cache *bc);

@@ -313,3 +313,51 @@ Test(bce, million_sessions_insert_and_lookup, .timeout = 60)
 		    bce_mem_bytes(bc), bce_mem_bytes(bc) / bce_n_sessions(bc));
 	bce_free(bc);
 }
+
+struct page_seen {
+	uint8_t *hits;                  /* by session id */
+	size_t calls;
+};
+
+static void page_cb(void *arg, const struct bce_session *s)
+{
+	struct page_seen *p = arg;
+
+	p->hits[s->id]++;
+	p->calls++;
+}
+
+/* `show bindings` pages with a cursor (issue 10): following the returned
+ * bucket lists every session once, each page at least max sessions but the
+ * last, and a page passes only what it lists (no walk from the start). */
+Test(bce, paged_walk_lists_every_session_once)
+{
+	struct bce_cache *bc = bce_new(&seed);
+	char mn[16];
+	size_t n = 1000, next = 0, pages = 0, max_id = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		snprintf(mn, sizeof(mn), "mn%zu", i);
+		struct bce_key k = key(mn, mac_a, 4, 0);
+		struct bce_session *s = bce_session_add(bc, &k);
+		cr_assert_not_null(s);
+		max_id = s->id > max_id ? s->id : max_id;
+	}
+	struct page_seen p = { .hits = calloc(max_id + 1, 1) };
+	while (next < bce_session_buckets(bc)) {
+		size_t before = p.calls, from = next;
+
+		next = bce_foreach_session_from(bc, from, 7, page_cb, &p);
+		cr_assert_gt(next, from, "the cursor moves on");
+		if (next < bce_session_buckets(bc))
+			cr_assert_geq(p.calls - before, 7, "a full page but the last");
+		cr_assert_lt(p.calls - before, 7 + 16, "a page is what it lists");
+		pages++;
+	}
+	cr_assert_eq(p.calls, n);
+	for (size_t i = 0; i <= max_id; i++)
+		cr_assert_leq(p.hits[i], 1, "session %zu listed twice", i);
+	cr_assert_geq(pages, n / (7 + 16));
+	free(p.hits);
+	bce_free(bc);
+}
