@@ -29,6 +29,13 @@ struct topo_node;
  * the PMIPv6 ones). */
 #define LMA_STATUS_INSUFFICIENT_RESOURCES 130
 #define LMA_STATUS_SEQ_OUT_OF_WINDOW      135
+/* RFC 6275 6.1.8 for home registrations (appendix C, lma_home.c). */
+#define LMA_STATUS_HOME_REG_NOT_SUPPORTED 131
+#define LMA_STATUS_NOT_HOME_SUBNET        132
+#define LMA_STATUS_NOT_HA_FOR_THIS_MN     133
+/* RFC 5648 (section 9, IANA; from memory, see doc/protocol.md): a BID the
+ * home agent will not bind (here: held by the MN's proxy binding). */
+#define LMA_STATUS_MCOA_PROHIBITED        166
 /* Name of any status the LMA sends: pba_status_name() plus the above. */
 const char *lma_status_name(unsigned status);
 
@@ -75,6 +82,11 @@ struct lma_config {
 	bool fast_handover_return;      /* traffic returns when the first
 					 * interface re-registers */
 	bool revocation;                /* RFC 5846: BRI to the previous MAG */
+	/* Appendix C: also a home agent (RFC 6275 home registrations), and
+	 * whether proxy and client bindings are told apart by BIDs (RFC 5648)
+	 * or a PBU overwrites the client binding as RFC 5213 alone would. */
+	bool home_agent;
+	bool bids;
 	bool prefix_update;             /* section 2.2 (a)/(b): an HI 5 PBU may
 					   change its session's prefix set
 					   (lma_prefix_set.c); off = RFC 5213's 159 */
@@ -130,6 +142,11 @@ enum lma_event {
 	LMA_EV_FLOW_ADDED,              /* a flow rule entered the flow table */
 	LMA_EV_FLOW_REMOVED,
 	LMA_EV_FLOW_REFUSED,            /* an MN's Flow Identification option refused */
+	LMA_EV_BU_RECEIVED,             /* appendix C: a home registration */
+	LMA_EV_BA_SENT,
+	LMA_EV_BCE_OVERWRITTEN,         /* a PBU without BID replaced a home binding */
+	LMA_EV_BID_COLLISION,           /* an MN's BID is held by a proxy binding */
+	LMA_EV_BID_ASSIGNED,            /* the LMA/HA generated a proxy binding's BID */
 	LMA_EV_UPN_SENT,                /* section 2.2: RFC 7077 to a MAG */
 	LMA_EV_UPA_RECEIVED,            /* its acknowledgement */
 	LMA_EV_UPN_UNANSWERED,          /* no UPA after the retries */
@@ -144,6 +161,10 @@ struct lma_action {
 		struct {
 			struct in6_addr dst;
 			struct mh_msg msg;
+			/* a BA to a mobile node: type 2 Routing Header with
+			 * its home address (RFC 6275 6.4, 9.5.4) */
+			bool has_rh2;
+			struct in6_addr home_addr;
 		} pba;
 		struct {
 			struct mh_prefix prefix;
@@ -197,6 +218,9 @@ struct lma_stats {
 	uint64_t flow_routed;           /* downlink packets a flow rule steered */
 	uint64_t flow_fallback;         /* ... to its fallback target */
 	uint64_t flow_unrouted;         /* a rule matched, no target usable: default route */
+	uint64_t bu_home_received, ba_home_sent;        /* appendix C */
+	uint64_t home_created, home_refreshed, home_deregistered, home_rejected;
+	uint64_t home_overwritten, bid_collisions, bids_assigned;
 	uint64_t flow_refused;          /* MN Flow Identification options answered != 0 */
 };
 
@@ -232,6 +256,13 @@ void lma_free(struct lma *l);
  * PBU's source address). realtime_ns is the wall clock, for RFC 5213 5.5
  * timestamps. A Handover Acknowledge (appendix D) goes to lma_input_hack.
  * Returns 0, or -1 if the message is neither a BU nor a HAck (ignored). */
+/* Appendix C: a Binding Update of the MN itself (no P flag) from src (its
+ * care-of address) carrying the Home Address option hoa (RFC 6275 9.5.1,
+ * 10.3.1; RFC 5648 BIDs). Answered with a BA carrying a type 2 RH. 0, or
+ * -1 if bu is not a BU. */
+int lma_input_bu_home(struct lma *l, const struct in6_addr *src, const struct in6_addr *hoa,
+		      const struct mh_msg *bu, uint64_t now_ns, struct lma_actions *out);
+
 int lma_input_pbu(struct lma *l, const struct in6_addr *src, const struct mh_msg *pbu,
 		  uint64_t now_ns, uint64_t realtime_ns, struct lma_actions *out);
 /* Appendix D: a MAG's Handover Acknowledge of our Handover Initiate

@@ -15,6 +15,10 @@ const char *lma_status_name(unsigned status)
 	switch (status) {
 	case LMA_STATUS_INSUFFICIENT_RESOURCES: return "INSUFFICIENT_RESOURCES";
 	case LMA_STATUS_SEQ_OUT_OF_WINDOW: return "SEQUENCE_NUMBER_OUT_OF_WINDOW";
+	case LMA_STATUS_HOME_REG_NOT_SUPPORTED: return "HOME_REGISTRATION_NOT_SUPPORTED";
+	case LMA_STATUS_NOT_HOME_SUBNET: return "NOT_HOME_SUBNET";
+	case LMA_STATUS_NOT_HA_FOR_THIS_MN: return "NOT_HOME_AGENT_FOR_THIS_MOBILE_NODE";
+	case LMA_STATUS_MCOA_PROHIBITED: return "MCOA_PROHIBITED";
 	}
 	return pba_status_name(status);
 }
@@ -57,6 +61,11 @@ const char *lma_event_name(enum lma_event e)
 	case LMA_EV_FLOW_ADDED: return "flow_added";
 	case LMA_EV_FLOW_REMOVED: return "flow_removed";
 	case LMA_EV_FLOW_REFUSED: return "flow_refused";
+	case LMA_EV_BU_RECEIVED: return "bu_received";
+	case LMA_EV_BA_SENT: return "ba_sent";
+	case LMA_EV_BCE_OVERWRITTEN: return "bce_overwritten";
+	case LMA_EV_BID_COLLISION: return "bid_collision";
+	case LMA_EV_BID_ASSIGNED: return "bid_assigned";
 	}
 	return "unknown";
 }
@@ -196,8 +205,8 @@ const char *lma_session_fields(const struct bce_session *s, char *buf, size_t le
 	fmt_hnps(hnps, sizeof(hnps), s);
 	snprintf(buf, len, "\"session\":%llu,\"mn_id\":%s,\"ll_id\":\"%s\",\"att\":%u,"
 		 "\"bid\":%u,\"service\":%s,\"proxy_coa\":\"%s\",\"hnp\":%s,\"lifetime_s\":%u,"
-		 "\"seq\":%u", (unsigned long long)s->id, id, ll, s->att, s->bid, svc, coa, hnps,
-		 s->lifetime_s, s->seq);
+		 "\"seq\":%u,\"kind\":\"%s\"", (unsigned long long)s->id, id, ll, s->att, s->bid,
+		 svc, coa, hnps, s->lifetime_s, s->seq, bce_kind_name(s->kind));
 	return buf;
 }
 
@@ -228,6 +237,7 @@ void lma_act_pba(struct lma *l, struct lma_actions *a, const struct in6_addr *ds
 	if (!x)
 		return;
 	x->pba.dst = *dst;
+	x->pba.has_rh2 = false;
 	x->pba.msg = *pba;
 	l->st.pba_sent++;
 	l->st.pba_status[pba->status]++;
@@ -250,6 +260,7 @@ void lma_act_send_mh(struct lma_actions *a, const struct in6_addr *dst,
 	if (!x)
 		return;
 	x->pba.dst = *dst;
+	x->pba.has_rh2 = false;
 	x->pba.msg = *m;
 }
 

@@ -433,6 +433,7 @@ static void process(struct lma *l, const struct in6_addr *src, const struct mh_m
 			continue;
 		}
 		lma_decide(l, src, pbu, &c[i]);
+		lma_home_proxy_bid(l, &c[i], out);
 		/* a held PBU was ordered when it came (5.5); what was accepted
 		 * while it waited (the deregistration releasing it) is newer.
 		 * A late deregistration from a Proxy-CoA that no longer holds
@@ -456,6 +457,7 @@ static void process(struct lma *l, const struct in6_addr *src, const struct mh_m
 		if (c[i].plan == LMA_PLAN_WAIT)
 			c[i].plan = LMA_PLAN_NEW;
 		lma_apply(l, src, pbu, &c[i], now_ns, out);
+		lma_home_after_proxy(l, &c[i], out);
 		pba_group(&pba.group[i], &c[i]);
 		if (c[i].plan == LMA_PLAN_REJECT) {
 			l->st.groups_rejected++;

@@ -178,6 +178,7 @@ static bool ambiguous(const struct lma *l, const struct lma_group_ctx *c)
 
 	for (const struct bce_session *s = mn ? mn->sessions : NULL; s; s = s->mn_next)
 		if (s->state == BCE_STATE_REGISTERED && same_service(s, &c->key) &&
+		    s->kind == BCE_KIND_PROXY &&
 		    (c->key.ll_id_len == 0 || s->ll_id_len == 0))
 			return true;
 	return false;
@@ -193,7 +194,7 @@ static struct bce_session *sole_session(const struct lma *l, const struct lma_gr
 
 	for (struct bce_session *s = mn ? mn->sessions : NULL; s; s = s->mn_next) {
 		if (s->state != BCE_STATE_REGISTERED || s->n_prefix == 0 ||
-		    !same_service(s, &c->key))
+		    s->kind != BCE_KIND_PROXY || !same_service(s, &c->key))
 			continue;
 		if (one)
 			return NULL;

@@ -158,6 +158,15 @@ uint64_t lma_revoke_deadline(const struct lma *l);
 uint64_t lma_upn_deadline(const struct lma *l);
 void lma_upn_timer(struct lma *l, uint64_t now_ns, struct lma_actions *out);
 
+/* lma_home.c: appendix C, what the proxy side does about home bindings.
+ * After lma_decide: with BIDs on, give the group a BID of the LMA/HA's own
+ * when it has none or a home binding holds it (kept across refreshes). */
+void lma_home_proxy_bid(struct lma *l, struct lma_group_ctx *c, struct lma_actions *out);
+/* After lma_apply: with BIDs off, the proxy binding overwrites the home
+ * bindings its prefixes cover (RFC 5213 alone, the appendix's problem). */
+void lma_home_after_proxy(struct lma *l, const struct lma_group_ctx *c,
+			  struct lma_actions *out);
+
 /* lma_hb.c: Heartbeat (RFC 5847). */
 int lma_input_hb(struct lma *l, const struct in6_addr *src, const struct mh_msg *m,
 		 uint64_t now_ns, struct lma_actions *out);

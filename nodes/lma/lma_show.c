@@ -101,6 +101,11 @@ static void session_json(void *arg, const struct bce_session *s)
 	json_object_object_add(o, "att", json_object_new_int(s->att));
 	json_object_object_add(o, "att_name", json_object_new_string(mh_att_name(s->att)));
 	json_object_object_add(o, "bid", json_object_new_int(s->bid));
+	/* appendix C's table: which kind of binding, and for a home
+	 * registration its home address (the one /128 it routes) */
+	json_object_object_add(o, "kind", json_object_new_string(bce_kind_name(s->kind)));
+	json_object_object_add(o, "hoa", s->kind == BCE_KIND_HOME && s->n_prefix ?
+			       jaddr(&s->prefix[0]->prefix) : NULL);
 	/* RFC 5149 Service Selection: which of the interface's sessions */
 	json_object_object_add(o, "service", s->service_len ?
 			       json_object_new_string_len((const char *)s->service,
@@ -209,6 +214,15 @@ int lma_show_stats(const struct lma *l, char *out, size_t cap)
 	add_u64(o, "sessions_created", s->sessions_created);
 	add_u64(o, "sessions_deleted", s->sessions_deleted);
 	add_u64(o, "handoffs", s->handoffs);
+	add_u64(o, "bu_home_received", s->bu_home_received);   /* appendix C */
+	add_u64(o, "ba_home_sent", s->ba_home_sent);
+	add_u64(o, "home_created", s->home_created);
+	add_u64(o, "home_refreshed", s->home_refreshed);
+	add_u64(o, "home_deregistered", s->home_deregistered);
+	add_u64(o, "home_rejected", s->home_rejected);
+	add_u64(o, "home_overwritten", s->home_overwritten);
+	add_u64(o, "bid_collisions", s->bid_collisions);
+	add_u64(o, "bids_assigned", s->bids_assigned);
 	add_u64(o, "refreshes", s->refreshes);
 	add_u64(o, "set_changes", s->set_changes);
 	add_u64(o, "deregistrations", s->deregistrations);

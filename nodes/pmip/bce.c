@@ -20,6 +20,15 @@ const char *bce_state_name(enum bce_state s)
 	return "BCE_STATE_UNKNOWN";
 }
 
+const char *bce_kind_name(enum bce_kind k)
+{
+	switch (k) {
+	case BCE_KIND_PROXY: return "proxy";
+	case BCE_KIND_HOME: return "home";
+	}
+	return "unknown";
+}
+
 void *bce_alloc(struct bce_cache *bc, size_t n)
 {
 	void *p = calloc(1, n);

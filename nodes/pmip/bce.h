@@ -49,6 +49,16 @@
 #define BCE_BID_NONE 0              /* RFC 5648 6.1: BID 0 is reserved */
 #define BCE_NO_DEADLINE UINT64_MAX
 
+/* Which protocol made a binding (problem statement appendix C): a proxy
+ * binding (RFC 5213 PBU from a MAG) or the MN's own home registration (RFC
+ * 6275 BU with the Home Address option; its one "prefix" is the home
+ * address as a /128, its proxy_coa the care-of address). */
+enum bce_kind {
+	BCE_KIND_PROXY,
+	BCE_KIND_HOME,
+};
+const char *bce_kind_name(enum bce_kind k);
+
 enum bce_state {
 	BCE_STATE_REGISTERED,       /* lifetime running, routes active */
 	BCE_STATE_DEREGISTERED,     /* lifetime 0 accepted, kept for
@@ -102,6 +112,7 @@ struct bce_session {
 	uint8_t service_len;        /* RFC 5149 Service Selection; 0 = none */
 	uint8_t *service;           /* allocated only when present */
 	uint8_t state;              /* enum bce_state */
+	uint8_t kind;               /* enum bce_kind */
 	uint16_t bid;
 	uint16_t seq;               /* last accepted sequence number */
 	bool has_timestamp;
