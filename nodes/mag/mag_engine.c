@@ -169,7 +169,8 @@ static void pbu_group(const struct mag *m, const struct mag_bul *b,
 	memset(g, 0, sizeof(*g));
 	/* RFC 5648 6.2: a BID option opens each session's group when the
 	 * MAG combines sessions (see the comment atop mh.h). */
-	g->has_bid = m->cfg.multi_session_pbu;
+	g->has_bid = m->cfg.multi_session_pbu ||
+		     b->n_flow > 0;     /* RFC 6089: flows are bound to BIDs */
 	g->bid = (uint16_t)b->id;
 	g->has_mn_ll_id = true;          /* RFC 5213 6.9.1.1, 8.6 */
 	g->mn_ll_id_len = 6;
@@ -252,6 +253,7 @@ static void txn_emit(struct mag *m, struct mag_txn *t, uint64_t now_ns,
 		pbu_group(m, b, &p->group[i]);
 		b->seq = seq;
 	}
+	mag_flow_pbu(m, t, p);
 	t->sent_ns = now_ns;
 	uint8_t buf[2048];
 	const char *why;
@@ -395,6 +397,12 @@ static void start_refresh(struct mag *m, struct mag_bul *b, uint64_t now_ns,
 	}
 	m->stats.refresh_sessions += t->n_bul;
 	mag_txn_start(m, t, now_ns, acts);
+}
+
+void mag_bul_refresh(struct mag *m, struct mag_bul *b, uint64_t now_ns,
+		     struct mag_acts *acts)
+{
+	start_refresh(m, b, now_ns, acts);
 }
 
 /* ---- attach, RS, detach, handoff ----------------------------------------- */

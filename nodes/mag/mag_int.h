@@ -94,6 +94,13 @@ struct mag_bul *mag_bul_new(struct mag *m, const struct mag_profile *p,
 void mag_bul_set_state(struct mag *m, struct mag_bul *b, enum mag_bul_state s,
 		       uint64_t now_ns, struct mag_acts *acts, const char *why);
 struct mag_bul *mag_bul_find(struct mag *m, const char *mn_id, const uint8_t ll_id[6]);
+/* A refresh PBU for b now (RFC 5213 6.9.1.3, HI 5). */
+void mag_bul_refresh(struct mag *m, struct mag_bul *b, uint64_t now_ns,
+		     struct mag_acts *acts);
+/* mag_flow.c: the MN's flows in a PBU of t; the statuses of a PBA. */
+void mag_flow_pbu(const struct mag *m, const struct mag_txn *t, struct mh_msg *p);
+void mag_flow_pba(struct mag *m, const unsigned *slots, unsigned n,
+		  const struct mh_msg *pba, struct mag_acts *acts);
 struct mag_bul *mag_bul_by_id(struct mag *m, unsigned id);
 struct mag_bul *mag_bul_find_service(struct mag *m, const uint8_t ll_id[6],
 				     const char *service);

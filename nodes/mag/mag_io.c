@@ -400,6 +400,10 @@ static void on_icmp(struct ev_loop *loop, ev_io *w, int revents)
 		if (mag_mn_rs(io->m, acc->ifindex, rs.slla.addr, engine_now(io), io->acts,
 			      &why) < 0 && io->o.debug)
 			io_log(io, "RS on %s: %s", acc->name, why);
+		/* section 3: the MN's flow requests (ND option 253, nd_flow.c) */
+		if (rs.n_flow && mag_mn_flows(io->m, acc->ifindex, rs.slla.addr, rs.flow,
+					      rs.n_flow, engine_now(io), io->acts, &why) < 0)
+			io_log(io, "RS on %s: %s", acc->name, why);
 		run_acts(io);
 	}
 }

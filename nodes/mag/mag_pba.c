@@ -335,6 +335,7 @@ int mag_input_pba(struct mag *m, const struct in6_addr *src,
 	for (unsigned i = 0; i < n; i++)
 		apply(m, kind, sent_ns, &m->bul[slots[i]], pba->status, whole, pba,
 		      now_ns, acts);
+	mag_flow_pba(m, slots, n, pba, acts);   /* RFC 6089 statuses */
 	mag_announce_deadline(m, acts);
 	return 0;
 }

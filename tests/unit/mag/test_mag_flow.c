@@ -1,0 +1,147 @@
+/*
+ * test_mag_flow.c - the MAG relays the MN's flow requests (RS option 253,
+ * section 3 / appendix B) to the LMA: a request on a registered session
+ * starts a refresh PBU with a BID option and a Flow Identification option
+ * (Action Add, Binding Reference = the session's BID; none for "don't
+ * mind"), every later PBU carries it again, a Delete is carried once, the
+ * PBA's statuses are reported; an MN without a session here is refused.
+ */
+#include "mag_testlib.h"
+#include "flow_ts.h"
+
+TestSuite(mag_flow, .init = tsetup, .fini = tteardown);
+
+static struct nd_flow_req req(uint16_t fid, uint8_t action, uint8_t scope, const char *ts)
+{
+	struct nd_flow_req r;
+	const char *why = NULL;
+
+	memset(&r, 0, sizeof(r));
+	r.scope = scope;
+	r.f.fid = fid;
+	r.f.fid_pri = 10;
+	r.f.action = action;
+	if (ts) {
+		r.f.ts_format = FLOW_TS_FORMAT_IPV6;
+		cr_assert_eq(flow_sel_parse(ts, &r.f.ts, &why), 0, "%s", why);
+	}
+	return r;
+}
+
+static int send_flows(const struct nd_flow_req *r, size_t n, uint64_t now)
+{
+	const char *why = NULL;
+
+	mag_acts_reset(ta);
+	return mag_mn_flows(tm, IF_WLAN, LL_A2, r, n, now, ta, &why);
+}
+
+Test(mag_flow, a_request_starts_a_refresh_carrying_the_flow_and_the_bid)
+{
+	struct nd_flow_req r = req(1, MH_FLOW_ACTION_ADD, ND_FLOW_SCOPE_THIS_IFACE,
+				   "udp src 2001:db8:c::1 sport 6002");
+
+	register_mn(IF_WLAN, LL_A2, "2001:db8:100:1::", S_NS);
+	const struct mag_bul *b = mag_find_session(tm, "mn-a@example.org", LL_A2);
+	cr_assert_eq(send_flows(&r, 1, 2 * S_NS), 0);
+	const struct mh_msg *p = nth_pbu(0);
+	cr_assert_not_null(p, "a refresh PBU at once");
+	cr_assert_eq(p->group[0].hi, MH_HI_NOT_CHANGED);
+	cr_assert(p->group[0].has_bid, "RFC 6089: a BID option for the flow to name");
+	cr_assert_eq(p->group[0].bid, b->id);
+	cr_assert_eq(p->n_flow, 1);
+	cr_assert_eq(p->flow[0].fid, 1);
+	cr_assert_eq(p->flow[0].action, MH_FLOW_ACTION_ADD);
+	cr_assert_eq(p->flow[0].n_bref, 1);
+	cr_assert_eq(p->flow[0].bref[0], b->id);
+	cr_assert_eq(p->flow[0].ts.sport_lo, 6002);
+	/* the PBA's echo: status reported */
+	struct mh_msg a = make_pba(p, 0, tcfg.lifetime_s, NULL);
+	a.n_flow = 1;
+	a.flow[0] = p->flow[0];
+	a.flow[0].status = MH_FLOW_STATUS_BID_NOT_FOUND;
+	pba(&a, 2 * S_NS + 1000);
+	const struct mag_act *ev = find_event(MAG_EV_FLOW_ANSWERED);
+	cr_assert_not_null(ev);
+	cr_assert(strstr(ev->text, "\"status\":131"), "%s", ev->text);
+	cr_assert_eq(mag_stats(tm)->flow_refused, 1);
+}
+
+Test(mag_flow, every_later_pbu_carries_it_again_and_a_repeat_sends_nothing)
+{
+	struct nd_flow_req r = req(1, MH_FLOW_ACTION_ADD, ND_FLOW_SCOPE_THIS_IFACE, "udp sport 1");
+
+	register_mn(IF_WLAN, LL_A2, "2001:db8:100:1::", S_NS);
+	send_flows(&r, 1, 2 * S_NS);
+	struct mh_msg a = make_pba(nth_pbu(0), 0, tcfg.lifetime_s, NULL);
+	pba(&a, 2 * S_NS + 1000);
+	cr_assert_eq(send_flows(&r, 1, 3 * S_NS), 0);
+	cr_assert_null(nth_pbu(0), "the same request again: no PBU");
+	/* the periodic refresh, refresh_pct of the lifetime after the PBU */
+	timer(2 * S_NS + (uint64_t)tcfg.lifetime_s * S_NS / 100 * tcfg.refresh_pct + 1);
+	const struct mh_msg *p = nth_pbu(0);
+	cr_assert_not_null(p);
+	cr_assert_eq(p->n_flow, 1, "the refresh carries the flow");
+	cr_assert(p->group[0].has_bid);
+}
+
+Test(mag_flow, dont_mind_has_no_binding_reference)
+{
+	struct nd_flow_req r = req(4, MH_FLOW_ACTION_ADD, ND_FLOW_SCOPE_ANY_IFACE, "tcp");
+
+	register_mn(IF_WLAN, LL_A2, "2001:db8:100:1::", S_NS);
+	send_flows(&r, 1, 2 * S_NS);
+	cr_assert_eq(nth_pbu(0)->flow[0].n_bref, 0);
+}
+
+Test(mag_flow, delete_is_carried_once)
+{
+	struct nd_flow_req r[2] = {
+		req(1, MH_FLOW_ACTION_ADD, ND_FLOW_SCOPE_THIS_IFACE, "udp sport 1"),
+		req(1, MH_FLOW_ACTION_DELETE, 0, NULL),
+	};
+
+	register_mn(IF_WLAN, LL_A2, "2001:db8:100:1::", S_NS);
+	send_flows(&r[0], 1, 2 * S_NS);
+	struct mh_msg a = make_pba(nth_pbu(0), 0, tcfg.lifetime_s, NULL);
+	pba(&a, 2 * S_NS + 1000);
+	send_flows(&r[1], 1, 3 * S_NS);
+	const struct mh_msg *p = nth_pbu(0);
+	cr_assert_not_null(p);
+	cr_assert_eq(p->n_flow, 1);
+	cr_assert_eq(p->flow[0].action, MH_FLOW_ACTION_DELETE);
+	cr_assert_eq(p->flow[0].ts_format, 0);
+	a = make_pba(p, 0, tcfg.lifetime_s, NULL);
+	a.n_flow = 1;
+	a.flow[0] = p->flow[0];
+	pba(&a, 3 * S_NS + 1000);
+	cr_assert_eq(mag_find_session(tm, "mn-a@example.org", LL_A2)->n_flow, 0, "forgotten");
+}
+
+Test(mag_flow, requests_from_an_mn_without_a_session_are_refused)
+{
+	struct nd_flow_req r = req(1, MH_FLOW_ACTION_ADD, 0, "udp");
+
+	cr_assert_eq(send_flows(&r, 1, S_NS), -1);
+	register_mn(IF_WLAN, LL_A2, "2001:db8:100:1::", S_NS);
+	const char *why = NULL;
+	mag_acts_reset(ta);
+	cr_assert_eq(mag_mn_flows(tm, IF_ETH, LL_A2, &r, 1, 2 * S_NS, ta, &why), -1,
+		     "another interface");
+	cr_assert_str_eq(why, "flow request from an MN without a session here");
+}
+
+/* A request while the registration's PBU is outstanding rides in its
+ * retransmission, and no second PBU is started. */
+Test(mag_flow, a_request_during_registration_rides_in_the_retransmission)
+{
+	struct nd_flow_req r = req(1, MH_FLOW_ACTION_ADD, 0, "udp");
+
+	attach(IF_WLAN, LL_A2, S_NS);
+	cr_assert_eq(send_flows(&r, 1, S_NS + 1), 0);
+	cr_assert_null(nth_pbu(0), "no second PBU");
+	timer(3 * S_NS);                              /* InitialBindackTimeout */
+	const struct mh_msg *p = nth_pbu(0);
+	cr_assert_not_null(p, "retransmission");
+	cr_assert_eq(p->n_flow, 1);
+}
