@@ -163,6 +163,11 @@ struct topo_pmip {
 					 * revokes in bulk on shutdown */
 	bool prefix_update;             /* lma: section 2.2 (a)/(b), an HI 5 PBU
 					 * may change its session's prefix set */
+	bool home_agent;                /* lma: appendix C, RFC 6275 home
+					 * registrations too */
+	bool bids;                      /* lma: appendix C, proxy and client
+					 * bindings told apart by BIDs (RFC 5648);
+					 * off = RFC 5213's overwrite (default on) */
 	uint64_t heartbeat_ns;          /* RFC 5847 HeartbeatInterval, 0 = off */
 	uint32_t heartbeat_missed;      /* MissingHeartbeatsAllowed (mag) */
 	struct topo_flow_text *flows;   /* lma, mn: <flow-policy> */

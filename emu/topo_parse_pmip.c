@@ -144,6 +144,9 @@ static void topo_parse_pmip_attrs(struct topo_pctx *c, struct topo_node *node,
 	topo_p_bool(c, x, "multi-session-pbu", &p->multi_session_pbu);
 	topo_p_bool(c, x, "revocation", &p->revocation);
 	topo_p_bool(c, x, "prefix-update", &p->prefix_update);
+	topo_p_bool(c, x, "home-agent", &p->home_agent);
+	p->bids = true;
+	topo_p_bool(c, x, "bids", &p->bids);
 	if (node->kind == TOPO_NODE_MAG)
 		topo_parse_auth(c, x, &p->auth);
 	topo_p_time(c, x, "heartbeat", &p->heartbeat_ns);
@@ -167,6 +170,7 @@ static const struct {
 	{ "lifetime", false, K_MAG }, { "timestamps", false, K_LMA | K_MAG },
 	{ "multi-session-pbu", false, K_LMA | K_MAG },
 	{ "revocation", false, K_LMA | K_MAG }, { "prefix-update", false, K_LMA },
+	{ "home-agent", false, K_LMA }, { "bids", false, K_LMA },
 	{ "auth-spi", false, K_MAG }, { "auth-key", false, K_MAG },
 	{ "heartbeat", false, K_LMA | K_MAG }, { "heartbeat-missed", false, K_LMA | K_MAG },
 	{ "fast-handover", false, K_LMA | K_MAG | K_MN },

@@ -129,8 +129,11 @@ static int topo_w_pmip_attrs(xmlTextWriter *w, const struct topo_node *n)
 		rc |= topo_w_attr(w, "timestamps", p->use_timestamps ? "on" : "off");
 		rc |= topo_w_attr(w, "multi-session-pbu", p->multi_session_pbu ? "on" : "off");
 		rc |= topo_w_attr(w, "revocation", p->revocation ? "on" : "off");
-		if (n->kind == TOPO_NODE_LMA)
+		if (n->kind == TOPO_NODE_LMA) {
 			rc |= topo_w_attr(w, "prefix-update", p->prefix_update ? "on" : "off");
+			rc |= topo_w_attr(w, "home-agent", p->home_agent ? "on" : "off");
+			rc |= topo_w_attr(w, "bids", p->bids ? "on" : "off");
+		}
 		if (p->heartbeat_ns) {
 			snprintf(buf, sizeof(buf), "%llums",
 				 (unsigned long long)(p->heartbeat_ns / 1000000));

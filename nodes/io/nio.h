@@ -48,6 +48,15 @@ ssize_t nio_mh_send(int fd, const struct in6_addr *src, const struct in6_addr *d
 ssize_t nio_mh_recv(int fd, void *buf, size_t cap, struct in6_addr *src,
 		    struct in6_addr *dst, int *ifindex);
 
+/* ---- Mobile IPv6 extension headers (nio_mip6.c, appendix C) -------------
+ * A raw socket for protocol 60 (Destination Options) or 43 (Routing): it
+ * receives, from the extension header on, the packets the kernel would
+ * refuse (no CONFIG_IPV6_MIP6); read them with nio_raw_recv. And an
+ * IPV6_HDRINCL socket that sends a whole IPv6 packet to its Destination. */
+int nio_exthdr_open(int proto, const struct in6_addr *bind_addr /* NULL = any */);
+int nio_hdrincl_open(void);
+ssize_t nio_hdrincl_send(int fd, const void *pkt, size_t len);
+
 /* ---- IPv6-in-IPv6 (RFC 2473) raw socket, protocol 41 ---------------------
  * The kernel here has no ip6tnl: we send the inner packet as the payload of
  * a raw IPPROTO_IPV6 socket (the kernel builds the outer header with src),

@@ -119,6 +119,8 @@ int lma_config_from_topo(struct lma_config *c, const struct topo_node *n, const 
 	c->fast_handover = t->fast_handover;
 	c->fast_handover_return = t->fast_handover_return;
 	c->revocation = t->revocation;
+	c->home_agent = t->home_agent;          /* appendix C */
+	c->bids = t->bids;
 	c->prefix_update = t->prefix_update;
 	c->heartbeat_ns = t->heartbeat_ns;
 	c->heartbeat_missed = t->heartbeat_missed ? t->heartbeat_missed : 3;

@@ -21,6 +21,7 @@
 
 #include "lma_ctl.h"
 #include "nio.h"
+#include "mip6_ext.h"
 #include "nio_mherr.h"
 
 #define PKT_MAX     65536
@@ -34,7 +35,8 @@ struct lma_io {
 	struct lma_io_opts o;
 	struct in6_addr lmaa;
 	int mh_fd, tun_fd, tnl_fd, tun_ifindex;
-	ev_io mh_w, tun_w, tnl_w;
+	int home_fd, hdrincl_fd;         /* appendix C: BU in, BA out */
+	ev_io mh_w, tun_w, tnl_w, home_w;
 	ev_timer timer;
 	struct nio_ctl *ctl;
 	struct nio_events *ev;
@@ -69,6 +71,32 @@ static void send_pba(struct lma_io *io, const struct lma_action *a)
 	if (nio_mh_send(io->mh_fd, &io->lmaa, &a->pba.dst, out, (size_t)n) < 0) {
 		io->st.mh_send_errors++;
 		LOG(io, "PBA not sent: %s", strerror(errno));
+	}
+}
+
+/* Appendix C: a BA to a mobile node, with the type 2 Routing Header the
+ * kernel cannot add (RFC 6275 6.4, 9.5.4): the packet is built whole. */
+static void send_ba(struct lma_io *io, const struct lma_action *a)
+{
+	struct mip6_ext x = { .src = io->lmaa, .dst = a->pba.dst, .has_rh2 = true,
+			      .rh2_addr = a->pba.home_addr };
+	struct in6_addr ps, pd;
+	uint8_t mh[1024], pkt[1200];
+	const char *why = NULL;
+	int n;
+
+	mip6_ext_pseudo(&x, &ps, &pd);
+	n = mh_encode(&a->pba.msg, &ps, &pd, mh, sizeof(mh), &why);
+	if (n >= 0)
+		n = mip6_ext_encode(&x, mh, (size_t)n, pkt, sizeof(pkt), &why);
+	if (n < 0) {
+		io->st.mh_send_errors++;
+		LOG(io, "BA not encoded: %s", why);
+		return;
+	}
+	if (io->hdrincl_fd < 0 || nio_hdrincl_send(io->hdrincl_fd, pkt, (size_t)n) < 0) {
+		io->st.mh_send_errors++;
+		LOG(io, "BA not sent: %s", strerror(errno));
 	}
 }
 
@@ -114,7 +142,12 @@ static void run_actions(struct lma_io *io)
 		if (io->o.debug && a->type != LMA_ACT_EVENT)
 			nio_log("lmad", "action %s", lma_action_type_name(a->type));
 		switch (a->type) {
-		case LMA_ACT_SEND_PBA: send_pba(io, a); break;
+		case LMA_ACT_SEND_PBA:
+			if (a->pba.has_rh2)
+				send_ba(io, a);
+			else
+				send_pba(io, a);
+			break;
 		case LMA_ACT_ROUTE_ADD:
 		case LMA_ACT_ROUTE_DEL: route(io, a); break;
 		case LMA_ACT_TIMER_SET: break;          /* arm_timer() below */
@@ -237,6 +270,68 @@ static void on_mh(struct ev_loop *loop, ev_io *w, int revents)
 			io->st.mh_not_bu++;
 		run_actions(io);
 	}
+}
+
+/* Appendix C: a home registration, read from the Destination Options
+ * header on (nio_mip6.c); the MH checksum covers the home address (RFC
+ * 6275 6.1.1), which the kernel cannot know: we check it. */
+static void home_one(struct lma_io *io, ssize_t n, const struct nio_raw_meta *meta)
+{
+	struct mip6_ext x = { .src = meta->src, .dst = meta->dst };
+	struct in6_addr ps, pd;
+	struct mh_msg m;
+	const char *why = NULL;
+	size_t off;
+	char s[INET6_ADDRSTRLEN];
+
+	io->st.mh_received++;
+	if (mip6_ext_walk(MIP6_NH_DSTOPTS, io->buf, (size_t)n, &x, &off, &why) == 0 &&
+	    !x.has_hoa)
+		why = "no Home Address option";
+	if (!why) {
+		mip6_ext_pseudo(&x, &ps, &pd);
+		if (mh_decode(io->buf + off, (size_t)n - off, &ps, &pd, &m, &why) == 0 &&
+		    (m.type != MH_TYPE_BU || (m.bu_flags & MH_BU_P)))
+			why = "not a Binding Update of a mobile node";
+	}
+	if (why) {
+		lma_ctl_count_malformed(&io->st, why);
+		inet_ntop(AF_INET6, &meta->src, s, sizeof(s));
+		LOG(io, "home registration from %s dropped: %s", s, why);
+		return;
+	}
+	lma_input_bu_home(io->l, &meta->src, &x.hoa, &m, nio_now_ns(), &io->acts);
+	run_actions(io);
+}
+
+static void on_home(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct lma_io *io = w->data;
+
+	(void)loop; (void)revents;
+	for (int i = 0; i < BATCH; i++) {
+		struct nio_raw_meta meta;
+		ssize_t n = nio_raw_recv(io->home_fd, io->buf, sizeof(io->buf), &meta);
+
+		if (n < 0)
+			break;
+		home_one(io, n, &meta);
+	}
+}
+
+/* A home agent too: the sockets of appendix C. */
+static int open_home(struct lma_io *io, const char **why)
+{
+	io->home_fd = nio_exthdr_open(MIP6_NH_DSTOPTS, &io->lmaa);
+	io->hdrincl_fd = nio_hdrincl_open();
+	if (io->home_fd < 0 || io->hdrincl_fd < 0) {
+		*why = "cannot open the home agent's sockets (protocol 60, IPV6_HDRINCL)";
+		return -1;
+	}
+	ev_io_init(&io->home_w, on_home, io->home_fd, EV_READ);
+	io->home_w.data = io;
+	ev_io_start(io->loop, &io->home_w);
+	return 0;
 }
 
 static void on_timer(struct ev_loop *loop, ev_timer *w, int revents)
@@ -376,7 +471,7 @@ struct lma_io *lma_io_start(struct ev_loop *loop, struct lma *l,
 	io->cfg = cfg;
 	io->o = *o;
 	io->lmaa = cfg->lmaa;
-	io->mh_fd = io->tun_fd = io->tnl_fd = -1;
+	io->mh_fd = io->tun_fd = io->tnl_fd = io->home_fd = io->hdrincl_fd = -1;
 	nio_mherr_open(&io->mherr);
 	io->rl.interval_ns = 1000000000ULL / 10;    /* at most 10 lines a second */
 	lma_actions_init(&io->acts);
@@ -392,6 +487,8 @@ struct lma_io *lma_io_start(struct ev_loop *loop, struct lma *l,
 	io->mh_w.data = io;
 	ev_io_start(loop, &io->mh_w);
 	if (!o->no_dataplane && open_dataplane(io, why) < 0)
+		goto fail;
+	if (cfg->home_agent && open_home(io, why) < 0)
 		goto fail;
 	if (o->ctl_path && !(io->ctl = nio_ctl_start(loop, o->ctl_path, on_ctl, io))) {
 		*why = "cannot create the control socket";
@@ -432,6 +529,12 @@ void lma_io_stop(struct lma_io *io)
 		ev_io_stop(io->loop, &io->tnl_w);
 		close(io->tnl_fd);
 	}
+	if (io->home_fd >= 0) {
+		ev_io_stop(io->loop, &io->home_w);
+		close(io->home_fd);
+	}
+	if (io->hdrincl_fd >= 0)
+		close(io->hdrincl_fd);
 	nio_mherr_close(&io->mherr);
 	nio_ctl_stop(io->ctl);
 	nio_events_close(io->ev);
