@@ -136,6 +136,15 @@ static void eval_loss(const struct report *r, const struct topo_expect *e,
 		tg_stats_loss_window(f->arr, f->n_arr, f->has_send ? f->st.sent : TG_SENT_UNKNOWN,
 				     from, to, &wl);
 		lost = wl.lost;
+		if (!wl.expected) {
+			report_fmt(o->message, sizeof o->message,
+				   "flow %s: no packet was due%s: nothing to measure", f->id, w);
+			return;
+		}
+	} else if (!f->st.sent) {
+		report_fmt(o->message, sizeof o->message,
+			   "flow %s: the sender sent nothing: nothing to measure", f->id);
+		return;
 	}
 	o->bound = e->value;
 	o->measured = (double)lost;
@@ -189,24 +198,9 @@ static void eval_latency(const struct report *r, const struct topo_expect *e,
 	ms_verdict(o, what, (double)p99 / 1e6, e);
 }
 
-/* When the flow was meant to send, absolute: the topology's start/stop,
- * else the run's end; silence outside it is not an interruption. */
-static void flow_period(const struct report *r, const struct report_flow *f,
-			uint64_t *start, uint64_t *stop)
-{
-	const struct topo_flow *tf = topo_find_flow(r->topo, f->id);
-	*start = sat_add(r->t0_ns, tf ? tf->start_ns : 0);
-	if (tf && tf->stop_ns)
-		*stop = sat_add(r->t0_ns, tf->stop_ns);
-	else if (r->duration_ns)
-		*stop = sat_add(r->t0_ns, r->duration_ns);
-	else
-		*stop = f->st.last_recv_ns;
-}
-
-/* Largest silence: with a window, inside window and sending period; without,
- * from the first arrival to the end of the sending period (so that a flow
- * that never came back after a handover shows the whole outage). */
+/* Largest silence inside the window and the flow's span (report_flow_span:
+ * its sending period shifted by the first packet's latency, so that packets
+ * lost before the first arrival or after the last one count as silence). */
 static void eval_gap(const struct report *r, const struct topo_expect *e,
 		     struct report_expect *o)
 {
@@ -220,13 +214,15 @@ static void eval_gap(const struct report *r, const struct topo_expect *e,
 		return;
 	}
 	window_abs(r, e, &from, &to, w, sizeof w);
-	flow_period(r, f, &start, &stop);
-	if (!e->has_window)
-		start = f->st.first_recv_ns;
+	report_flow_span(r, f, &start, &stop);
 	from = from > start ? from : start;
 	to = to < stop ? to : stop;
-	if (to < from)
-		to = from;
+	if (to <= from) {
+		report_fmt(o->message, sizeof o->message,
+			   "flow %s: the window%s is outside the flow's sending period: nothing to measure",
+			   f->id, w);
+		return;
+	}
 	tg_stats_gap_window(f->arr, f->n_arr, from, to, &gap, &at);
 	report_fmt(what, sizeof what, "flow %s largest gap%s (from %s)", f->id, w,
 		   report_fmt_ms(((double)at - (double)r->t0_ns) / 1e6, at_s, sizeof at_s));
@@ -286,6 +282,14 @@ static void eval_link_counter(const struct report *r, const struct topo_expect *
 		     l ? e->counter : e->link);
 		return;
 	}
+	const struct report_link_counters *lc = &l->dir[e->dir == TOPO_DIR_BA];
+	if (!lc->in) {
+		report_fmt(o->message, sizeof o->message,
+			   "link %s %s carried nothing: nothing to measure", e->link,
+			   e->dir == TOPO_DIR_BA ? "b->a" : "a->b");
+		o->pass = false;
+		return;
+	}
 	uint64_t v;
 	memcpy(&v, (const char *)&l->dir[e->dir == TOPO_DIR_BA] + counters[c].off, sizeof v);
 	o->bound = e->value;
@@ -327,6 +331,12 @@ static void match_output(const struct report *r, const struct report_exec *x,
 		fail(o, "bad regular expression /%s/", e->match);
 		return;
 	}
+	if (regexec(&re, "", 0, NULL, 0) == 0) {
+		fail(o, "regular expression /%s/ matches an empty output: it proves nothing",
+		     e->match);
+		regfree(&re);
+		return;
+	}
 	char *out = read_output(path);
 	o->pass = out && regexec(&re, out, 0, NULL, 0) == 0;
 	report_fmt(o->measured_s, sizeof o->measured_s, "%s", !out ? "no output" :
@@ -348,7 +358,8 @@ static void eval_exec(const struct report *r, const struct topo_expect *e,
 	int want = (int)e->value;       /* status=, default 0 */
 	report_fmt(o->bound_s, sizeof o->bound_s, "exit %d%s", want, e->match[0] ? ", match" : "");
 	if (!x || !x->finished) {
-		fail(o, "exec %s did not run to its end", e->exec_id);
+		fail(o, x && x->killed ? "exec %s was still running at the end of the run (killed)"
+				       : "exec %s did not run to its end", e->exec_id);
 		report_fmt(o->measured_s, sizeof o->measured_s, "not finished");
 		return;
 	}

@@ -3,6 +3,7 @@
  * over to the module that owns the work (topo_cli.c, run.c, state.c, ctl.c).
  */
 #include "ctl.h"
+#include "junit_file.h"
 #include "run.h"
 #include "state.h"
 #include "topo.h"
@@ -41,15 +42,43 @@ static int opt_time(const char *s, uint64_t *ns)
 	return -1;
 }
 
-static struct topology *load(const char *file)
+/* Loads and checks FILE, errors on stderr; the first ones also in why (for
+ * JUnit) when given. --duration may lengthen a run, not cut its timeline. */
+static struct topology *load_why(const char *file, const struct run_opts *o,
+				 char *why, size_t len)
 {
 	struct topo_errors errs = { 0 };
 	struct topology *t = topo_load(file, &errs);
+	char a[32], b[32];
+	size_t n = 0;
 
-	for (size_t i = 0; i < errs.n; i++)
+	if (why && len)
+		why[0] = '\0';
+	for (size_t i = 0; i < errs.n; i++) {
 		fprintf(stderr, "%s\n", errs.msgs[i]);
+		if (why && n + 2 < len)
+			n += (size_t)snprintf(why + n, len - n, "%s%s", n ? "; " : "", errs.msgs[i]);
+	}
 	topo_errors_free(&errs);
+	if (t && o && o->duration_ns && o->duration_ns < topo_last_instant(t)) {
+		fprintf(stderr, "pmipemu: %s: --duration %s ends before the timeline's last "
+			"instant (%s): lengthen it or shorten the timeline\n", file,
+			units_fmt_time(o->duration_ns, a, sizeof a),
+			units_fmt_time(topo_last_instant(t), b, sizeof b));
+		if (why)
+			snprintf(why, len, "--duration %s ends before the timeline's last instant (%s)",
+				 a, b);
+		topo_free(t);
+		return NULL;
+	}
+	if (t && o && o->duration_ns)
+		t->duration_ns = o->duration_ns;
 	return t;
+}
+
+static struct topology *load(const char *file, const struct run_opts *o)
+{
+	return load_why(file, o, NULL, 0);
 }
 
 enum { OPT_OUT = 1, OPT_DURATION, OPT_SEED, OPT_QUIET, OPT_JUNIT, OPT_RUN, OPT_NO_RT };
@@ -114,7 +143,7 @@ static int cmd_run(int argc, char **argv)
 			fprintf(stderr, "usage: pmipemu run FILE [--out DIR] [--duration D] [--seed N]\n");
 		return 2;
 	}
-	struct topology *t = load(argv[optind]);
+	struct topology *t = load(argv[optind], &o);
 	if (!t)
 		return 2;
 	if (need_root() < 0) {
@@ -131,10 +160,12 @@ static int cmd_run(int argc, char **argv)
 	return res.died ? 3 : res.failed ? 1 : 0;
 }
 
-/* Each topology gets its own run folder: DIR/<name> when --out is given. */
+/* Each topology gets its own run folder: DIR/<name> when --out is given;
+ * --junit FILE gathers every topology's suite into FILE (junit_file.c). */
 static int cmd_test(int argc, char **argv)
 {
 	struct run_opts o = { 0 };
+	struct junit_file jf;
 	int failed = 0, total = 0, broken = 0, died = 0;
 
 	if (parse_run_opts(argc, argv, &o) < 0 || optind >= argc) {
@@ -144,13 +175,20 @@ static int cmd_test(int argc, char **argv)
 	if (need_root() < 0)
 		return 2;
 	const char *out_base = o.out_dir, *junit = o.junit;
-	int nfiles = argc - optind;
+	if (junit && junit_file_open(&jf) < 0) {
+		fprintf(stderr, "pmipemu: --junit %s: out of memory\n", junit);
+		return 2;
+	}
 	for (int i = optind; i < argc; i++) {
-		char out[512], jpath[512];
+		char out[512], why[1024], rj[600];
 		struct run_result res;
-		struct topology *t = load(argv[i]);
+		printf("== %s\n", argv[i]);
+		fflush(stdout);
+		struct topology *t = load_why(argv[i], &o, why, sizeof why);
 		if (!t) {
 			broken++;
+			if (junit)
+				junit_file_add_error(&jf, argv[i], "load", why[0] ? why : "did not load");
 			continue;
 		}
 		struct run_opts each = o;
@@ -158,26 +196,27 @@ static int cmd_test(int argc, char **argv)
 			snprintf(out, sizeof(out), "%s/%s", out_base, t->name);
 			each.out_dir = out;
 		}
-		if (junit && nfiles > 1) {
-			snprintf(jpath, sizeof(jpath), "%s", junit);
-			char *dot = strrchr(jpath, '.');
-			if (dot)
-				*dot = '\0';
-			snprintf(jpath + strlen(jpath), sizeof(jpath) - strlen(jpath),
-				 "-%s.xml", t->name);
-			each.junit = jpath;
-		}
+		each.junit = NULL;      /* RUN/junit.xml, gathered below */
 		each.quiet = true;
-		printf("== %s\n", argv[i]);
-		fflush(stdout);
 		if (run_topology(t, &each, &res) < 0 || res.interrupted)
 			broken++;
+		if (junit) {
+			snprintf(rj, sizeof rj, "%s/junit.xml", res.out_dir);
+			if (res.setup_failed)
+				junit_file_add_error(&jf, argv[i], "run", "bring-up failed (stderr)");
+			else
+				junit_file_add_run(&jf, argv[i], rj);
+		}
 		total += res.expectations;
 		failed += res.failed;
 		died += res.died;
 		topo_free(t);
 		if (res.interrupted)
 			break;
+	}
+	if (junit && junit_file_close(&jf, junit) < 0) {
+		fprintf(stderr, "pmipemu: cannot write %s\n", junit);
+		broken++;
 	}
 	printf("pmipemu test: %d expectations, %d passed, %d failed%s\n", total,
 	       total - failed, failed, broken ? " (some topologies did not run)" : "");

@@ -20,6 +20,48 @@ static void *dup_array(const void *src, size_t n, size_t size)
 	return p;
 }
 
+static uint64_t sat_add(uint64_t a, uint64_t b)
+{
+	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
+void report_flow_span(const struct report *r, const struct report_flow *f,
+		      uint64_t *start, uint64_t *stop)
+{
+	const struct topo_flow *tf = topo_find_flow(r->topo, f->id);
+	uint64_t end = r->duration_ns, lat = 0;
+	if (r->topo->duration_ns && (!end || r->topo->duration_ns < end))
+		end = r->topo->duration_ns;    /* planned end, not the stop phase */
+	if (tf && tf->stop_ns && tf->stop_ns < end)
+		end = tf->stop_ns;
+	if (f->n_arr && f->arr[0].recv_ns > f->arr[0].send_ns)
+		lat = f->arr[0].recv_ns - f->arr[0].send_ns;
+	*start = sat_add(sat_add(r->t0_ns, tf ? tf->start_ns : 0), lat);
+	*stop = sat_add(sat_add(r->t0_ns, end), lat);
+	if (r->duration_ns && *stop > sat_add(r->t0_ns, r->duration_ns))
+		*stop = sat_add(r->t0_ns, r->duration_ns);
+	if (*stop < *start)
+		*stop = *start;
+}
+
+/* The summary's largest gap counts the silence before the first and after
+ * the last arrival inside the flow's span: an outage lasting to the end of
+ * the flow is the largest gap, not the jitter before it. */
+static void span_gap(const struct report *r, struct report_flow *f)
+{
+	uint64_t start, stop, gap, at;
+	if (!f->st.arrivals || !f->has_send)
+		return;
+	report_flow_span(r, f, &start, &stop);
+	if (start < f->st.first_recv_ns || stop > f->st.last_recv_ns)
+		if (tg_stats_gap_window(f->arr, f->n_arr, start, stop, &gap, &at) == 0 &&
+		    gap > f->st.max_gap_ns) {
+			f->st.max_gap_ns = gap;
+			f->st.max_gap_from_ns = at;
+			f->st.has_gap = true;
+		}
+}
+
 static int load_flows(struct report *r)
 {
 	const struct topology *t = r->topo;
@@ -28,9 +70,11 @@ static int load_flows(struct report *r)
 	r->flows = calloc(t->n_flows, sizeof *r->flows);
 	if (!r->flows)
 		return -1;
-	for (size_t i = 0; i < t->n_flows; i++, r->n_flows++)
+	for (size_t i = 0; i < t->n_flows; i++, r->n_flows++) {
 		if (report_load_flow(&r->flows[i], r->run_dir, t->flows[i].id) < 0)
 			return -1;
+		span_gap(r, &r->flows[i]);
+	}
 	return 0;
 }
 

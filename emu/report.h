@@ -48,6 +48,7 @@ struct report_exec {
 	char id[TOPO_NAME_MAX];
 	char node[TOPO_NAME_MAX];
 	bool finished;              /* false: never started or still running at the end */
+	bool killed;                /* still running at the end: pmipemu killed it */
 	int exit_status;            /* shell-style: exit code, 128+N for signal N */
 	char out_path[TOPO_PATH_MAX];   /* "" = RUN_DIR/exec/ID.out */
 };
@@ -132,6 +133,8 @@ int report_write_all(const struct report *r, const char *run_dir,
 		     const char *junit_path);
 int report_write_json(const struct report *r, const char *path);
 int report_write_junit(const struct report *r, const char *path);
+/* One <testsuite> element (for a file of several topologies). */
+void report_junit_suite(const struct report *r, FILE *f);
 int report_write_svg(const struct report *r, const char *path);
 /* Flows, links, expectations: for `pmipemu run`. */
 void report_print_summary(const struct report *r, FILE *f);
@@ -142,6 +145,11 @@ void report_free(struct report *r);
 
 /* Internals shared by the report files. */
 const struct report_flow *report_find_flow(const struct report *r, const char *id);
+/* When a flow's packets were due at its receiver, absolute ns: the sending
+ * period (topology start .. stop, else the run's planned end, never past
+ * the run's end) shifted by the first arrival's latency. */
+void report_flow_span(const struct report *r, const struct report_flow *f,
+		      uint64_t *start, uint64_t *stop);
 int report_load_flow(struct report_flow *f, const char *run_dir, const char *id);
 int report_load_events(struct report *r, const char *path);
 /* XML text escaping (&, <, >, ", ') into buf; truncates safely. */

@@ -2,6 +2,8 @@
  * report_junit.c - junit.xml for CI: one testsuite per topology, one
  * testcase per expectation, a <failure message="..."> saying which and by
  * how much. Written by hand with report_xml_escape: the format is tiny.
+ * Case names carry the <expect>'s line, so that two checks of one target
+ * ("exec before" three times) stay apart in a CI server's list.
  */
 #include <stdio.h>
 
@@ -11,7 +13,8 @@ static void write_case(FILE *f, const struct report *r, const struct report_expe
 {
 	char name[200], msg[600], cls[100];
 	char raw[200];
-	report_fmt(raw, sizeof raw, "%s %s", topo_expect_kind_name(e->kind), e->target);
+	report_fmt(raw, sizeof raw, "%s %s (line %d)", topo_expect_kind_name(e->kind),
+		   e->target, e->line ? e->line : (int)(e - r->expects) + 1);
 	report_xml_escape(raw, name, sizeof name);
 	report_xml_escape(r->topo->name, cls, sizeof cls);
 	fprintf(f, "    <testcase classname=\"%s\" name=\"%s\" time=\"0\"", cls, name);
@@ -28,15 +31,11 @@ static void write_case(FILE *f, const struct report *r, const struct report_expe
 	fprintf(f, "%s</failure>\n    </testcase>\n", name);
 }
 
-int report_write_junit(const struct report *r, const char *path)
+void report_junit_suite(const struct report *r, FILE *f)
 {
 	char name[100], file[600];
-	FILE *f = fopen(path, "w");
-	if (!f)
-		return -1;
 	report_xml_escape(r->topo->name, name, sizeof name);
 	report_xml_escape(r->topo->file, file, sizeof file);
-	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n");
 	fprintf(f, "  <testsuite name=\"%s\" tests=\"%zu\" failures=\"%d\" errors=\"0\""
 		" time=\"%.3f\">\n", name, r->n_expects, report_failed_count(r),
 		(double)r->duration_ns / 1e9);
@@ -45,6 +44,16 @@ int report_write_junit(const struct report *r, const char *path)
 		(unsigned long long)r->seed, file);
 	for (size_t i = 0; i < r->n_expects; i++)
 		write_case(f, r, &r->expects[i]);
-	fprintf(f, "  </testsuite>\n</testsuites>\n");
+	fprintf(f, "  </testsuite>\n");
+}
+
+int report_write_junit(const struct report *r, const char *path)
+{
+	FILE *f = fopen(path, "w");
+	if (!f)
+		return -1;
+	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n");
+	report_junit_suite(r, f);
+	fprintf(f, "</testsuites>\n");
 	return fclose(f) == 0 ? 0 : -1;
 }

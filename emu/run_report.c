@@ -65,7 +65,8 @@ static void snap_execs(struct run *r, struct run_snapshot *s)
 			const struct run_proc *p = &r->procs[k];
 			if (p->kind == RUN_PROC_EXEC && !strcmp(p->name, e->id)) {
 				/* Killed at teardown = did not finish in time. */
-				x->finished = p->exited && p->ended_ns <= r->duration_ns + 3000000000ull;
+				x->killed = p->signalled != 0;
+				x->finished = p->exited && !x->killed;
 				x->exit_status = p->status;
 			}
 		}

@@ -378,6 +378,9 @@ struct topo_node *topo_find_node(const struct topology *t, const char *name);
 struct topo_iface *topo_find_iface(const struct topo_node *n, const char *name);
 struct topo_link *topo_find_link(const struct topology *t, const char *name);
 struct topo_flow *topo_find_flow(const struct topology *t, const char *id);
+/* The latest instant the timeline names (events, flow and process
+ * start/stop); a run shorter than it would cut the timeline. */
+uint64_t topo_last_instant(const struct topology *t);
 
 /* Write one node (and the links touching it) as a standalone topology file,
  * for a daemon's own configuration. Returns 0 or -1. */

@@ -85,6 +85,8 @@ void topo_check_sessions(struct topo_pctx *c);
 /* topo_parse_prefix_event.c: <prefix> in <timeline> (section 2.2). */
 void topo_parse_prefix_event(struct topo_pctx *c, xmlNode *x);
 void topo_check_prefix_events(struct topo_pctx *c);
+/* topo_check_wiring.c: MAG -> LMA, LMA <mag> list, MN MACs, flow ports. */
+void topo_check_wiring(struct topo_pctx *c);
 
 /* Element parsers (topo_parse_*.c). */
 void topo_parse_node(struct topo_pctx *c, xmlNode *x);

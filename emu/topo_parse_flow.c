@@ -188,10 +188,15 @@ static void topo_expect_exec(struct topo_pctx *c, struct topo_expect *e, xmlNode
 	e->cmp = TOPO_CMP_EQ;
 	e->value = status;
 	if (topo_p_name(c, x, "match", e->match, sizeof(e->match) - 1) == 1) {
-		if (regcomp(&re, e->match, REG_EXTENDED | REG_NOSUB) != 0)
+		if (regcomp(&re, e->match, REG_EXTENDED | REG_NOSUB) != 0) {
 			topo_p_bad(c, x, "match", e->match, "bad POSIX extended regular expression");
-		else
-			regfree(&re);
+			return;
+		}
+		/* A pattern that matches "" matches any output: it proves nothing. */
+		if (regexec(&re, "", 0, NULL, 0) == 0)
+			topo_p_bad(c, x, "match", e->match,
+				   "matches an empty output, so any output: it proves nothing");
+		regfree(&re);
 	}
 }
 

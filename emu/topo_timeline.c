@@ -41,7 +41,7 @@ static uint64_t topo_max(uint64_t a, uint64_t b)
 	return a > b ? a : b;
 }
 
-static uint64_t topo_last_instant(const struct topology *t)
+uint64_t topo_last_instant(const struct topology *t)
 {
 	uint64_t last = 0;
 

@@ -20,13 +20,33 @@ check_leftovers() {
 cleanup_tmp() { rm -rf "$TMP"; }
 trap cleanup_tmp EXIT
 
+# tshark is the judge: without it, or without the capture, a check that
+# counts "0 bad packets" would pass having judged nothing. tcount runs in
+# $(...), so it stops the test by a signal to it (the trap below) as well
+# as by printing no number.
+command -v tshark >/dev/null 2>&1 || fail "tshark is not installed: captures cannot be judged"
+trap 'fail "a tshark check could not run (above)"' USR1
+tshark_fields() {
+  local err=$TMP/tshark.err out
+  if [ ! -s "$1" ]; then
+    echo "FAIL: capture $1 is missing or empty" >&2; kill -USR1 $$; return 1
+  fi
+  if ! out=$(tshark -r "$1" -Y "$2" -T fields -e frame.number 2>"$err"); then
+    echo "FAIL: tshark -r $1 -Y '$2': $(head -c 300 "$err")" >&2; kill -USR1 $$; return 1
+  fi
+  printf '%s' "$out"
+}
 # tshark: count packets matching a display filter in a capture.
-tcount() { tshark -r "$1" -Y "$2" -T fields -e frame.number 2>/dev/null | wc -l; }
+tcount() {
+  local out
+  out=$(tshark_fields "$1" "$2") || { echo "tshark-failed"; return 1; }
+  [ -z "$out" ] && echo 0 || printf '%s\n' "$out" | wc -l
+}
 # No malformed packets and no expert warning or error in a capture (tshark
 # 4.0 rates a Mobility Option running past the header as a warning).
 tclean() {
   local bad
-  bad=$(tshark -r "$1" -Y '_ws.malformed || _ws.expert.severity >= "warning"' -T fields -e frame.number 2>/dev/null | wc -l)
+  bad=$(tcount "$1" '_ws.malformed || _ws.expert.severity >= "warning"')
   [ "$bad" = 0 ] || fail "$1: $bad malformed/expert-error packets"
 }
 # JSON field from a file (python3 is on Debian 12 by default).

@@ -11,7 +11,15 @@ grep -qE "^$bad:[0-9]+: " "$TMP/err" || fail "no FILE:LINE: message: $(cat "$TMP
 $PMIPEMU run 2>/dev/null; [ $? = 2 ] || fail "run without a file should exit 2"
 $PMIPEMU frobnicate 2>/dev/null; [ $? = 2 ] || fail "unknown command should exit 2"
 
-$PMIPEMU test tests/data/scenario/impossible.xml --out "$TMP/out" --junit "$TMP/junit.xml" > "$TMP/stdout"; rc=$?
+# --duration may not cut the timeline short (the flow stops at 3.5 s)
+$PMIPEMU run tests/data/scenario/impossible.xml --duration 2s --out "$TMP/short" 2> "$TMP/err"; rc=$?
+[ $rc = 2 ] || fail "--duration shorter than the timeline gave exit $rc, expected 2"
+grep -q -- "--duration 2s ends before" "$TMP/err" || fail "no --duration message: $(cat "$TMP/err")"
+
+# Several topologies, one of them broken: one JUnit file, an error suite
+# for the one that did not load, no junit-NAME.xml beside it.
+$PMIPEMU test tests/data/scenario/impossible.xml tests/data/topo/bad/dup_flow.xml \
+	--out "$TMP/out" --junit "$TMP/junit.xml" > "$TMP/stdout"; rc=$?
 cat "$TMP/stdout"
 [ $rc = 1 ] || fail "an unmet expectation gave exit $rc, expected 1"
 grep -q "FAIL" "$TMP/stdout" || fail "no FAIL line"
@@ -21,7 +29,17 @@ $PMIPEMU run tests/data/scenario/impossible.xml --out "$TMP/run1" > "$TMP/stdout
 python3 - "$TMP/junit.xml" <<'PY' || exit 1
 import sys, xml.etree.ElementTree as ET
 root = ET.parse(sys.argv[1]).getroot()
-cases = root.findall(".//testcase")
+suites = root.findall("testsuite")
+assert len(suites) == 2, f"{len(suites)} testsuites, expected 2 (one a topology)"
+broken = [s for s in suites if "dup_flow.xml" in s.get("name")]
+assert len(broken) == 1 and broken[0].find("testcase/error") is not None, "no error suite for the file that did not load"
+err = broken[0].find("testcase/error").get("message")
+print("  junit error:", err)
+assert "duplicate flow" in err, "the error does not say why the file did not load"
+assert root.get("errors") == "1" and root.get("failures") == "1", f"totals {root.attrib}"
+cases = [c for c in suites[0].findall("testcase")]
+names = [c.get("name") for c in root.iter("testcase")]
+assert len(names) == len(set(names)), f"test case names repeat: {names}"
 fails = [c for c in cases if c.find("failure") is not None]
 assert len(cases) == 2, f"{len(cases)} testcases, expected 2"
 assert len(fails) == 1, f"{len(fails)} failures, expected 1"
@@ -30,5 +48,7 @@ print("  junit failure:", msg)
 assert "loss" in (fails[0].get("name") + msg), "the failure does not name the loss expectation"
 assert any(ch.isdigit() for ch in msg), "the failure does not say by how much"
 PY
+ls "$TMP" | grep -q "^junit-" && fail "junit-NAME.xml files written beside --junit"
+[ -s "$TMP/out/impossible/junit.xml" ] || fail "the run folder has no junit.xml"
 check_leftovers
 echo ok

@@ -171,6 +171,16 @@ static void build_topology(void)
 	e = add_exp(TOPO_EXP_DELIVERY, "f1");                        /* 21: fail */
 	e->cmp = TOPO_CMP_LE;                                        /* max="50%" */
 	e->value = 0.5;
+	e = add_exp(TOPO_EXP_LOSS, "f1");                            /* 22: fail */
+	window(e, 2100, 2400);                                       /* nothing due */
+	e = add_exp(TOPO_EXP_LINK_COUNTER, "");                      /* 23: fail */
+	snprintf(e->link, sizeof e->link, "lte");                    /* carried nothing */
+	snprintf(e->counter, sizeof e->counter, "drop_loss");
+	e = add_exp(TOPO_EXP_EXEC, "");                              /* 24: fail */
+	snprintf(e->exec_id, sizeof e->exec_id, "e1");
+	snprintf(e->match, sizeof e->match, "(PBA)*");               /* matches "" */
+	e = add_exp(TOPO_EXP_EXEC, "");                              /* 25: fail */
+	snprintf(e->exec_id, sizeof e->exec_id, "e4");               /* killed at the end */
 }
 
 static void setup(void)
@@ -187,22 +197,26 @@ static void setup(void)
 	write_events();
 	build_topology();
 
-	static struct report_link links[1];
+	static struct report_link links[2];
 	memset(links, 0, sizeof links);
 	snprintf(links[0].name, sizeof links[0].name, "wifi");
+	snprintf(links[1].name, sizeof links[1].name, "lte");
+	links[0].dir[TOPO_DIR_BA].in = 120;
 	links[0].dir[TOPO_DIR_AB] = (struct report_link_counters){ .in = 150, .delivered = 138,
 		.drop_loss = 12, .bytes_in = 150000, .bytes_out = 138000 };
 	links[0].dir[TOPO_DIR_BA].delivered = 120;
-	static struct report_exec execs[3];
+	static struct report_exec execs[4];
 	memset(execs, 0, sizeof execs);
 	execs[0] = (struct report_exec){ .id = "e1", .node = "mag2", .finished = true };
 	execs[1] = (struct report_exec){ .id = "e2", .node = "mag2", .finished = true,
 					 .exit_status = 1 };
 	execs[2] = (struct report_exec){ .id = "e3", .node = "mn", .finished = true };
+	execs[3] = (struct report_exec){ .id = "e4", .node = "mn", .killed = true,
+					 .exit_status = 143 };
 	static struct report_input in;
 	in = (struct report_input){ .topo = &topo, .run_dir = dir, .t0_ns = T0,
 		.started_at_unix_s = 1700000000, .seed = 42, .duration_ns = 2500 * MS,
-		.links = links, .n_links = 1, .execs = execs, .n_execs = 3 };
+		.links = links, .n_links = 2, .execs = execs, .n_execs = 4 };
 	const char *why = NULL;
 	cr_assert_eq(report_build(&in, &rep, &why), 0, "%s", why);
 	rin = &in;
@@ -335,7 +349,7 @@ Test(report, flow_without_files_fails_saying_why)
 	cr_assert_not(ex(15)->pass);
 	cr_assert(strstr(ex(15)->message, "no receiver records"), "%s", ex(15)->message);
 	cr_assert(strstr(ex(15)->message, "f2.recv.json"), "%s", ex(15)->message);
-	cr_assert_eq(report_failed_count(&rep), 12);
+	cr_assert_eq(report_failed_count(&rep), 16);
 }
 
 /* issue 14: a sender that died wrote no summary; its flow's expectations
@@ -462,9 +476,9 @@ Test(report, junit_xml_one_case_per_expectation_with_failure_message)
 	snprintf(p, sizeof p, "%s/junit.xml", dir);
 	cr_assert_eq(report_write_all(&rep, dir, p), 0);
 	xmlDocPtr d = parse_xml("junit.xml");
-	cr_assert_eq(xpath_count(d, "/testsuites/testsuite[@name='fig2-test'][@failures='12']"), 1);
+	cr_assert_eq(xpath_count(d, "/testsuites/testsuite[@name='fig2-test'][@failures='16']"), 1);
 	cr_assert_eq(xpath_count(d, "//testcase"), (int)rep.n_expects);
-	cr_assert_eq(xpath_count(d, "//testcase/failure"), 12);
+	cr_assert_eq(xpath_count(d, "//testcase/failure"), 16);
 	cr_assert_eq(xpath_count(d, "//failure[contains(@message,'exceeds 10ms by 40ms')]"), 1);
 	cr_assert_eq(xpath_count(d, "//failure[contains(@message,'exited 1')]"), 1);
 	xmlFreeDoc(d);
@@ -500,6 +514,64 @@ Test(report, text_summary_lists_flows_links_and_verdicts)
 	cr_assert(strstr(buf, "wifi"), "%s", buf);
 	cr_assert(strstr(buf, "FAIL fig2-test"), "%s", buf);
 	cr_assert(strstr(buf, "PASS fig2-test"), "%s", buf);
-	cr_assert(strstr(buf, "12 of 22 expectations failed"), "%s", buf);
+	cr_assert(strstr(buf, "16 of 26 expectations failed"), "%s", buf);
 	free(buf);
+}
+
+/* f1's records again, keeping sequence numbers in [lo, hi) only. */
+static void keep_records(unsigned lo, unsigned hi)
+{
+	char p[512];
+	const char *why = NULL;
+	snprintf(p, sizeof p, "%s/flows/f1.recv.csv", dir);
+	FILE *f = fopen(p, "w");
+	cr_assert_not_null(f);
+	fprintf(f, "%s\n", TG_RECORDS_HEADER);
+	for (unsigned k = lo; k < hi; k++) {
+		unsigned long long snd = T0 + 1000 * MS + k * 10 * MS;
+		fprintf(f, "%u,%llu,%llu,3\n", k, snd, snd + 5 * MS);
+	}
+	fclose(f);
+	report_free(&rep);
+	cr_assert_eq(report_build(rin, &rep, &why), 0, "%s", why);
+}
+
+/* issue 14: a 0.5 s outage lasting to the flow's stop showed as the 10 ms
+ * spacing of the packets before it. */
+Test(report, summary_gap_counts_an_outage_to_the_end)
+{
+	keep_records(0, 50);
+	const struct report_flow *f = report_find_flow(&rep, "f1");
+	cr_assert_eq(f->st.max_gap_ns, 510 * MS);       /* 1495 ms .. stop 2000 + 5 */
+	cr_assert_eq(f->st.max_gap_from_ns, T0 + 1495 * MS);
+	cr_assert_float_eq(ex(20)->measured, 510.0, 1e-9);
+	cr_assert_not(ex(20)->pass);
+}
+
+/* A gap check without a window started at the first arrival: 30 packets
+ * lost at the start were invisible. */
+Test(report, gap_counts_the_silence_before_the_first_arrival)
+{
+	keep_records(30, 100);
+	const struct report_flow *f = report_find_flow(&rep, "f1");
+	cr_assert_eq(f->st.max_gap_ns, 300 * MS);       /* start 1000 + 5 .. 1305 */
+	cr_assert_float_eq(ex(20)->measured, 300.0, 1e-9);
+	cr_assert_not(ex(20)->pass);
+}
+
+Test(report, expectations_with_nothing_to_measure_fail)
+{
+	cr_assert_not(ex(22)->pass);
+	cr_assert(strstr(ex(22)->message, "nothing to measure"), "%s", ex(22)->message);
+	cr_assert_not(ex(23)->pass);
+	cr_assert(strstr(ex(23)->message, "carried nothing"), "%s", ex(23)->message);
+	cr_assert(ex(11)->pass, "%s", ex(11)->message);
+}
+
+Test(report, exec_regex_matching_empty_output_and_killed_exec_fail)
+{
+	cr_assert_not(ex(24)->pass);
+	cr_assert(strstr(ex(24)->message, "empty output"), "%s", ex(24)->message);
+	cr_assert_not(ex(25)->pass);
+	cr_assert(strstr(ex(25)->message, "killed"), "%s", ex(25)->message);
 }

@@ -79,6 +79,7 @@
 	X(xsd_bad_node_kind) \
 	X(xsd_link_without_a) \
 	X(xsd_unknown_element) \
+	X(wiring) \
 	/* end */
 
 static void bad_init(void)
