@@ -6,7 +6,7 @@
 # "died": [] and does not exit 3.
 . "$(dirname "$0")/lib.sh"
 out=$TMP/run
-$PMIPEMU run topologies/pmip-handoff.xml --out "$out" --duration 6s > "$TMP/stdout" 2>&1 &
+$PMIPEMU run topologies/pmip-handoff.xml --out "$out" --duration 8s > "$TMP/stdout" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait 2>/dev/null; cleanup_tmp' EXIT
 init=
@@ -35,7 +35,7 @@ for p in "$out"/*.pcap; do tclean "$p"; done
 check_leftovers
 
 # The same run left alone: nothing died.
-$PMIPEMU run topologies/pmip-handoff.xml --out "$TMP/ok" --duration 6s > "$TMP/stdout2" 2>&1; rc=$?
+$PMIPEMU run topologies/pmip-handoff.xml --out "$TMP/ok" --duration 8s > "$TMP/stdout2" 2>&1; rc=$?
 [ $rc != 3 ] || fail "a run where nothing died exited 3: $(grep DIED "$TMP/stdout2")"
 [ "$(jget "$TMP/ok/report.json" "['died']")" = "[]" ] || fail "report.json died is not []"
 check_leftovers

@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 root=${PMIPEMU_STATE_ROOT:-/run/pmipemu}
 out=$TMP/run
-$PMIPEMU run topologies/two-hosts-lossy.xml --out "$out" --duration 4s > "$TMP/stdout" 2>&1 &
+$PMIPEMU run topologies/two-hosts-lossy.xml --out "$out" --duration 6s > "$TMP/stdout" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait 2>/dev/null; cleanup_tmp' EXIT
 id=

@@ -31,7 +31,7 @@ python3 tests/tools/pmip_judge.py "$TOPO" "$out" || fail "Mobility Header messag
 t=$out/lma-eth1.pcap
 down=$(tcount "$t" "ipv6.nxt == 41 && udp.dstport == 7001")
 up=$(tcount "$t" "ipv6.nxt == 41 && udp.dstport == 7002")
-bare=$(tcount "$t" "udp.dstport in {7001 7002} && !(ipv6.nxt == 41)")
+bare=$(tcount "$t" "(udp.dstport == 7001 || udp.dstport == 7002) && !(ipv6.nxt == 41)")
 note "transport link: $down downlink and $up uplink flow packets tunnelled, $bare bare"
 [ "$bare" = 0 ] || fail "$bare flow packets crossed the transport link outside the tunnel"
 python3 tests/tools/pcap_mh.py tunnel "$t" > "$TMP/tunnel.jsonl"

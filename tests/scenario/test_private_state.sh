@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 root=${PMIPEMU_STATE_ROOT:-/run/pmipemu}
 out=$TMP/run
-( umask 000; exec $PMIPEMU run topologies/pmip-basic.xml --out "$out" --duration 4s ) \
+( umask 000; exec $PMIPEMU run topologies/pmip-basic.xml --out "$out" --duration 7s ) \
 	> "$TMP/stdout" 2>&1 &
 pid=$!
 # clean in a loop from the first millisecond: it must leave this run alone.
