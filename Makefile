@@ -7,6 +7,8 @@
 #   make unit       unit tests only (no root needed)
 #   make bench      performance tables, with a baseline measured in the run
 #   make fuzz       libFuzzer harnesses (clang), a bounded run each
+#   make install    programs, man pages, XSD, Wireshark dissector, example
+#                   topologies under $(DESTDIR)$(PREFIX) (default /usr/local)
 #
 # Sources are found by directory: every emu/*.c, links/*.c, nodes/*/*.c is
 # part of a library; the file named as a program's main is left out of it.
@@ -194,9 +196,22 @@ fuzz:
 clang:
 	$(MAKE) B=build-clang CC=clang all unit-build
 
+# An installed pmipemu finds its XSD at <bindir>/../share/pmipemu/ (topo.c).
+PREFIX ?= /usr/local
+SHARE   = $(DESTDIR)$(PREFIX)/share/pmipemu
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+	  $(DESTDIR)$(PREFIX)/share/man/man8 $(SHARE)/wireshark $(SHARE)/topologies
+	install -m 0755 $(PROGS) $(DESTDIR)$(PREFIX)/bin/
+	install -m 0644 doc/man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 0644 doc/man/*.8 $(DESTDIR)$(PREFIX)/share/man/man8/
+	install -m 0644 doc/topology.xsd $(SHARE)/
+	install -m 0644 doc/wireshark/pmipemu.lua $(SHARE)/wireshark/
+	install -m 0644 topologies/*.xml $(SHARE)/topologies/
+
 clean:
 	rm -rf build build-asan build-clang build-fuzz
 
-.PHONY: tools check-docs all deps run test unit unit-build asan-unit scenario bench fuzz clean clang lint-engines
+.PHONY: tools check-docs all deps run test unit unit-build asan-unit scenario bench fuzz clean clang lint-engines install
 
 -include $(shell find $(B)/obj -name '*.d' 2>/dev/null)

@@ -104,6 +104,7 @@ int report_build(const struct report_input *in, struct report *out, const char *
 	snprintf(out->run_dir, sizeof out->run_dir, "%s", in->run_dir);
 	out->t0_ns = in->t0_ns;
 	out->started_at_unix_s = in->started_at_unix_s;
+	out->start_unix_ns = in->start_unix_ns;
 	out->seed = in->seed;
 	out->duration_ns = in->duration_ns;
 	out->links = dup_array(in->links, in->n_links, sizeof *in->links);

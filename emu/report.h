@@ -58,6 +58,7 @@ struct report_input {
 	const char *run_dir;
 	uint64_t t0_ns;                 /* CLOCK_MONOTONIC at run start (PMIPEMU_T0_NS) */
 	int64_t started_at_unix_s;      /* wall clock of the start, for humans */
+	int64_t start_unix_ns;          /* t0 on the captures' clock, 0 unknown */
 	uint64_t seed;
 	uint64_t duration_ns;           /* how long the run lasted */
 	const struct report_link *links;
@@ -110,6 +111,7 @@ struct report {
 	char run_dir[TOPO_PATH_MAX * 2];
 	uint64_t t0_ns;
 	int64_t started_at_unix_s;
+	int64_t start_unix_ns;
 	uint64_t seed;
 	uint64_t duration_ns;
 	struct report_flow *flows;

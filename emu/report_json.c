@@ -100,7 +100,10 @@ static json_object *report_json(const struct report *r)
 	add(o, "topology", json_object_new_string(r->topo->name));
 	add(o, "file", json_object_new_string(r->topo->file));
 	add(o, "seed", u64(r->seed));
-	add(o, "started_at", started_at(r->started_at_unix_s));
+	add(o, "started_at", started_at(r->start_unix_ns ? r->start_unix_ns / 1000000000 :
+					 r->started_at_unix_s));
+	/* Exact: capture timestamp - start_unix_ns = events.jsonl's t. */
+	add(o, "start_unix_ns", r->start_unix_ns ? json_object_new_int64(r->start_unix_ns) : NULL);
 	add(o, "duration_s", json_object_new_double((double)r->duration_ns / 1e9));
 	for (size_t i = 0; i < r->n_flows; i++)
 		add(flows, r->flows[i].id, flow_json(r, &r->flows[i]));

@@ -526,6 +526,10 @@ static int bring_up(struct run *r)
 	json_object_object_add(o, "bringup_ms", json_object_new_double((double)r->bringup_ns / 1e6));
 	json_object_object_add(o, "daemons_ms", json_object_new_double((double)r->daemons_ns / 1e6));
 	json_object_object_add(o, "run_id", json_object_new_string(r->st.id));
+	/* The run start on the captures' clock (doc/reading-a-run.md): a
+	 * packet at capture time T is at run time T - start_unix_ns. */
+	r->start_unix_ns = (int64_t)r->t0_ns + link_engine_realtime_offset_ns(r->links);
+	json_object_object_add(o, "start_unix_ns", json_object_new_int64(r->start_unix_ns));
 	json_object_object_add(o, "realtime", json_object_new_boolean(r->realtime));
 	evlog_emit(r->log, "run_start", NULL, o);
 	if (receivers_start(r) < 0)

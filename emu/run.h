@@ -104,6 +104,7 @@ struct run {
 	int origin_ns;
 	struct run_node *nodes;
 	struct link_engine *links;
+	int64_t start_unix_ns;          /* t0 on the captures' clock (CLOCK_REALTIME) */
 	int *link_ids;                  /* per topology link */
 	struct evlog *log;
 	uint64_t t0_ns;                 /* CLOCK_MONOTONIC at t = 0 */

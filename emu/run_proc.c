@@ -78,10 +78,10 @@ static char **run_proc_env(struct run *r, size_t node, char *store, size_t len)
 		"PMIPEMU_STATE_DIR=%s",
 		"PMIPEMU_NODE=%s",
 		"PMIPEMU_EVENT_SOCK=%s/events.sock",
-		"PMIPEMU_XSD=%s/../../doc/topology.xsd",
+		"PMIPEMU_XSD=%s",       /* the one pmipemu found: tree or installed */
 	};
 	const char *arg[] = { r->bin_dir, r->out_dir, r->st.dir, node_name,
-			      r->st.dir, r->bin_dir };
+			      r->st.dir, topo_xsd_path() };
 
 	for (size_t i = 0; i < sizeof(fmt) / sizeof(fmt[0]); i++) {
 		int k = snprintf(store + off, len - off, fmt[i], arg[i]);

@@ -129,6 +129,7 @@ void run_report_finish(struct run *r, struct run_result *res, uint64_t teardown_
 		.run_dir = r->out_dir,
 		.t0_ns = r->t0_ns,
 		.started_at_unix_s = s->started_at,
+		.start_unix_ns = r->start_unix_ns,
 		.seed = r->t->seed,
 		.duration_ns = s->duration_ns,
 		.links = s->links,

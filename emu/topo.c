@@ -240,7 +240,8 @@ static int topo_readable(const char *path)
 }
 
 /* $PMIPEMU_XSD; else <exe dir>/../../doc/topology.xsd (build/bin/pmipemu in
- * the tree); else the installed copy. */
+ * the tree); else <exe dir>/../share/pmipemu/topology.xsd (`make install
+ * PREFIX=...`); else the distribution's copy. */
 const char *topo_xsd_path(void)
 {
 	static char path[PATH_MAX + 32];
@@ -257,6 +258,9 @@ const char *topo_xsd_path(void)
 		if (slash) {
 			*slash = '\0';
 			snprintf(path, sizeof(path), "%s/../../doc/topology.xsd", exe);
+			if (topo_readable(path))
+				return path;
+			snprintf(path, sizeof(path), "%s/../share/pmipemu/topology.xsd", exe);
 			if (topo_readable(path))
 				return path;
 		}

@@ -137,6 +137,11 @@ void link_engine_counters(const struct link_engine *e, int link,
 /* Frames read on a port that is not on a carrying link (dropped). */
 uint64_t link_engine_port_orphans(const struct link_engine *e, int port);
 
+/* CLOCK_REALTIME - CLOCK_MONOTONIC, read once when the engine was made:
+ * every capture record is stamped monotonic + this offset, so a monotonic
+ * instant maps to its capture timestamp exactly. */
+int64_t link_engine_realtime_offset_ns(const struct link_engine *e);
+
 /* Write buffered capture records to disk (also done every 500 ms). */
 void link_engine_flush(struct link_engine *e);
 

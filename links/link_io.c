@@ -491,6 +491,11 @@ void link_engine_counters(const struct link_engine *e, int link,
 	*out = e->links[link]->dir[dir].c;
 }
 
+int64_t link_engine_realtime_offset_ns(const struct link_engine *e)
+{
+	return e->realtime_off_ns;
+}
+
 uint64_t link_engine_port_orphans(const struct link_engine *e, int port)
 {
 	if (port < 0 || (size_t)port >= e->n_ports)
