@@ -296,8 +296,8 @@ int mag_handoff_subset(struct mag *m, const char *mn_id, const uint8_t from_ll[6
 /* Section 2.2 on the live interface ll_id (its session without a
  * service): ADD (b) new prefixes, REMOVE (a) some, not all, of its
  * prefixes, TAKE (c) prefixes the MN holds on an interface at another MAG
- * (HI 2). One PBU naming the resulting set; nothing changes before the
- * PBA. -1 with *why (a prefix not held / already held, all of them). */
+ * (HI 2). One PBU naming the resulting set; before the PBA only the routes
+ * of prefixes brought in exist (make before break). -1 with *why (a prefix not held / already held, all of them). */
 enum mag_prefix_op { MAG_PREFIX_ADD, MAG_PREFIX_REMOVE, MAG_PREFIX_TAKE };
 const char *mag_prefix_op_name(enum mag_prefix_op op);
 int mag_prefix_change(struct mag *m, const uint8_t ll_id[6], enum mag_prefix_op op,

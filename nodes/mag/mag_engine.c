@@ -579,9 +579,13 @@ void mag_handoff_failed(struct mag *m, struct mag_bul *b, uint64_t now_ns,
 			struct mag_acts *acts, const char *reason)
 {
 	struct mag_bul *old = mag_bul_by_id(m, b->handoff_from);
-	b->n_hnp = b->handoff_n_hnp;
 	if (b->set_change)              /* section 2.2 (a)/(b), mag_prefix.c */
+		mag_prefix_unroute_added(b, acts);
+	b->n_hnp = b->handoff_n_hnp;
+	if (b->set_change)
 		memcpy(b->hnp, b->was_hnp, sizeof(b->hnp[0]) * b->n_hnp);
+	if (b->set_change)
+		mag_phash_rebuild(m);
 	b->set_change = false;
 	b->handoff_from = 0;
 	b->handoff_subset = false;

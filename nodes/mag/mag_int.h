@@ -175,6 +175,12 @@ int mag_handoff_start(struct mag *m, struct mag_bul *from, struct mag_bul *to,
 int mag_prefix_start_set(struct mag *m, struct mag_bul *b, const struct mh_prefix *set,
 			 unsigned n, uint8_t hi, const char *what, uint64_t now_ns,
 			 struct mag_acts *acts, const char **why);
+/* The prefixes b's outstanding set change routes already (the old set and
+ * the ones it brings in) into out; the count. */
+unsigned mag_prefix_routed(const struct mag_bul *b, struct mh_prefix *out);
+/* The set change was refused: the routes of what it brought in go. */
+void mag_prefix_unroute_added(const struct mag_bul *b,
+			      struct mag_acts *acts);
 /* A change of b's prefix set is under way (a PBU outstanding). */
 bool mag_prefix_busy(const struct mag_bul *b);
 /* mag_prefix.c: what was (n_was prefixes) and b no longer holds is

@@ -183,7 +183,10 @@ static void accept_handoff(struct mag *m, struct mag_bul *b, const struct mh_gro
 	 * saved before a section 2.2 set change (mag_prefix.c) */
 	struct mh_prefix was[MH_HNP_MAX];
 	unsigned n_was = b->handoff_n_hnp;
-	memcpy(was, b->set_change ? b->was_hnp : b->hnp, sizeof(was[0]) * n_was);
+	if (b->set_change)              /* routed since the PBU: old and new */
+		n_was = mag_prefix_routed(b, was);
+	else
+		memcpy(was, b->hnp, sizeof(was[0]) * n_was);
 	b->set_change = false;
 	if (g && g->n_hnp) {
 		b->n_hnp = g->n_hnp;

@@ -6,10 +6,11 @@
  * interface's session naming the whole resulting set (RFC 5213 6.9.1.1: a
  * PBU lists the session's prefixes): HI 5 for (a) and (b), a
  * re-registration whose set the LMA may change with prefix-update on; HI 2
- * for (c), which the LMA reads as "move the named prefixes here". Nothing
- * changes before the PBA (make before break); on acceptance the routes
- * follow the PBA's set, new prefixes are advertised at once and removed
- * ones withdrawn (RA lifetimes 0, RFC 4861 6.3.4 / RFC 4862 5.5.3).
+ * for (c), which the LMA reads as "move the named prefixes here". Make
+ * before break: prefixes brought in are routed from the PBU on, nothing
+ * else changes before the PBA; on acceptance the routes follow the PBA's
+ * set, new prefixes are advertised at once and removed ones withdrawn
+ * (RA lifetimes 0, RFC 4861 6.3.4 / RFC 4862 5.5.3).
  *
  * Owns: the operations' checks and the withdrawal of prefixes a PBA took
  * away. Must not: build PBUs (mag_engine.c) or touch the system.
@@ -87,6 +88,44 @@ static unsigned new_set(const struct mag_bul *b, enum mag_prefix_op op,
 	return k;
 }
 
+/* Make before break at this end: the LMA sends a prefix it moves here
+ * right after the PBA, on the same path; when both wait, the packet may
+ * be read first (seen: 1 packet in 6 s22 runs). So the prefixes the PBU
+ * brings in are routed and in the data plane's table from the PBU on;
+ * the LMA sends none before it accepts. A refusal takes them out again
+ * (mag_prefix_unroute_added). */
+static void route_added(struct mag *m, const struct mag_bul *b, struct mag_acts *acts)
+{
+	bool any = false;
+
+	for (unsigned i = 0; i < b->n_hnp; i++)
+		if (!in_set(b->was_hnp, b->handoff_n_hnp, &b->hnp[i])) {
+			mag_bul_route(b, &b->hnp[i], MAG_ACT_ROUTE_ADD, acts);
+			any = true;
+		}
+	if (any)
+		mag_phash_rebuild(m);
+}
+
+void mag_prefix_unroute_added(const struct mag_bul *b,
+			      struct mag_acts *acts)
+{
+	for (unsigned i = 0; i < b->n_hnp; i++)
+		if (!in_set(b->was_hnp, b->handoff_n_hnp, &b->hnp[i]))
+			mag_bul_route(b, &b->hnp[i], MAG_ACT_ROUTE_DEL, acts);
+}
+
+unsigned mag_prefix_routed(const struct mag_bul *b, struct mh_prefix *out)
+{
+	unsigned n = b->handoff_n_hnp;
+
+	memcpy(out, b->was_hnp, sizeof(out[0]) * n);
+	for (unsigned i = 0; i < b->n_hnp && n < MH_HNP_MAX; i++)
+		if (!in_set(out, n, &b->hnp[i]))
+			out[n++] = b->hnp[i];
+	return n;
+}
+
 int mag_prefix_start_set(struct mag *m, struct mag_bul *b, const struct mh_prefix *set,
 			 unsigned n, uint8_t hi, const char *what, uint64_t now_ns,
 			 struct mag_acts *acts, const char **why)
@@ -102,6 +141,7 @@ int mag_prefix_start_set(struct mag *m, struct mag_bul *b, const struct mh_prefi
 	b->handoff_n_hnp = b->n_hnp;
 	b->n_hnp = (uint8_t)n;
 	memmove(b->hnp, set, sizeof(set[0]) * n);
+	route_added(m, b, acts);
 	b->hi = hi;
 	b->set_change = true;
 	mag_act_log(acts, "bul %u: %s, %u prefixes named (HI %u)", b->id, what, n, hi);

@@ -68,18 +68,26 @@ Test(mag_prefix, remove_names_the_rest_with_hi_5_and_withdraws_on_the_pba)
 	cr_assert_eq(mag_find_session(tm, "mn-a@example.org", LL_A1)->n_hnp, 1);
 }
 
+/* The new prefix is routed from the PBU on (the LMA sends it packets
+ * right after the PBA, which may be read after them); advertised to the
+ * MN only on the PBA. */
 Test(mag_prefix, add_names_old_and_new_and_advertises_on_the_pba)
 {
 	struct mh_prefix p4 = pf("2001:db8:100:4::");
+	struct in6_addr h4 = a6("2001:db8:100:4::7");
 
 	setup_p1_p2();
 	change(MAG_PREFIX_ADD, &p4, 1, 0);
 	const struct mh_msg *p = nth_pbu(0);
 	cr_assert_eq(p->group[0].hi, MH_HI_NOT_CHANGED);
 	cr_assert_eq(p->group[0].n_hnp, 3);
+	cr_assert_eq(count_acts(MAG_ACT_ROUTE_ADD), 1, "P4's route with the PBU");
+	cr_assert(!memcmp(&nth_act(MAG_ACT_ROUTE_ADD, 0)->prefix.prefix, &p4.prefix, 16));
+	cr_assert_not_null(mag_find_by_addr(tm, &h4), "the data plane takes P4 at once");
+	cr_assert_eq(count_acts(MAG_ACT_SEND_RA), 0, "not advertised before the PBA");
 	struct mh_msg r = make_pba(p, 0, 100, NULL);
 	pba(&r, 2 * S_NS + 1000);
-	cr_assert_eq(count_acts(MAG_ACT_ROUTE_ADD), 1, "P4's route only");
+	cr_assert_eq(count_acts(MAG_ACT_ROUTE_ADD), 0, "routed already");
 	cr_assert_eq(count_acts(MAG_ACT_ROUTE_DEL), 0);
 	const struct mag_act *ra = ra_on(IF_ETH, 1);
 	cr_assert_not_null(ra);
@@ -111,6 +119,23 @@ Test(mag_prefix, refused_change_keeps_the_old_set)
 	cr_assert(!memcmp(&b->hnp[1].prefix, &p2.prefix, 16));
 	cr_assert_eq(count_acts(MAG_ACT_ROUTE_DEL), 0);
 	cr_assert_null(ra_on(IF_ETH, 0), "nothing withdrawn");
+}
+
+Test(mag_prefix, refused_add_takes_the_early_route_away)
+{
+	struct mh_prefix p4 = pf("2001:db8:100:4::");
+	struct in6_addr h4 = a6("2001:db8:100:4::7"), h1 = a6("2001:db8:100:1::7");
+
+	setup_p1_p2();
+	change(MAG_PREFIX_ADD, &p4, 1, 0);
+	struct mh_msg r = make_pba(nth_pbu(0), PBA_STATUS_BCE_PBU_PREFIX_SET_DO_NOT_MATCH, 100,
+				   NULL);
+	pba(&r, 2 * S_NS + 1000);
+	cr_assert_eq(count_acts(MAG_ACT_ROUTE_DEL), 1, "P4's early route, and only it");
+	cr_assert(!memcmp(&nth_act(MAG_ACT_ROUTE_DEL, 0)->prefix.prefix, &p4.prefix, 16));
+	cr_assert_null(mag_find_by_addr(tm, &h4));
+	cr_assert_not_null(mag_find_by_addr(tm, &h1));
+	cr_assert_eq(mag_find_session(tm, "mn-a@example.org", LL_A1)->n_hnp, 2);
 }
 
 /* Issue 11 item 3 at the MAG: clear refusals, nothing sent or lost. */

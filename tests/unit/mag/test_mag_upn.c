@@ -73,10 +73,12 @@ Test(mag_upn, upn_bringing_a_prefix_in_is_acked_then_registered_with_hi_2)
 	cr_assert_eq(msg(1)->type, MH_TYPE_BU);
 	cr_assert_eq(msg(1)->group[0].hi, MH_HI_HANDOFF_BETWEEN_IFACES);
 	cr_assert_eq(msg(1)->group[0].n_hnp, 3);
-	cr_assert_eq(count_acts(MAG_ACT_ROUTE_ADD), 0, "nothing before the PBA");
+	cr_assert_eq(count_acts(MAG_ACT_ROUTE_ADD), 1, "P3 routed with the PBU");
+	cr_assert_eq(count_acts(MAG_ACT_SEND_RA), 0, "advertised only on the PBA");
 	struct mh_msg r = make_pba(msg(1), 0, 100, NULL);
 	pba(&r, 2 * S_NS + 1000);
-	cr_assert_eq(count_acts(MAG_ACT_ROUTE_ADD), 1, "P3's route");
+	cr_assert_eq(count_acts(MAG_ACT_ROUTE_ADD), 0);
+	cr_assert_gt(count_acts(MAG_ACT_SEND_RA), 0);
 }
 
 Test(mag_upn, upn_dropping_a_prefix_is_hi_5)
