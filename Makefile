@@ -80,6 +80,9 @@ PROGS := $(B)/bin/pmipemu $(B)/bin/lmad $(B)/bin/magd $(B)/bin/mnd $(B)/bin/traf
 
 all: $(PROGS)
 
+# `pmipemu --version`: the git description of the tree it was built from.
+PMIPEMU_VERSION := $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
+$(call obj,$(EMU_MAIN)): CFLAGS += -DPMIPEMU_VERSION='"$(PMIPEMU_VERSION)"'
 $(B)/bin/pmipemu: $(call obj,$(EMU_MAIN)) $(LIBEMU) $(LIBLINK) $(LIBTOPO) $(LIBTG) $(LIBNIO) $(LIBPMIP)
 $(B)/bin/lmad:    $(call obj,nodes/lma/lmad.c) $(LIBLMA) $(LIBNIO) $(LIBTOPO) $(LIBPMIP)
 $(B)/bin/magd:    $(call obj,nodes/mag/magd.c) $(LIBMAG) $(LIBNIO) $(LIBTOPO) $(LIBPMIP)
@@ -148,7 +151,7 @@ deps:
 lint-engines:
 	@scripts/check-engines.sh
 
-check-docs:
+check-docs: all
 	@scripts/check-docs.sh
 
 scenario: all tools

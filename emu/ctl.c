@@ -20,14 +20,49 @@
 extern char **environ;
 
 /* Skips "--run ID"; returns the index of the first other argument. */
+/* JSON output: one line (default) or indented (--pretty); never "\/". */
+static int ctl_json_flags = JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE;
+
+/* [--run ID] [--pretty], in any order, before NODE. */
 static int run_arg(int argc, char **argv, const char **id)
 {
+	int i = 1;
 	*id = NULL;
-	if (argc >= 3 && !strcmp(argv[1], "--run")) {
-		*id = argv[2];
-		return 3;
+	for (;;) {
+		if (i + 1 < argc && !strcmp(argv[i], "--run")) {
+			*id = argv[i + 1];
+			i += 2;
+		} else if (i < argc && !strcmp(argv[i], "--pretty")) {
+			ctl_json_flags = JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+					 JSON_C_TO_STRING_NOSLASHESCAPE;
+			i++;
+		} else {
+			return i;
+		}
 	}
-	return 1;
+}
+
+/* A daemon's answer as JSON in our format; as it came if it is not one
+ * JSON document (nothing but white space after it). */
+static void print_answer(const char *out)
+{
+	json_tokener *tok = json_tokener_new();
+	json_object *o = tok ? json_tokener_parse_ex(tok, out, (int)strlen(out)) : NULL;
+	size_t end = o ? json_tokener_get_parse_end(tok) : 0;
+	if (tok)
+		json_tokener_free(tok);
+	if (o && strspn(out + end, " \t\r\n") != strlen(out + end)) {
+		json_object_put(o);
+		o = NULL;
+	}
+	if (o) {
+		puts(json_object_to_json_string_ext(o, ctl_json_flags));
+		json_object_put(o);
+		return;
+	}
+	fputs(out, stdout);
+	if (out[0] && out[strlen(out) - 1] != '\n')
+		putchar('\n');
 }
 
 static int find_run(const char *id, char *dir, size_t len)
@@ -75,7 +110,7 @@ static int ctl_print_pages(const char *path, char *out, size_t cap)
 	}
 	json_object_object_del(all, "from");
 	json_object_object_del(all, "next");
-	puts(json_object_to_json_string_ext(all, JSON_C_TO_STRING_PLAIN));
+	puts(json_object_to_json_string_ext(all, ctl_json_flags));
 	int rc = json_object_object_get_ex(all, "error", NULL) ? 1 : 0;
 	json_object_put(all);
 	return rc;
@@ -88,7 +123,7 @@ int ctl_main(int argc, char **argv)
 	char dir[256], path[512], line[1024] = "", out[1 << 16];
 
 	if (argc - i < 2) {
-		fprintf(stderr, "usage: pmipemu ctl [--run ID] NODE COMMAND...\n");
+		fprintf(stderr, "usage: pmipemu ctl [--run ID] [--pretty] NODE COMMAND...\n");
 		return 2;
 	}
 	if (find_run(id, dir, sizeof(dir)) < 0)
@@ -105,9 +140,7 @@ int ctl_main(int argc, char **argv)
 	}
 	if (!strcmp(line, "show bindings"))
 		return ctl_print_pages(path, out, sizeof(out));
-	fputs(out, stdout);
-	if (out[0] && out[strlen(out) - 1] != '\n')
-		putchar('\n');
+	print_answer(out);
 	return strstr(out, "\"error\"") ? 1 : 0;
 }
 

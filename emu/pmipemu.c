@@ -15,6 +15,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#ifndef PMIPEMU_VERSION
+#define PMIPEMU_VERSION "0.1"
+#endif
+
 static void usage(FILE *f)
 {
 	fputs("usage: pmipemu COMMAND [ARGS]\n"
@@ -25,10 +29,13 @@ static void usage(FILE *f)
 	      "  test FILE... [--junit FILE] [--out DIR]\n"
 	      "                               run each topology and check its <expect>s;\n"
 	      "                               exit 1 if any fails\n"
-	      "  ctl [--run ID] NODE COMMAND  send a command to a node daemon's control socket\n"
+	      "  ctl [--run ID] [--pretty] NODE COMMAND\n"
+	      "                               send a command to a node daemon's control socket\n"
 	      "  exec [--run ID] NODE CMD...  run a command inside a node of a live run\n"
+	      "  ls                           list the live runs (id, pid, run folder)\n"
 	      "  clean                        remove what crashed or killed runs left\n"
-	      "  help                         this text\n"
+	      "  help, --help                 this text\n"
+	      "  version, --version           the version\n"
 	      "\n"
 	      "See pmipemu(1) and doc/topology.md.\n", f);
 }
@@ -261,6 +268,19 @@ int main(int argc, char **argv)
 		return cmd_test(argc, argv);
 	if (!strcmp(cmd, "clean"))
 		return cmd_clean(argc, argv);
+	if (!strcmp(cmd, "ls")) {
+		if (argc != 1) {
+			fprintf(stderr, "usage: pmipemu ls\n");
+			return 2;
+		}
+		if (state_list_live(stdout) == 0)
+			printf("no live run\n");
+		return 0;
+	}
+	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
+		printf("pmipemu %s\n", PMIPEMU_VERSION);
+		return 0;
+	}
 	if (!strcmp(cmd, "ctl"))
 		return ctl_main(argc, argv);
 	if (!strcmp(cmd, "exec"))

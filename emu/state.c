@@ -303,6 +303,42 @@ int state_find_live(const char *id, char *dir, size_t len, const char **why)
 	return -1;
 }
 
+/* First line of DIR/FILE into buf (newline cut), "" if none. */
+static void first_line(const char *dir, const char *file, char *buf, size_t len)
+{
+	char path[1024];
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	FILE *f = fopen(path, "re");
+	buf[0] = '\0';
+	if (f && fgets(buf, (int)len, f))
+		buf[strcspn(buf, "\n")] = '\0';
+	if (f)
+		fclose(f);
+}
+
+int state_list_live(FILE *out)
+{
+	DIR *d = opendir(state_root());
+	struct dirent *e;
+	char path[768], owner[128], folder[512];
+	int n = 0;
+
+	if (!d)
+		return 0;
+	while ((e = readdir(d))) {
+		snprintf(path, sizeof(path), "%s/%s", state_root(), e->d_name);
+		if (e->d_name[0] == '.' || !run_alive(path))
+			continue;
+		first_line(path, "owner", owner, sizeof(owner));
+		first_line(path, "out", folder, sizeof(folder));
+		if (n++ == 0)
+			fprintf(out, "%-8s  %-7s  %s\n", "RUN", "PID", "FOLDER");
+		fprintf(out, "%-8s  %-7d  %s\n", e->d_name, atoi(owner), folder);
+	}
+	closedir(d);
+	return n;
+}
+
 /* A folder being created or removed is named after its creator's "pid
  * starttime": whether that process still lives decides. */
 static enum state_owner transient_owner(const char *name)

@@ -13,6 +13,7 @@
 #define PMIPEMU_STATE_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #define STATE_ROOT_DEFAULT "/run/pmipemu"
@@ -41,6 +42,9 @@ void state_remove(const struct state *s);
 /* Find the state folder of a live run: by id, or the only live one.
  * Writes into dir; 0, or -1 with *why. */
 int state_find_live(const char *id, char *dir, size_t len, const char **why);
+/* pmipemu ls: one line a live run (id, pmipemu's pid, run folder) after a
+ * header; nothing when none. Returns how many. */
+int state_list_live(FILE *out);
 /* pmipemu clean: returns the number of dead runs cleaned, prints what it did
  * on stdout. */
 int state_clean(int verbose);

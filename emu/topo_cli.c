@@ -3,9 +3,10 @@
  * error as FILE:LINE: message, or a one-line summary for a good file.
  *
  * An entry point for a program's main (it prints); the model code it calls
- * does not. Exit codes: 0 all valid, 2 some file has errors, 1 usage.
+ * does not. Exit codes: 0 all valid (or --help), 2 some file has errors or usage.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "topo.h"
 
@@ -44,9 +45,16 @@ int topo_cli_validate(int argc, char **argv)
 {
 	int rc = 0;
 
-	if (argc < 2) {
+	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		printf("usage: pmipemu validate FILE...\n"
+		       "Checks each topology against doc/topology.xsd and the rules of\n"
+		       "doc/topology.md; prints FILE:LINE: message per problem.\n"
+		       "Exit status 0 all valid, 2 otherwise.\n");
+		return 0;
+	}
+	if (argc < 2 || argv[1][0] == '-') {
 		fprintf(stderr, "usage: pmipemu validate FILE...\n");
-		return 1;
+		return 2;
 	}
 	for (int i = 1; i < argc; i++)
 		if (topo_cli_one(argv[i]) != 0)

@@ -18,6 +18,8 @@ for _ in $(seq 100); do
   sleep 0.05
 done
 [ -n "$id" ] || fail "no state folder for this run"
+# pmipemu ls lists it, with its pid and run folder (issue 14)
+$PMIPEMU ls | grep -qE "^$id +$pid +$out\$" || fail "pmipemu ls does not list run $id: $($PMIPEMU ls)"
 sleep 0.5
 $PMIPEMU exec --run "$id" h1 ps -e -o pid=,comm= > "$TMP/ps" || fail "exec ps: exit $?"
 n=$(wc -l < "$TMP/ps")
