@@ -33,6 +33,6 @@ $PMIPEMU exec --run "$id" h2 grep -q 20010db8000100000000000000000002 /proc/net/
 $PMIPEMU exec --run "$id" h1 sh -c 'exit 3'; rc=$?
 [ $rc = 3 ] || fail "exec exit status $rc, expected the command's 3"
 wait $pid; rc=$?
-[ $rc = 0 ] || fail "run exit $rc"
+[ $rc = 0 ] || fail "run exit $rc: $(grep -E "FAIL|DIED" "$TMP/stdout")"
 check_leftovers
 echo ok
