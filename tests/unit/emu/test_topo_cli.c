@@ -41,11 +41,20 @@ Test(topo_cli, errors_go_to_stderr_and_exit_2)
 				"(first at line 3)\n");
 }
 
+/* A usage error is bad input: exit 2, as for run and test (pmipemu(1)). */
 Test(topo_cli, no_file_is_usage_error)
 {
 	char *argv[] = { "validate", NULL };
 
-	cr_assert_eq(topo_cli_validate(1, argv), 1);
+	cr_assert_eq(topo_cli_validate(1, argv), 2);
+}
+
+/* issue 14: "validate --help" read "--help: No such file". */
+Test(topo_cli, help_is_help_not_a_file)
+{
+	char *argv[] = { "validate", "--help", NULL };
+
+	cr_assert_eq(topo_cli_validate(2, argv), 0);
 }
 
 Test(topo_cli, one_bad_file_among_good_ones_exits_2)
