@@ -143,7 +143,7 @@ struct topo_pmip {
 	bool present;
 	struct in6_addr lma_addr;       /* LMAA (for lma: own; for mag: its LMA) */
 	struct in6_addr mag_addr;       /* Proxy-CoA (mag only) */
-	char access_iface[8][TOPO_NAME_MAX];  /* mag: access interfaces */
+	char access_iface[16][TOPO_NAME_MAX]; /* mag: access interfaces */
 	size_t n_access;
 	struct in6_addr *mags;          /* lma: authorized MAG addresses */
 	struct topo_auth *mag_auths;    /* lma: their keys, n_mags of them */

@@ -25,7 +25,15 @@
 struct topo_node;
 
 #define MAG_IFNAME_MAX   16          /* IFNAMSIZ */
-#define MAG_ACCESS_MAX   8
+#define MAG_ACCESS_MAX   16
+/* RFC 4861 6.2.4: the first MAX_INITIAL_RTR_ADVERTISEMENTS (3) RAs of an
+ * advertising interface come at shorter intervals than the periodic ones
+ * (at most MAX_INITIAL_RTR_ADVERT_INTERVAL, 16 s); ours, per newly
+ * registered MN: at once, then twice 500 ms apart, so that an MN that
+ * missed the first (its link, or our own access link-local, not ready
+ * yet) need not wait for its next Router Solicitation (4 s). */
+#define MAG_INITIAL_RAS  3
+#define MAG_INITIAL_RA_INTERVAL_NS 500000000ull
 #define MAG_PROFILE_MAX  64
 #define MAG_BUL_MAX      64          /* sessions on one MAG */
 #define MAG_TXN_MAX      64          /* outstanding PBUs */
@@ -143,6 +151,7 @@ struct mag_bul {
 	 * last PBA's answer */
 	uint8_t n_flow;
 	struct mh_flow flow[MH_FLOW_MAX];
+	uint8_t ra_initial;              /* initial RAs still to come quickly */
 };
 
 /* ---- actions ---------------------------------------------------------------- */

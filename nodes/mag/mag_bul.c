@@ -169,6 +169,8 @@ void mag_bul_set_state(struct mag *m, struct mag_bul *b, enum mag_bul_state s,
 		if (b->refresh_ns <= now_ns)
 			b->refresh_ns = now_ns + 1;
 		b->ra_ns = now_ns + m->cfg.ra_interval_ns;
+		if (old == MAG_BUL_WAIT_PBA)    /* a new registration */
+			b->ra_initial = MAG_INITIAL_RAS;
 		break;
 	}
 	case MAG_BUL_REFRESHING:

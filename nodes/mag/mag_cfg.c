@@ -93,7 +93,7 @@ int mag_cfg_from_topo(struct mag_cfg *c, const struct topo_node *n,
 	 * problem statement section 4) instead of a deregistration. */
 	c->move_on_detach = p->fast_handover;
 	if (p->n_access == 0 || p->n_access > MAG_ACCESS_MAX) {
-		*why = "a mag needs 1 to 8 access interfaces";
+		*why = "a mag needs 1 to 16 access interfaces";
 		return -1;
 	}
 	for (size_t i = 0; i < p->n_access; i++) {

@@ -47,7 +47,11 @@ void mag_ra_send(struct mag *m, int ifindex, const uint8_t ll_id[6],
 		uint32_t rem = mag_bul_remaining_s(b, now_ns);
 		if (rem < ra.valid_s)
 			ra.valid_s = rem;
-		b->ra_ns = now_ns + m->cfg.ra_interval_ns;
+		/* RFC 4861 6.2.4: the first few come quickly (mag.h) */
+		if (b->ra_initial)
+			b->ra_initial--;
+		b->ra_ns = now_ns + (b->ra_initial ? MAG_INITIAL_RA_INTERVAL_NS :
+				     m->cfg.ra_interval_ns);
 	}
 	if (ra.n_hnp == 0)
 		return;

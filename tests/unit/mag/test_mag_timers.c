@@ -106,6 +106,8 @@ Test(mag_timers, accepted_refresh_extends_the_binding)
 Test(mag_timers, re_registration_retransmits_from_one_second)
 {
 	register_mn(IF_ETH, LL_A1, "2001:db8:100:1::", 0);
+	timer(S_NS);                    /* the two quick initial RAs */
+	timer(2 * S_NS);
 	timer(80 * S_NS);
 	cr_assert_eq(mag_next_deadline(tm), 80 * S_NS + MAG_INITIAL_BINDACK_TIMEOUT_NS);
 }
@@ -129,12 +131,21 @@ Test(mag_timers, unanswered_refresh_expires_the_binding_and_removes_routes)
 	cr_assert_null(mag_find_session(tm, "mn-a@example.org", LL_A1));
 }
 
-Test(mag_timers, unsolicited_ra_every_interval)
+/* RFC 4861 6.2.4: the RA of the registration and two more 500 ms apart,
+ * then one every interval. */
+Test(mag_timers, initial_ras_come_quickly_then_every_interval)
 {
 	register_mn(IF_ETH, LL_A1, "2001:db8:100:1::", 0);
-	uint64_t first = 10000000 + tcfg.ra_interval_ns;
-	timer(first - 1);
+	uint64_t reg = 10000000;        /* when register_mn's PBA came */
+	timer(reg + MAG_INITIAL_RA_INTERVAL_NS - 1);
 	cr_assert_eq(count_acts(MAG_ACT_SEND_RA), 0);
+	timer(reg + MAG_INITIAL_RA_INTERVAL_NS);
+	cr_assert_eq(count_acts(MAG_ACT_SEND_RA), 1, "the second initial RA");
+	timer(reg + 2 * MAG_INITIAL_RA_INTERVAL_NS);
+	cr_assert_eq(count_acts(MAG_ACT_SEND_RA), 1, "the third");
+	uint64_t first = reg + 2 * MAG_INITIAL_RA_INTERVAL_NS + tcfg.ra_interval_ns;
+	timer(first - 1);
+	cr_assert_eq(count_acts(MAG_ACT_SEND_RA), 0, "then the periodic interval");
 	timer(first);
 	cr_assert_eq(count_acts(MAG_ACT_SEND_RA), 1);
 	timer(first + tcfg.ra_interval_ns);
