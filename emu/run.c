@@ -492,6 +492,7 @@ static int bring_up(struct run *r)
 	r->links = link_engine_new(r->loop, r->t->seed, r->out_dir);
 	if (!r->links)
 		return -1;
+	(void)run_neigh_size(r->t);     /* from init_net, before the nodes */
 	if (nodes_up(r) < 0)
 		return -1;
 	size_t cap = r->t->n_flows * 2 + r->t->n_nodes + r->t->n_events + 16;

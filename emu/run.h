@@ -167,4 +167,9 @@ void run_sched_arm(struct run *r);
 void run_begin_stop(struct run *r, const char *why);
 void run_stop_anchors_when_alone(struct run *r);
 
+/* run_neigh.c: the kernel's one IPv6 neighbour table, raised (never
+ * lowered) to what topology t needs; 1 raised, 0 enough, -1 failed (said). */
+long run_neigh_need(const struct topology *t);
+int run_neigh_size(const struct topology *t);
+
 #endif

@@ -3,6 +3,7 @@
  * JSON object, and datagrams as the emulator receives them.
  */
 #include <json-c/json.h>
+#include <pthread.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 
@@ -155,6 +156,74 @@ Test(nio_events, node_defaults_to_pmipemu_node)
 	cr_assert_gt(n, 0);
 	buf[n] = '\0';
 	cr_assert(strncmp(buf, "{\"node\":\"lma0\",\"mono_ns\":", 24) == 0, "%s", buf);
+	nio_events_close(e);
+	close(fd);
+}
+
+struct drain {
+	int fd;
+	int got;
+};
+
+static void *drain_after_a_while(void *arg)
+{
+	struct drain *d = arg;
+	char buf[512];
+
+	usleep(20000);                  /* the queue fills meanwhile */
+	while (recv(d->fd, buf, sizeof buf, 0) > 0)
+		if (++d->got == 50)
+			break;
+	return NULL;
+}
+
+/* A receiver slower than a burst (the emulator's queue holds
+ * net.unix.max_dgram_qlen, 10, datagrams) loses nothing: the sender waits
+ * for room (a registration storm lost events before). */
+Test(nio_events, burst_waits_for_a_slow_receiver_and_loses_nothing)
+{
+	char path[64];
+	struct drain d;
+	pthread_t th;
+
+	snprintf(path, sizeof path, "/tmp/nio-ev3-%d.sock", getpid());
+	d.fd = bind_dgram(path);
+	d.got = 0;
+	setenv("PMIPEMU_EVENT_SOCK", path, 1);
+	struct nio_events *e = nio_events_open("mag1");
+	cr_assert_eq(pthread_create(&th, NULL, drain_after_a_while, &d), 0);
+	for (int i = 0; i < 50; i++)
+		nio_event(e, "{\"ev\":\"pbu_sent\",\"seq\":%d}", i);
+	pthread_join(th, NULL);
+	unlink(path);
+	cr_assert_eq(nio_events_dropped(e), 0);
+	cr_assert_eq(d.got, 50);
+	nio_events_close(e);
+	close(d.fd);
+}
+
+/* A receiver that never reads costs one wait, then events are dropped at
+ * once (counted) until one goes through again. */
+Test(nio_events, stuck_receiver_costs_one_wait_then_drops_until_room)
+{
+	char path[64], buf[512];
+
+	snprintf(path, sizeof path, "/tmp/nio-ev4-%d.sock", getpid());
+	int fd = bind_dgram(path);
+	setenv("PMIPEMU_EVENT_SOCK", path, 1);
+	struct nio_events *e = nio_events_open("mag1");
+	for (int i = 0; i < 30; i++)
+		nio_event(e, "{\"ev\":\"x\",\"i\":%d}", i);
+	unsigned long lost = nio_events_dropped(e);
+	int queued = 0;
+	while (recv(fd, buf, sizeof buf, MSG_DONTWAIT) > 0)
+		queued++;
+	cr_assert_gt(queued, 0);
+	cr_assert_eq(lost, (unsigned long)(30 - queued), "every event queued or counted");
+	nio_event(e, "{\"ev\":\"y\"}");  /* room again: it goes through */
+	cr_assert_eq(nio_events_dropped(e), lost);
+	cr_assert_gt(recv(fd, buf, sizeof buf, MSG_DONTWAIT), 0);
+	unlink(path);
 	nio_events_close(e);
 	close(fd);
 }
