@@ -12,7 +12,8 @@
 # Environment: B (build dir, default build), BENCH_REPS (default 3),
 # BENCH_PPS_S, BENCH_DELAY_S (seconds of traffic a measurement, 2 and 3),
 # BENCH_PPS_SIZES ("64 1452"), BENCH_SCALE_SIZES ("10 50 100"),
-# BENCH_TABLES (default "pps delay scale pmip appd"), APPD_RUNS (the
+# BENCH_TABLES (default "pps delay scale pmip appd domain"), BENCH_DOMAIN_SIZES
+# ("10x100 50x500 100x1000", MAGSxMNS), APPD_RUNS (the
 # appendix D fast handover repeated, default 20: about 10 s a run).
 set -u -o pipefail
 cd "$(dirname "$0")/.." || exit 1
@@ -22,9 +23,9 @@ BENCH_BIN=$(realpath "$B/bin")
 BENCH_OUT="$B/bench"
 BENCH_RES="$BENCH_OUT/results.md"
 BENCH_REPS=${BENCH_REPS:-3}
-BENCH_TABLES=${BENCH_TABLES:-"pps delay scale pmip appd"}
+BENCH_TABLES=${BENCH_TABLES:-"pps delay scale pmip appd domain"}
 
-for f in lib topo link_pps delay scale pmip appd; do
+for f in lib topo link_pps delay scale pmip appd domain; do
 	# shellcheck source=/dev/null
 	. "tests/bench/$f.sh"
 done
@@ -55,6 +56,7 @@ for t in $BENCH_TABLES; do
 	scale) bench_scale ;;
 	pmip)  bench_pmip ;;
 	appd)  bench_appd_repeat | tee -a "$BENCH_RES" ;;
+	domain) bench_domain ;;
 	*)     echo "bench: unknown table $t" >&2 ;;
 	esac
 done
