@@ -402,8 +402,8 @@ const struct topo_node *topo_pick_node(const struct topology *t, const char *nam
 				       enum topo_node_kind kind, char *why, size_t len);
 
 /* `validate` warnings: each mag whose signalling is not authenticated
- * (RFC 4285 keys absent), as "FILE:LINE: warning: ..." lines; returns how
- * many (at most max). topo_check_auth.c. */
+ * (RFC 4285 keys absent), the first max as "FILE:LINE: warning: ..." lines
+ * in out; returns how many there are in all. topo_check_auth.c. */
 size_t topo_auth_warnings(const struct topology *t, char out[][160], size_t max);
 
 #endif

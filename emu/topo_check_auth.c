@@ -54,14 +54,17 @@ size_t topo_auth_warnings(const struct topology *t, char out[][160], size_t max)
 {
 	size_t n = 0;
 
-	for (size_t i = 0; i < t->n_nodes && n < max; i++) {
+	for (size_t i = 0; i < t->n_nodes; i++) {
 		const struct topo_node *m = &t->nodes[i];
 
-		if (m->kind == TOPO_NODE_MAG && m->pmip.present && !m->pmip.auth.present)
-			snprintf(out[n++], 160, "%s:%d: warning: mag \"%s\": signalling with its "
+		if (m->kind != TOPO_NODE_MAG || !m->pmip.present || m->pmip.auth.present)
+			continue;
+		if (n < max)
+			snprintf(out[n], 160, "%s:%d: warning: mag \"%s\": signalling with its "
 				 "LMA is not authenticated (no auth-spi/auth-key; RFC 4285, "
 				 "doc/security.md)", m->pmip.loc.file ? m->pmip.loc.file : "?",
 				 m->pmip.loc.line, m->name);
+		n++;
 	}
 	return n;
 }

@@ -32,8 +32,11 @@ static int topo_cli_one(const char *path)
 	char warn[16][160];
 	size_t nw = topo_auth_warnings(t, warn, 16);
 
-	for (size_t i = 0; i < nw; i++)
+	for (size_t i = 0; i < nw && i < 16; i++)
 		fprintf(stderr, "%s\n", warn[i]);
+	if (nw > 16)
+		fprintf(stderr, "%s: warning: %zu more mags are not authenticated\n", path,
+			nw - 16);
 	printf("%s: valid (%zu nodes, %zu links, %zu processes, %zu events, "
 	       "%zu flows, %zu expectations)\n", path, t->n_nodes, t->n_links,
 	       topo_cli_count_procs(t), t->n_events, t->n_flows, t->n_expects);
