@@ -5,7 +5,9 @@
  *
  *   lma:  <flow>prefix P/len [id N] [prio N] SELECTOR -> NAME [fallback NAME]</flow>
  *         <flow>prefix P/len SELECTOR -> any [NAME[=WEIGHT] ...]</flow>
- *   mn:   <flow>SELECTOR -> IFACE [fallback IFACE]</flow>
+ *   mn:   <flow>SELECTOR -> IFACE [fallback IFACE] [request [any]]</flow>
+ *         ("request": ask the network for the same split, mnd's RS
+ *         option 253 carried to the LMA as RFC 6089 flow options)
  *
  * Also the timeline's <flow-rule at node op="add|del">RULE or ID</flow-rule>
  * (run_sched.c sends `flow add|del` to the node's control socket).
@@ -20,12 +22,21 @@
 
 #include <string.h>
 
+/* "request [any]" at the end of an mn flow: how many words it takes. */
+static size_t request_words(char *const *w, size_t n)
+{
+	if (n >= 2 && !strcmp(w[n - 2], "request") && !strcmp(w[n - 1], "any"))
+		return 2;
+	return n >= 1 && !strcmp(w[n - 1], "request") ? 1 : 0;
+}
+
 static int check_mn_target(const struct topo_node *node, char *const *w, size_t n,
 			   size_t i, const char **why)
 {
+	n -= request_words(w, n);
 	if (i >= n || strcmp(w[i], "->") || i + 1 >= n ||
 	    (i + 2 != n && (i + 4 != n || strcmp(w[i + 2], "fallback")))) {
-		*why = "an mn flow ends with -> IFACE [fallback IFACE]";
+		*why = "an mn flow ends with -> IFACE [fallback IFACE] [request [any]]";
 		return -1;
 	}
 	for (size_t k = i + 1; k < n; k += 2)

@@ -115,20 +115,20 @@ static const struct bce_prefix *rule_prefix(struct bce_session *const *ss, size_
 	return pick;
 }
 
-static struct bce_session *session_by_bid(struct lma *l, const struct mh_msg *pbu, uint16_t bid)
+/* A BID of the Binding Reference names one of the PBU's own sessions:
+ * each MAG numbers its sessions itself (RFC 5648 leaves BIDs to the MN,
+ * which in PMIPv6 knows none), so two MAGs may use the same BID for two
+ * sessions of one MN, and a MAG can only name its own. */
+static struct bce_session *session_by_bid(const struct mn_req *q, uint16_t bid)
 {
-	const struct bce_mn *m = bce_find_mn(l->bc, pbu->mn_id, pbu->mn_id_len);
-
-	for (struct bce_session *s = m ? m->sessions : NULL; bid != BCE_BID_NONE && s;
-	     s = s->mn_next)
-		if (s->bid == bid && s->state == BCE_STATE_REGISTERED)
-			return s;
+	for (size_t i = 0; bid != BCE_BID_NONE && i < q->n_own; i++)
+		if (q->own[i]->bid == bid && q->own[i]->state == BCE_STATE_REGISTERED)
+			return q->own[i];
 	return NULL;
 }
 
 /* f -> rule r (prefix, prio, selector, targets). A status, 0 on success. */
-static uint8_t build_rule(struct lma *l, struct mn_req *q, const struct mh_flow *f,
-			  struct flow_rule *r)
+static uint8_t build_rule(struct mn_req *q, const struct mh_flow *f, struct flow_rule *r)
 {
 	struct bce_session *ss[MH_FLOW_BREF_MAX];
 	const struct bce_prefix *x;
@@ -145,8 +145,8 @@ static uint8_t build_rule(struct lma *l, struct mn_req *q, const struct mh_flow 
 		return MH_FLOW_STATUS_TS_FORMAT_NOT_SUPPORTED;
 	}
 	for (uint8_t i = 0; i < f->n_bref; i++)
-		if (!(ss[n++] = session_by_bid(l, q->pbu, f->bref[i]))) {
-			q->why = "a BID of the Binding Reference is no registered session of this MN";
+		if (!(ss[n++] = session_by_bid(q, f->bref[i]))) {
+			q->why = "a BID of the Binding Reference names no session of this PBU";
 			return MH_FLOW_STATUS_BID_NOT_FOUND;
 		}
 	x = n ? rule_prefix(ss, n, &f->ts) : rule_prefix(q->own, q->n_own, &f->ts);
@@ -187,7 +187,7 @@ static uint8_t install(struct lma *l, struct mn_req *q, const struct mh_flow *f,
 		       struct lma_mn_fid *e, struct lma_actions *out)
 {
 	struct flow_rule r, old;
-	uint8_t st = build_rule(l, q, f, &r);
+	uint8_t st = build_rule(q, f, &r);
 	const struct flow_rule *cur = e ? flow_tab_find(l->flows, e->rule_id) : NULL;
 
 	if (st)

@@ -20,6 +20,7 @@
 #include <netinet/in.h>
 
 #include "flow_sel.h"
+#include "nd.h"
 
 struct topo_node;
 
@@ -33,14 +34,23 @@ struct topo_node;
 
 /* The selector grammar and matching are nodes/pmip/flow_sel.h, shared with
  * the LMA's flow rules; the MN adds where a match goes. */
+/* Ask the network too (section 3: the MN's preference carried to the LMA,
+ * mn_flow_req.c): the selector's downlink bound to IFACE, or to any. */
+enum mn_flow_request {
+	MN_FLOW_REQ_NONE,                /* uplink steering only */
+	MN_FLOW_REQ_IFACE,               /* "request": downlink over IFACE too */
+	MN_FLOW_REQ_ANY,                 /* "request any": don't mind */
+};
+
 struct mn_selector {
 	struct flow_sel m;               /* what it matches */
 	char iface[MN_IFNAME_MAX];       /* preferred interface */
 	char fallback[MN_IFNAME_MAX];    /* "" = none */
+	uint8_t request;                 /* enum mn_flow_request */
 };
 
-/* "SELECTOR -> IFACE [fallback IFACE]" (SELECTOR: flow_sel.h). Returns 0,
- * or -1 with *why. */
+/* "SELECTOR -> IFACE [fallback IFACE] [request [any]]" (SELECTOR:
+ * flow_sel.h). Returns 0, or -1 with *why. */
 int mn_selector_parse(const char *text, struct mn_selector *out, const char **why);
 /* The selector as text in the syntax above; returns the length. */
 int mn_selector_format(const struct mn_selector *s, char *buf, size_t cap);
@@ -79,6 +89,8 @@ enum mn_act_type {
 	MN_ACT_TIMER_SET,                /* deadline_ns, 0 = none */
 	MN_ACT_EVENT,
 	MN_ACT_LOG,
+	MN_ACT_SEND_FLOW_RS,             /* an RS with the flow requests of ifname
+	                                    (mn_flow_requests) to ff02::2 */
 };
 const char *mn_act_type_name(enum mn_act_type t);
 
@@ -91,6 +103,7 @@ enum mn_event {
 	MN_EV_ROUTER_LOST,
 	MN_EV_UPLINK_MOVED,
 	MN_EV_UPLINK_RETURNED,
+	MN_EV_FLOW_REQUESTED,            /* flow requests sent in an RS */
 };
 const char *mn_event_name(enum mn_event e);
 
@@ -144,6 +157,7 @@ struct mn_iface {
 	uint64_t router_expiry_ns;       /* RFC 4861 6.3.4 router lifetime */
 	uint64_t last_ra_ns;             /* last RA accepted, 0 = none */
 	uint64_t link_lost_ns;           /* last carrier loss, 0 = none */
+	uint64_t flow_rs_ns;             /* last RS with flow requests, 0 = none */
 	bool route_installed;            /* default route in table */
 	uint32_t table;                  /* table_base + index */
 	int target;                      /* interface whose table our rules use */
@@ -160,6 +174,7 @@ struct mn_stats {
 	uint64_t addr_added, addr_removed, addr_ignored;
 	uint64_t flows_classified, flows_unmatched, flows_fallback, flows_unusable;
 	uint64_t flows_to[MN_IFACE_MAX];
+	uint64_t flow_rs_sent;           /* RSs with flow requests */
 	uint64_t sel_hits[MN_SEL_MAX];
 	/* counted by the shell */
 	uint64_t nl_errors, nfq_errors, nfq_bad_packets;
@@ -215,6 +230,12 @@ bool mn_iface_usable(const struct mn *m, size_t i);
  * mark_base (classified, routed by source). *sel gets the selector's
  * index or -1. */
 uint32_t mn_flow_classify(struct mn *m, const struct flow_key *k, int *sel);
+/* The flow requests interface i sends (RS option 253, our design in
+ * doc/protocol.md): one per selector with a request whose preferred
+ * interface is i, FID = selector index + 1, FID-PRI = 50 + index, the
+ * selector mirrored (the LMA matches downlink packets). Returns how many
+ * (at most max). */
+size_t mn_flow_requests(const struct mn *m, size_t i, struct nd_flow_req *out, size_t max);
 /* The fwmark of interface i. */
 uint32_t mn_iface_mark(const struct mn *m, size_t i);
 

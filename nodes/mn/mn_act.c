@@ -22,6 +22,7 @@ const char *mn_act_type_name(enum mn_act_type t)
 	case MN_ACT_TIMER_SET: return "TIMER_SET";
 	case MN_ACT_EVENT: return "EVENT";
 	case MN_ACT_LOG: return "LOG";
+	case MN_ACT_SEND_FLOW_RS: return "SEND_FLOW_RS";
 	}
 	return "UNKNOWN";
 }
@@ -37,6 +38,7 @@ const char *mn_event_name(enum mn_event e)
 	case MN_EV_ROUTER_LOST: return "mn_router_lost";
 	case MN_EV_UPLINK_MOVED: return "mn_uplink_moved";
 	case MN_EV_UPLINK_RETURNED: return "mn_uplink_returned";
+	case MN_EV_FLOW_REQUESTED: return "mn_flow_requested";
 	}
 	return "unknown";
 }

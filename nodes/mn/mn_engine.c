@@ -300,6 +300,7 @@ int mn_ra(struct mn *m, int ifindex, const struct in6_addr *src,
 	f->router_confirmed = link_ok(f);
 	f->last_ra_ns = now_ns;
 	f->router_expiry_ns = now_ns + (uint64_t)router_lifetime_s * 1000000000ull;
+	mn_flow_ra(m, (size_t)i, now_ns, acts);     /* section 3: ask the network */
 	return done(m, acts);
 }
 
@@ -332,6 +333,7 @@ static void link_set(struct mn *m, size_t i, bool carrier, bool up,
 		 * after a move the new MAG advertises once it is registered */
 		f->router_confirmed = false;
 		f->link_lost_ns = now_ns;
+		f->flow_rs_ns = 0;                   /* ask again once back */
 		m->stats.carrier_down++;
 	} else {
 		/* linkwatch may report the carrier after the MAG's first RA

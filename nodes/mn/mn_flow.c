@@ -31,14 +31,21 @@ static int parse_target(char **w, size_t n, size_t i, struct mn_selector *s,
 		return -1;
 	}
 	i += 2;
-	if (i == n)
-		return 0;
-	if (i + 2 != n || strcmp(w[i], "fallback") || parse_iface(w[i + 1], s->fallback) < 0) {
-		*why = "after -> IFACE only \"fallback IFACE\" may follow";
-		return -1;
+	if (i + 1 < n && !strcmp(w[i], "fallback")) {
+		if (parse_iface(w[i + 1], s->fallback) < 0 || !strcmp(s->fallback, s->iface)) {
+			*why = "the fallback is the preferred interface";
+			return -1;
+		}
+		i += 2;
 	}
-	if (!strcmp(s->fallback, s->iface)) {
-		*why = "the fallback is the preferred interface";
+	/* section 3: ask the network for the downlink too (mn_flow_req.c) */
+	if (i < n && !strcmp(w[i], "request")) {
+		s->request = MN_FLOW_REQ_IFACE;
+		if (++i < n && !strcmp(w[i], "any"))
+			s->request = MN_FLOW_REQ_ANY, i++;
+	}
+	if (i != n) {
+		*why = "after -> IFACE only \"fallback IFACE\" and \"request [any]\" may follow";
 		return -1;
 	}
 	return 0;
@@ -78,11 +85,14 @@ int mn_selector_format(const struct mn_selector *s, char *buf, size_t cap)
 	char m[FLOW_SEL_TEXT_MAX + 64];
 	int n;
 
+	static const char *const req[] = { "", " request", " request any" };
+
 	flow_sel_format(&s->m, m, sizeof(m));
 	if (s->fallback[0])
-		n = snprintf(buf, cap, "%s -> %s fallback %s", m, s->iface, s->fallback);
+		n = snprintf(buf, cap, "%s -> %s fallback %s%s", m, s->iface, s->fallback,
+			     req[s->request % 3]);
 	else
-		n = snprintf(buf, cap, "%s -> %s", m, s->iface);
+		n = snprintf(buf, cap, "%s -> %s%s", m, s->iface, req[s->request % 3]);
 	return n;
 }
 

@@ -16,6 +16,9 @@ struct mn {
 };
 
 struct mn_act *mn_act_push(struct mn_acts *acts, enum mn_act_type t);
+/* mn_flow_req.c: after an RA on interface i, the flow requests' RS when due. */
+void mn_flow_ra(struct mn *m, size_t i, uint64_t now_ns, struct mn_acts *acts);
+#define MN_FLOW_RS_PERIOD_NS (10 * 1000000000ull)   /* soft state: again after */
 void mn_act_event(struct mn_acts *acts, enum mn_event ev, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void mn_act_log(struct mn_acts *acts, const char *fmt, ...)

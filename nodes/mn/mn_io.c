@@ -23,6 +23,9 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <ev.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 
 #include "mn_io.h"
 #include "nd.h"
@@ -115,6 +118,47 @@ static void act_timer(struct mn_io *io, uint64_t deadline_ns)
 	ev_timer_start(io->loop, &io->timer);
 }
 
+/* The interface's MAC (RFC 4861 4.6.1 Source Link-layer Address: the MAG
+ * knows the MN by it). 0 or -1. */
+static int iface_mac(const char *name, uint8_t mac[6])
+{
+	struct ifreq ifr;
+	int fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0), r;
+
+	if (fd < 0)
+		return -1;
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	r = ioctl(fd, SIOCGIFHWADDR, &ifr);
+	close(fd);
+	if (r < 0)
+		return -1;
+	memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
+	return 0;
+}
+
+/* Section 3: an RS to ff02::2 carrying the interface's flow requests (ND
+ * option 253, nd_flow.c); the kernel fills the ICMPv6 checksum and picks
+ * the link-local source; the socket sends with hop limit 255. */
+static void act_flow_rs(struct mn_io *io, const struct mn_act *a)
+{
+	static const struct in6_addr all_routers = { { { 0xff, 0x02, [15] = 2 } } };
+	int i = mn_iface_by_index(io->m, a->ifindex);
+	struct nd_rs rs = { .has_slla = true, .slla.len = 6 };
+	uint8_t buf[1280];
+	const char *why = "no such interface";
+	int n = -1;
+
+	if (i >= 0 && io->ra[i].fd > 0 && iface_mac(a->ifname, rs.slla.addr) == 0) {
+		rs.n_flow = (uint8_t)mn_flow_requests(io->m, (size_t)i, rs.flow, ND_FLOW_REQ_MAX);
+		n = nd_rs_encode(&rs, NULL, NULL, buf, sizeof(buf), &why);
+	}
+	if (n < 0 || nio_icmp6_send(io->ra[i].fd, a->ifindex, NULL, &all_routers, buf,
+				    (size_t)n) < 0)
+		io_log(io, "flow request RS on %s not sent: %s", a->ifname,
+		       n < 0 ? why : strerror(errno));
+}
+
 static void run_acts(struct mn_io *io)
 {
 	struct mn_acts *acts = io->acts;
@@ -133,6 +177,7 @@ static void run_acts(struct mn_io *io)
 			if (io->o.debug)
 				io_log(io, "%s", a->text);
 			break;
+		case MN_ACT_SEND_FLOW_RS: act_flow_rs(io, a); break;
 		}
 	}
 	if (acts->overflow)

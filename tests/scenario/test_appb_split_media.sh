@@ -2,11 +2,15 @@
 # Appendix B, first use case (problem statement section 3): one prefix P1
 # shared by the MN's g3 (IF1, MAG1) and wlan0 (IF2, MAG2) sessions by the
 # LMA's policy; the call's audio rides g3 and its video wlan0, one address
-# pair, both directions. The run's expectations check delivery, the
-# receiving interface of the downlink and the LMA's rule hits; here tshark
-# checks the wire: the PBAs give P1 to both MAGs, each direction of each
-# flow crosses only its access link and its MAG's tunnel, and every
-# capture dissects cleanly.
+# pair, both directions, the split being the MN's own request (RS option
+# 253 -> MAG -> RFC 6089 Flow Identification option in a PBU -> LMA rule of
+# origin mn). The run's expectations check delivery, the receiving
+# interface of the downlink and the MN rules' hits; here tshark checks the
+# wire: the MN's RSs carry option 253, each MAG's PBUs and the PBAs carry
+# option 45 (status 0 read from the octets), the PBAs give P1 to both
+# MAGs, each direction of each flow crosses only its access link and its
+# MAG's tunnel, and every capture dissects cleanly (every Mobility Header
+# packet without malformed or expert warning marks).
 . "$(dirname "$0")/lib.sh"
 $PMIPEMU test topologies/appb-split-media.xml --out "$TMP/out" | tee "$TMP/stdout"
 rc=${PIPESTATUS[0]}
@@ -24,6 +28,45 @@ p1=$(pba "$out/mag1-eth0.pcap"); p2=$(pba "$out/mag2-eth0.pcap")
 note "PBA to MAG1: $p1; to MAG2: $p2"
 [[ "$p1" == 0\|*2001:db8:100:1::* ]] || fail "MAG1's PBA lacks P1: $p1"
 [[ "$p2" == 0\|*2001:db8:100:1::* && "$p2" == *2001:db8:100:2::* ]] || fail "MAG2's PBA lacks P1 or P2: $p2"
+
+# The MN's request on each access link, and its way to the LMA and back.
+for l in g3 wlan0; do
+  n=$(tcount "$out/mn-$l.pcap" "icmpv6.type == 133 && icmpv6.opt.type == 253")
+  note "RS with a flow request (option 253) on $l: $n"
+  [ "$n" -ge 1 ] || fail "no RS with option 253 on $l"
+done
+for m in mag1 mag2; do
+  bu=$(tcount "$out/$m-eth0.pcap" "mipv6 && mip6.mhtype == 5 && mip6.mobility_opt == 45")
+  ba=$(tcount "$out/$m-eth0.pcap" "mipv6 && mip6.mhtype == 6 && mip6.mobility_opt == 45")
+  note "$m: $bu PBUs and $ba PBAs with a Flow Identification option (45)"
+  [ "$bu" -ge 1 ] && [ "$ba" -ge 1 ] || fail "$m: PBU or PBA without option 45"
+  # tshark 4.0 does not dissect option 45: its Status (the 6th data
+  # octet) from the raw frame of the first PBA carrying one (Ethernet 14 +
+  # IPv6 40, next header 135), walking the Mobility Header's options
+  st=$(tshark -r "$out/$m-eth0.pcap" -Y "mipv6 && mip6.mhtype == 6 && mip6.mobility_opt == 45" \
+       -T json -x 2>/dev/null | python3 -c '
+import json, sys
+h = bytes.fromhex(json.load(sys.stdin)[0]["_source"]["layers"]["frame_raw"][0])
+assert h[20] == 135, "MH right after the IPv6 header"
+mh = h[54:]
+off = 12
+while off + 1 < len(mh):
+    if mh[off] == 0:
+        off += 1
+        continue
+    if mh[off] == 45:
+        print(mh[off + 7])
+        break
+    off += 2 + mh[off + 1]
+')
+  note "$m: first PBA's Flow Identification Status: ${st:-unread}"
+  [ "$st" = 0 ] || fail "$m: the PBA's Flow Identification status is '$st', not 0"
+done
+# Every Mobility Header packet of every capture: no malformed or warning mark.
+for p in "$out"/*.pcap; do
+  bad=$(tcount "$p" "mipv6 && (_ws.malformed || _ws.expert.severity >= \"warning\")")
+  [ "$bad" = 0 ] || fail "$(basename "$p"): $bad MH packets with malformed/expert marks"
+done
 
 # Each flow direction on its own path only: access links and tunnels.
 MNA=2001:db8:100:1::ca:11

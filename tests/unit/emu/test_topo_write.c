@@ -124,12 +124,15 @@ Test(topo_write, flow_policy_round_trips_for_lma_and_mn)
 {
 	struct topo_errors errs = { 0 };
 
-	topo_free(T);
-	T = topo_load("topologies/appb-split-media.xml", &errs);
-	topo_errors_free(&errs);
-	cr_assert_not_null(T);
+	/* the operator's rules (lma) and the MN's, with "request" (mn) */
+	const char *files[] = { "topologies/appb-load-balance.xml",
+				"topologies/appb-split-media.xml" };
 	const char *nodes[] = { "lma", "mn" };
 	for (size_t k = 0; k < 2; k++) {
+		topo_free(T);
+		T = topo_load(files[k], &errs);
+		topo_errors_free(&errs);
+		cr_assert_not_null(T);
 		struct topology *w = write_and_reload(nodes[k]);
 		const struct topo_node *a = topo_find_node(T, nodes[k]), *b = topo_find_node(w, nodes[k]);
 

@@ -70,6 +70,18 @@ static struct mh_msg refresh_b(const struct mh_prefix *p, uint16_t seq,
 	return *the_pba();
 }
 
+/* The same from MAG1 for A. */
+static struct mh_msg refresh_a(const struct mh_prefix *p, uint16_t seq,
+			       void (*fill)(struct mh_msg *))
+{
+	struct mh_msg m = pbu(MN1, seq, 40, MH_HI_NOT_CHANGED, MH_ATT_WLAN, MAC_A, p);
+
+	with_bid(&m, 1);
+	fill(&m);
+	input(&MAG1, &m, seq * SEC);
+	return *the_pba();
+}
+
 static const struct in6_addr *peer(const struct mh_prefix *p, uint16_t sport)
 {
 	struct flow_key k = { .src = addr("2001:db8:c::1"), .dst = host_in(p, 9),
@@ -140,6 +152,10 @@ Test(lma_flow_mn, modify_moves_the_flow_to_another_session)
 
 	refresh_b(&p, 2, video_to_b);
 	struct mh_msg pba = refresh_b(&p, 3, modify_to_a);
+	cr_assert_eq(pba.flow[0].status, MH_FLOW_STATUS_BID_NOT_FOUND,
+		     "MAG2 cannot name MAG1's session");
+	cr_assert(addr_is(peer(&p, 6002), &MAG2));
+	pba = refresh_a(&p, 3, modify_to_a);
 	cr_assert_eq(pba.flow[0].status, 0);
 	cr_assert(addr_is(peer(&p, 6002), &MAG1));
 	cr_assert_eq(flow_tab_n_rules(lma_flows(L)), 1);
@@ -183,7 +199,7 @@ static void refresh_unknown(struct mh_msg *m)
 }
 static void overlapping(struct mh_msg *m)
 {
-	add_flow(m, 9, MH_FLOW_ACTION_ADD, "udp sport 6003", 1);   /* prio 10 too */
+	add_flow(m, 9, MH_FLOW_ACTION_ADD, "udp sport 6003", 2);   /* prio 10 too */
 }
 static void not_the_mn_prefix(struct mh_msg *m)
 {
@@ -238,6 +254,24 @@ Test(lma_flow_mn, a_rejected_pbu_installs_nothing)
 	cr_assert_eq(the_pba()->n_flow, 1);
 	cr_assert_eq(the_pba()->flow[0].status, MH_FLOW_STATUS_REJECTED_UNSPECIFIED);
 	cr_assert_eq(flow_tab_n_rules(lma_flows(L)), 0);
+}
+
+/* Each MAG numbers its sessions: MAG2 uses BID 1 too. The Binding
+ * Reference names the PBU's own session, not MAG1's. */
+static void video_to_bid1(struct mh_msg *m)
+{
+	m->group[0].bid = 1;
+	add_flow(m, 7, MH_FLOW_ACTION_ADD, "udp src 2001:db8:c::1 sport 6002-6003", 1);
+}
+
+Test(lma_flow_mn, a_bid_names_the_session_of_the_pbu_that_carries_it)
+{
+	struct mh_prefix p = share();
+
+	struct mh_msg pba = refresh_b(&p, 2, video_to_bid1);
+	cr_assert_eq(pba.status, 0);
+	cr_assert_eq(pba.flow[0].status, 0);
+	cr_assert(addr_is(peer(&p, 6002), &MAG2), "B, the session of MAG2's PBU");
 }
 
 /* No Binding Reference: "don't mind", any session of the prefix, per flow. */
