@@ -282,7 +282,18 @@ static void draw_majors(struct svg *s, const int *row_of, double y_lab0, double 
 struct tick_block {
 	size_t first, n;            /* events[first..] of class TICK, n of them */
 	double x, right;
+	double tx;                  /* where its labels start: right of x, or
+				     * pulled left so the longest ends inside */
 };
+
+/* A label of width w next to x, kept inside the picture. */
+static double label_start(double x, double w)
+{
+	double tx = x + 2;
+	if (tx + w > W - 4)
+		tx = W - 4 - w;
+	return tx < 4 ? 4 : tx;
+}
 
 static void tick_label(const struct report_event *e, char *buf, size_t len)
 {
@@ -299,14 +310,18 @@ static size_t block_ticks(struct svg *s, struct tick_block *b)
 			continue;
 		double x = xpos(s, e->t_s);
 		tick_label(e, lab, sizeof lab);
-		double right = x + CHAR_W * 0.92 * (double)strlen(lab) + 10;
-		if (n && x <= b[n - 1].right) {
-			b[n - 1].n++;
-			if (b[n - 1].n <= TICK_LINES && right > b[n - 1].right)
-				b[n - 1].right = right;
+		double w = CHAR_W * 0.92 * (double)strlen(lab) + 8;
+		double tx = label_start(x, w);
+		/* it joins the previous block if its text would touch it */
+		if (n && (x <= b[n - 1].right || tx <= b[n - 1].right)) {
+			struct tick_block *p = &b[n - 1];
+			if (++p->n <= TICK_LINES) {
+				p->tx = fmin(p->tx, label_start(p->tx - 2, w));
+				p->right = fmax(p->right, p->tx + w);
+			}
 			continue;
 		}
-		b[n++] = (struct tick_block){ i, 1, x, right };
+		b[n++] = (struct tick_block){ i, 1, x, tx + w, tx };
 	}
 	return n;
 }
@@ -325,7 +340,7 @@ static size_t draw_block(struct svg *s, const struct tick_block *b, double y0)
 			x, y0 - 5, x, y0 + (k == 0 ? 4 : 0));
 		if (k < TICK_LINES) {
 			tick_label(e, lab, sizeof lab);
-			text(s, b->x + 2, y0 + 12 + (double)k * (ROW_H - 2), "start",
+			text(s, b->tx, y0 + 12 + (double)k * (ROW_H - 2), "start",
 			     " font-size=\"10\" fill=\"#444\"", lab);
 			shown++;
 		}
@@ -333,7 +348,7 @@ static size_t draw_block(struct svg *s, const struct tick_block *b, double y0)
 	}
 	if (b->n > TICK_LINES) {
 		report_fmt(lab, sizeof lab, "+%zu more (events.jsonl)", b->n - TICK_LINES);
-		text(s, b->x + 2, y0 + 12 + (double)shown * (ROW_H - 2), "start",
+		text(s, b->tx, y0 + 12 + (double)shown * (ROW_H - 2), "start",
 		     " font-size=\"10\" fill=\"#888\"", lab);
 		shown++;
 	}

@@ -575,3 +575,40 @@ Test(report, exec_regex_matching_empty_output_and_killed_exec_fail)
 	cr_assert_not(ex(25)->pass);
 	cr_assert(strstr(ex(25)->message, "killed"), "%s", ex(25)->message);
 }
+
+/* issue 14: daemon events near the end were drawn from their tick
+ * rightwards, past the picture's 1000 px. Every daemon-event label must
+ * end inside it (at the width the layout assumes per character). */
+Test(report, daemon_event_labels_near_the_end_stay_inside)
+{
+	char p[512];
+	const char *why = NULL;
+	snprintf(p, sizeof p, "%s/events.jsonl", dir);
+	FILE *f = fopen(p, "a");
+	cr_assert_not_null(f);
+	fprintf(f, "{\"t\":2.49,\"ev\":\"bce_deleted_late\",\"node\":\"lma_far_away_at_the_end\"}\n");
+	fclose(f);
+	report_free(&rep);
+	cr_assert_eq(report_build(rin, &rep, &why), 0, "%s", why);
+	cr_assert_eq(report_write_all(&rep, dir, NULL), 0);
+	xmlDocPtr d = parse_xml("timeline.svg");
+	xmlXPathContextPtr c = xmlXPathNewContext(d);
+	xmlXPathRegisterNs(c, BAD_CAST "svg", BAD_CAST "http://www.w3.org/2000/svg");
+	xmlXPathObjectPtr r = xmlXPathEvalExpression(
+		BAD_CAST "//svg:text[@font-size='10']", c);
+	cr_assert(r && r->nodesetval && r->nodesetval->nodeNr >= 3);
+	int late = 0;
+	for (int i = 0; i < r->nodesetval->nodeNr; i++) {
+		xmlNodePtr n = r->nodesetval->nodeTab[i];
+		xmlChar *x = xmlGetProp(n, BAD_CAST "x"), *t = xmlNodeGetContent(n);
+		double right = atof((const char *)x) + 6.7 * 0.92 * (double)strlen((const char *)t);
+		late += strstr((const char *)t, "bce_deleted_late") != NULL;
+		cr_assert_leq(right, 1000.0, "\"%s\" at x=%s ends at %.0f px", t, x, right);
+		xmlFree(x);
+		xmlFree(t);
+	}
+	cr_assert_eq(late, 1, "%d labels, none for the late event", r->nodesetval->nodeNr);
+	xmlXPathFreeObject(r);
+	xmlXPathFreeContext(c);
+	xmlFreeDoc(d);
+}
