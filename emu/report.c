@@ -74,6 +74,8 @@ static int load_flows(struct report *r)
 		if (report_load_flow(&r->flows[i], r->run_dir, t->flows[i].id) < 0)
 			return -1;
 		span_gap(r, &r->flows[i]);
+		if (report_load_uplink(&r->flows[i], t, r->run_dir) < 0)
+			return -1;
 	}
 	return 0;
 }
@@ -126,7 +128,10 @@ nomem:
 void report_free(struct report *r)
 {
 	for (size_t i = 0; i < r->n_flows; i++)
+	{
 		free(r->flows[i].arr);
+		free(r->flows[i].out_iface);
+	}
 	free(r->flows);
 	free(r->links);
 	free(r->execs);

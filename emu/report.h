@@ -93,6 +93,12 @@ struct report_flow {
 	struct tg_arrival *arr;     /* iface = index in ifnames, times monotonic ns */
 	size_t n_arr;
 	struct tg_stats st;
+	/* Sender with several interfaces (report_uplink.c): the one each
+	 * arrival left by, index in out_ifnames ("node:iface"), 0xff unknown;
+	 * NULL when the sender's captures did not tell. */
+	uint8_t *out_iface;
+	char out_ifnames[TG_IFACE_MAX][REPORT_IFNAME_MAX];
+	size_t n_out_ifaces;
 };
 
 struct report_expect {
@@ -153,6 +159,8 @@ const struct report_flow *report_find_flow(const struct report *r, const char *i
 void report_flow_span(const struct report *r, const struct report_flow *f,
 		      uint64_t *start, uint64_t *stop);
 int report_load_flow(struct report_flow *f, const char *run_dir, const char *id);
+/* The leaving interface of each arrival, from the sender's captures. */
+int report_load_uplink(struct report_flow *f, const struct topology *t, const char *run_dir);
 int report_load_events(struct report *r, const char *path);
 /* XML text escaping (&, <, >, ", ') into buf; truncates safely. */
 const char *report_xml_escape(const char *s, char *buf, size_t len);

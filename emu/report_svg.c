@@ -150,6 +150,31 @@ static void draw_axis(struct svg *s, double y)
 	text(s, X1, y + 30, "end", "", "time since run start (s)");
 }
 
+/* The flow as drawn: for a sender with several interfaces whose captures
+ * named them (report_uplink.c), arrivals coloured by the interface they
+ * left by ("?" when no capture saw the packet). *copy is malloc'd or NULL. */
+static const struct report_flow *flow_view(const struct report_flow *fl, struct report_flow *v,
+					   struct tg_arrival **copy)
+{
+	*copy = NULL;
+	if (!fl->out_iface || !(*copy = malloc(fl->n_arr * sizeof **copy)))
+		return fl;
+	*v = *fl;
+	v->n_ifaces = fl->n_out_ifaces;
+	memcpy(v->ifnames, fl->out_ifnames, sizeof v->ifnames);
+	for (size_t i = 0; i < fl->n_arr; i++) {
+		(*copy)[i] = fl->arr[i];
+		(*copy)[i].iface = fl->out_iface[i];
+		if (fl->out_iface[i] == 0xff) {
+			if (v->n_ifaces == fl->n_out_ifaces && v->n_ifaces < TG_IFACE_MAX)
+				snprintf(v->ifnames[v->n_ifaces++], REPORT_IFNAME_MAX, "?");
+			(*copy)[i].iface = (uint32_t)v->n_ifaces - 1;
+		}
+	}
+	v->arr = *copy;
+	return v;
+}
+
 static void draw_legend(struct svg *s, const struct report_flow *fl, double top)
 {
 	double x = X1 - 8, w_all = CHAR_W * 12 + 8;
@@ -164,7 +189,8 @@ static void draw_legend(struct svg *s, const struct report_flow *fl, double top)
 			x, top + 6, iface_colour(s, fl->ifnames[k]));
 		text(s, x + 13, top + 15, "start", "", fl->ifnames[k]);
 	}
-	text(s, x - 6, top + 15, "end", " fill=\"#555\"", "arrived via:");
+	text(s, x - 6, top + 15, "end", " fill=\"#555\"",
+	     fl->out_iface ? "left via:" : "arrived via:");
 }
 
 static void flow_title(struct svg *s, const struct report_flow *fl, const struct topo_flow *tf,
@@ -405,12 +431,24 @@ static void write_body(struct svg *s, int *row_of, double *height)
 		bottom = y_plot0 + 40;
 		text(s, W / 2, y_plot0 + 20, "middle", " fill=\"#888\"", "no flows in this topology");
 	}
-	for (size_t i = 0; i < s->r->n_flows; i++)
-		draw_flow(s, &s->r->flows[i], y_plot0 + (double)i * (PANEL_H + PANEL_GAP));
+	for (size_t i = 0; i < s->r->n_flows; i++) {
+		struct report_flow v;
+		struct tg_arrival *copy;
+		draw_flow(s, flow_view(&s->r->flows[i], &v, &copy),
+			  y_plot0 + (double)i * (PANEL_H + PANEL_GAP));
+		free(copy);
+	}
 	draw_majors(s, row_of, y_lab0, bottom);
-	for (size_t i = 0; i < s->r->n_flows; i++)
+	for (size_t i = 0; i < s->r->n_flows; i++) {
+		struct report_flow v;
+		struct tg_arrival *copy;
 		if (s->r->flows[i].n_arr)
-			draw_legend(s, &s->r->flows[i], y_plot0 + (double)i * (PANEL_H + PANEL_GAP));
+			draw_legend(s, flow_view(&s->r->flows[i], &v, &copy),
+				    y_plot0 + (double)i * (PANEL_H + PANEL_GAP));
+		else
+			copy = NULL;
+		free(copy);
+	}
 	draw_axis(s, bottom);
 	*height = bottom + 44 + draw_ticks(s, bottom + 42) + 10;
 }

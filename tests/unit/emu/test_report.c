@@ -612,3 +612,55 @@ Test(report, daemon_event_labels_near_the_end_stay_inside)
 	xmlXPathFreeContext(c);
 	xmlFreeDoc(d);
 }
+
+/* A capture at NODE-IFACE holding flow f1's packets seq [lo, hi). */
+static void write_sender_pcap(const char *name, unsigned lo, unsigned hi)
+{
+	char p[512];
+	uint32_t hdr[6] = { 0xa1b2c3d4, 0x00040002, 0, 0, 65535, 1 };
+	snprintf(p, sizeof p, "%s/%s", dir, name);
+	FILE *f = fopen(p, "wb");
+	cr_assert_not_null(f);
+	fwrite(hdr, 4, 6, f);
+	for (unsigned k = lo; k < hi; k++) {
+		uint8_t fr[14 + 40 + 8 + 32] = { [12] = 0x86, [13] = 0xdd, [14] = 0x60,
+						 [19] = 8 + 32, [20] = 17, [21] = 64 };
+		struct tg_payload tp = { .flow_hash = tg_flow_hash("f1"), .seq = k, .send_ns = 1 };
+		const char *why;
+		cr_assert_eq(tg_payload_encode(fr + 62, 32, &tp, &why), 0);
+		uint32_t rec[4] = { 1, k, sizeof fr, sizeof fr };
+		fwrite(rec, 4, 4, f);
+		fwrite(fr, 1, sizeof fr, f);
+	}
+	fclose(f);
+}
+
+/* issue 14: an uplink's panel showed the receiver's one interface; the
+ * interface each packet left by comes from the sender's own captures. */
+Test(report, uplink_panel_shows_the_interface_packets_left_by)
+{
+	static struct topo_iface ifs[2] = { { .name = "eth0" }, { .name = "eth1" } };
+	static struct topo_node node = { .name = "cn", .kind = TOPO_NODE_MN, .ifaces = ifs,
+					 .n_ifaces = 2 };
+	const char *why = NULL;
+	write_sender_pcap("cn-eth0.pcap", 0, 50);
+	write_sender_pcap("cn-eth1.pcap", 50, 100);
+	topo.nodes = &node;
+	topo.n_nodes = 1;
+	report_free(&rep);
+	cr_assert_eq(report_build(rin, &rep, &why), 0, "%s", why);
+	const struct report_flow *f = report_find_flow(&rep, "f1");
+	cr_assert_not_null(f->out_iface);
+	cr_assert_eq(f->n_out_ifaces, 2);
+	cr_assert_str_eq(f->out_ifnames[1], "cn:eth1");
+	for (size_t i = 0; i < f->n_arr; i++)
+		cr_assert_eq(f->out_iface[i], f->arr[i].seq < 50 ? 0 : 1, "seq %llu",
+			     (unsigned long long)f->arr[i].seq);
+	cr_assert_eq(report_write_all(&rep, dir, NULL), 0);
+	xmlDocPtr d = parse_xml("timeline.svg");
+	cr_assert_eq(xpath_count(d, "//svg:text[contains(.,'left via')]"), 1);
+	cr_assert_eq(xpath_count(d, "//svg:text[.='cn:eth1']"), 1);
+	xmlFreeDoc(d);
+	topo.nodes = NULL;
+	topo.n_nodes = 0;
+}
