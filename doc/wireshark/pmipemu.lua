@@ -9,7 +9,11 @@
 --     7864), with their options handed to tshark's own option dissectors;
 --   * Mobility options 44, Flow Summary, and 45, Flow Identification
 --     (RFC 6089 4.3, 4.2) with its Binding Reference and Traffic Selector
---     sub-options (the IPv6 binary selector of RFC 6088 3.2).
+--     sub-options (the IPv6 binary selector of RFC 6088 3.2);
+--   * the MN's flow request in a Router Solicitation, ND option 253 (RFC
+--     4727 experimental; Kind 1, Scope, Flow Identification data: our
+--     design, nodes/pmip/nd_flow.c), as a postdissector (tshark 4.0 has no
+--     table for ND options).
 -- Layouts as our codecs write them (nodes/pmip/mh_flow.c, flow_ts.c, mh.c;
 -- doc/protocol.md says which are from memory).
 --
@@ -17,7 +21,7 @@
 --      or copy it to ~/.local/lib/wireshark/plugins/ (make install puts it
 --      in $(PREFIX)/share/pmipemu/wireshark/).
 -- Fields: pmipemu.tg.*, pmipemu.upn.*, pmipemu.upa.*, pmipemu.fs.*,
--- pmipemu.fid.*, pmipemu.ts.*.
+-- pmipemu.fid.*, pmipemu.ts.*, pmipemu.ndflow.*.
 
 local bit = bit32 or bit
 
@@ -216,6 +220,58 @@ end
 local opt_table = DissectorTable.get("mip6.option")
 opt_table:add(44, fs)
 opt_table:add(45, fid)
+
+------------------------------- the MN's flow request (ND option 253, ours)
+local ndflow = Proto("pmipemu_ndflow", "pmipemu flow request (ND option 253)")
+local ndf = {
+	kind = ProtoField.uint8("pmipemu.ndflow.kind", "Kind", base.DEC, { [1] = "pmipemu flow request" }),
+	scope = ProtoField.uint8("pmipemu.ndflow.scope", "Scope", base.DEC,
+				 { [0] = "this interface", [1] = "any of my interfaces (don't mind)" }),
+}
+ndflow.fields = { ndf.kind, ndf.scope }
+local f_icmpv6 = Field.new("icmpv6")
+local f_icmpv6_type = Field.new("icmpv6.type")
+
+-- The Flow Identification data (FID first) of t's request: as option 45's.
+local function fid_data(tvb, t)
+	if tvb:len() < 6 then
+		t:add_proto_expert_info(fid_bad)
+		return
+	end
+	t:add(fidf.fid, tvb(0, 2))
+	t:add(fidf.pri, tvb(2, 2))
+	t:add(fidf.action, tvb(4, 1))
+	t:add(fidf.status, tvb(5, 1))
+	local off = 6
+	while off < tvb:len() do
+		off = fid_sub(tvb, off, t)
+	end
+end
+
+-- A postdissector: after ICMPv6, an RS's options (RFC 4861 4.6: Type,
+-- Length in 8-octet units) from octet 8 on; ours are Type 253, Kind 1.
+function ndflow.dissector(tvb, pinfo, tree)
+	local ty, ic = f_icmpv6_type(), f_icmpv6()
+	if not ty or ty.value ~= 133 or not ic then
+		return
+	end
+	local icmp = ic.range:tvb()
+	local off = 8
+	while off + 2 <= icmp:len() do
+		local len = icmp(off + 1, 1):uint() * 8
+		if len == 0 or off + len > icmp:len() then
+			return
+		end
+		if icmp(off, 1):uint() == 253 and len >= 8 and icmp(off + 2, 1):uint() == 1 then
+			local t = tree:add(ndflow, icmp(off, len), "pmipemu flow request (ND option 253)")
+			t:add(ndf.kind, icmp(off + 2, 1))
+			t:add(ndf.scope, icmp(off + 3, 1))
+			fid_data(icmp(off + 4, len - 4):tvb(), t)
+		end
+		off = off + len
+	end
+end
+register_postdissector(ndflow)
 
 ---------------------------------------- Update Notification (RFC 7077)
 local un = Proto("pmipemu_un", "Update Notification (RFC 7077)")

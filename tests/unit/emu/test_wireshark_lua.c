@@ -16,6 +16,8 @@
 #include <unistd.h>
 
 #include "pmip/mh_testlib.h"
+#include "pmip/flow_ts.h"
+#include "pmip/nd.h"
 #include "trafgen/tg.h"
 
 #define LUA "doc/wireshark/pmipemu.lua"
@@ -73,6 +75,33 @@ static void put_mh(FILE *f, const struct mh_msg *m)
 	put_frame(f, &s, &d, 135, buf, (size_t)n);
 }
 
+/* An RS with the MN's flow request (ND option 253, nd_flow.c): FID 3,
+ * FID-PRI 51, Add, Scope 1, "udp src 2001:db8:c::2 sport 6006-6106". */
+static void put_rs_flow(FILE *f)
+{
+	struct in6_addr s = tl_addr("fe80::ca:11"), d = tl_addr("ff02::2");
+	struct nd_rs rs = { .has_slla = true, .slla = { 6, { 2, 0, 0, 0, 0xaa, 1 } }, .n_flow = 1 };
+	uint8_t buf[256];
+	const char *why = NULL;
+
+	rs.flow[0].scope = ND_FLOW_SCOPE_ANY_IFACE;
+	rs.flow[0].f = (struct mh_flow){ .fid = 3, .fid_pri = 51, .action = MH_FLOW_ACTION_ADD,
+					 .ts_format = FLOW_TS_FORMAT_IPV6 };
+	cr_assert_eq(flow_sel_parse("udp src 2001:db8:c::2 sport 6006-6106", &rs.flow[0].f.ts,
+				    &why), 0, "%s", why);
+	int n = nd_rs_encode(&rs, &s, &d, buf, sizeof buf, &why);
+	cr_assert_gt(n, 0, "%s", why);
+	uint8_t fr[14 + 40] = { 0x33, 0x33, 0, 0, 0, 2, 0x02, 0, 0, 0, 0xaa, 1, 0x86, 0xdd,
+				0x60, 0, 0, 0, 0, (uint8_t)n, 58, 255 };
+	uint32_t rec[4] = { 1700000000, 0, (uint32_t)(sizeof fr + (size_t)n),
+			    (uint32_t)(sizeof fr + (size_t)n) };
+	memcpy(fr + 22, &s, 16);
+	memcpy(fr + 38, &d, 16);
+	fwrite(rec, 4, 4, f);
+	fwrite(fr, 1, sizeof fr, f);
+	fwrite(buf, 1, (size_t)n, f);
+}
+
 static void make_capture(void)
 {
 	uint32_t hdr[6] = { 0xa1b2c3d4, 0x00040002, 0, 0, 65535, 1 };
@@ -104,6 +133,7 @@ static void make_capture(void)
 	put_mh(f, &m);
 	put_trafgen(f, 7001, 42);                               /* frame 4 */
 	put_trafgen(f, 5001, 43);                               /* frame 5 */
+	put_rs_flow(f);                                         /* frame 6 */
 	fclose(f);
 }
 
@@ -151,6 +181,18 @@ Test(wireshark_lua, flow_options_decode)
 	 * and "udp src 2001:db8:c::1 sport 6002-6003". */
 	cr_assert_str_eq(l[0], "7,8 7,8 1,1 2,2 2001:db8:c::1,2001:db8:c::1 2001:db8:1::ca:11 "
 			 "6000,6002 6003 6000", "got: %s", l[0]);
+}
+
+Test(wireshark_lua, rs_flow_request_decodes)
+{
+	char l[8][512];
+	int n = run("-X lua_script:" LUA " -Y 'pmipemu_ndflow' -T fields -E occurrence=a "
+		    "-E separator=/s -e icmpv6.type -e icmpv6.checksum.status -e pmipemu.ndflow.kind "
+		    "-e pmipemu.ndflow.scope -e pmipemu.fid.fid -e pmipemu.fid.pri "
+		    "-e pmipemu.fid.action -e pmipemu.fid.ts_format -e pmipemu.ts.src_start "
+		    "-e pmipemu.ts.nh_start -e pmipemu.ts.sport_start -e pmipemu.ts.sport_end", l, 8);
+	cr_assert_eq(n, 1, "one RS with the option (frame 6)");
+	cr_assert_str_eq(l[0], "133 1 1 1 3 51 1 2 2001:db8:c::2 17 6006 6106", "got: %s", l[0]);
 }
 
 Test(wireshark_lua, update_notification_and_ack_decode)
