@@ -139,8 +139,22 @@ struct topo_auth {
 	uint8_t key[TOPO_AUTH_KEY_MAX];
 };
 
+/* mn: appendix C, the client Mobile IPv6 function of mnd (<mip6> in the
+ * mn's <pmip>): a home registration from interface iface. */
+struct topo_mip6 {
+	bool present;
+	char iface[TOPO_NAME_MAX];
+	struct in6_addr ha;             /* home agent (the lma's address) */
+	struct in6_addr hoa;            /* home address */
+	char mn_id[128];                /* MN-ID option; "" = none */
+	uint32_t bid;                   /* RFC 5648; 0 = no BID option */
+	uint32_t lifetime_s;
+	struct topo_loc loc;
+};
+
 struct topo_pmip {
 	bool present;
+	struct topo_mip6 mip6;          /* mn: appendix C client */
 	struct in6_addr lma_addr;       /* LMAA (for lma: own; for mag: its LMA) */
 	struct in6_addr mag_addr;       /* Proxy-CoA (mag only) */
 	char access_iface[16][TOPO_NAME_MAX]; /* mag: access interfaces */

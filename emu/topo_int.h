@@ -76,6 +76,8 @@ int topo_parse_prefix(const char *s, struct topo_prefix *p, bool host_bits_ok,
 		      const char **why);
 int topo_parse_mac(const char *s, uint8_t mac[6], const char **why);
 bool topo_is_elem(const xmlNode *n, const char *name);
+/* topo_parse_mip6.c: an mn's <mip6> (appendix C client). */
+void topo_parse_mip6(struct topo_pctx *c, struct topo_mip6 *m, xmlNode *x);
 /* topo_parse_link.c: a new timeline event (its patch slot cleared). */
 struct topo_event *topo_new_event(struct topo_pctx *c, xmlNode *x);
 /* topo_parse_session.c: <session> in <timeline>, and its check once every

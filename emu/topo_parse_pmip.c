@@ -176,7 +176,7 @@ static const struct {
 	{ "fast-handover", false, K_LMA | K_MAG | K_MN },
 	{ "fast-handover-return", false, K_LMA | K_MN },
 	{ "pool", true, K_LMA }, { "mag", true, K_LMA }, { "access", true, K_MAG },
-	{ "mn", true, K_LMA | K_MAG | K_MN },
+	{ "mn", true, K_LMA | K_MAG | K_MN }, { "mip6", true, K_MN },
 };
 
 static void topo_pmip_check_roles(struct topo_pctx *c, const struct topo_node *node,
@@ -231,5 +231,7 @@ void topo_parse_pmip(struct topo_pctx *c, struct topo_node *node, xmlNode *x)
 			topo_parse_mn(c, p, k);
 		else if (topo_is_elem(k, "flow-policy"))
 			topo_parse_flow_policy(c, node, k);
+		else if (topo_is_elem(k, "mip6"))
+			topo_parse_mip6(c, &p->mip6, k);
 	}
 }

@@ -178,6 +178,19 @@ static int topo_w_pmip(xmlTextWriter *w, const struct topo_node *n)
 	}
 	for (size_t i = 0; i < p->n_mns; i++)
 		rc |= topo_w_mn(w, &p->mns[i]);
+	if (p->mip6.present) {          /* appendix C client */
+		rc |= xmlTextWriterStartElement(w, W("mip6")) < 0;
+		rc |= topo_w_attr(w, "iface", p->mip6.iface);
+		rc |= topo_w_addr(w, "ha", &p->mip6.ha);
+		rc |= topo_w_addr(w, "hoa", &p->mip6.hoa);
+		if (p->mip6.mn_id[0])
+			rc |= topo_w_attr(w, "mn-id", p->mip6.mn_id);
+		snprintf(buf, sizeof(buf), "%u", p->mip6.bid);
+		rc |= topo_w_attr(w, "bid", buf);
+		snprintf(buf, sizeof(buf), "%us", p->mip6.lifetime_s);
+		rc |= topo_w_attr(w, "lifetime", buf);
+		rc |= xmlTextWriterEndElement(w) < 0;
+	}
 	if (p->n_flows) {
 		rc |= xmlTextWriterStartElement(w, W("flow-policy")) < 0;
 		for (size_t i = 0; i < p->n_flows; i++)

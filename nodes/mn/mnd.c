@@ -17,6 +17,7 @@
 
 #include "mn.h"
 #include "mn_io.h"
+#include "mn_mip6_io.h"
 #include "nio.h"
 #include "topo.h"
 
@@ -128,6 +129,25 @@ static int build_cfg(const struct topo_node *n, const struct mnd_args *a,
 	return 0;
 }
 
+/* Appendix C: the client Mobile IPv6 function, when the node has <mip6>. */
+static struct mn_mip6_cfg mip6_cfg;
+static bool mip6_on;
+
+static void build_mip6(const struct topo_node *n)
+{
+	const struct topo_mip6 *t = &n->pmip.mip6;
+
+	mip6_on = n->pmip.present && t->present;
+	if (!mip6_on)
+		return;
+	memcpy(mip6_cfg.iface, t->iface, sizeof(mip6_cfg.iface) - 1);   /* <= 15 (parser) */
+	snprintf(mip6_cfg.mn_id, sizeof(mip6_cfg.mn_id), "%s", t->mn_id);
+	mip6_cfg.ha = t->ha;
+	mip6_cfg.hoa = t->hoa;
+	mip6_cfg.bid = (uint16_t)t->bid;
+	mip6_cfg.lifetime_s = t->lifetime_s;
+}
+
 static void on_signal(struct ev_loop *loop, ev_signal *w, int revents)
 {
 	(void)w; (void)revents;
@@ -153,10 +173,18 @@ static int run(struct mn *m, const struct mnd_args *a, const char *node)
 		fprintf(stderr, "mnd: %s: %s (%s)\n", node, why, strerror(errno));
 		return 1;
 	}
+	struct mn_mip6_io *mio = NULL;
+
+	if (mip6_on && !(mio = mn_mip6_io_start(loop, &mip6_cfg, node, &why))) {
+		fprintf(stderr, "mnd: %s: %s (%s)\n", node, why, strerror(errno));
+		mn_io_stop(io);
+		return 1;
+	}
 	nio_log("mnd", "%s: running, %zu interface(s), fast handover %s, %zu flow selector(s)",
 		node, mn_n_ifaces(m), mn_cfg(m)->fast_handover ? "on" : "off",
 		mn_cfg(m)->n_sel);
 	ev_run(loop, 0);
+	mn_mip6_io_stop(mio);
 	mn_io_stop(io);
 	nio_log("mnd", "%s: stopped", node);
 	return 0;
@@ -177,6 +205,7 @@ int main(int argc, char **argv)
 	}
 	char node[TOPO_NAME_MAX];
 	snprintf(node, sizeof(node), "%s", n->name);
+	build_mip6(n);
 	topo_free(t);
 	if (a.check_only) {
 		printf("mnd: %s: configuration OK\n", node);

@@ -338,3 +338,19 @@ Test(topo, enum_names)
 	cr_assert_str_eq(topo_expect_kind_name(TOPO_EXP_LATENCY_P99), "latency-p99");
 	cr_assert_str_eq(topo_node_kind_name((enum topo_node_kind)42), "?");
 }
+
+Test(topo, appendix_c_home_agent_and_mip6_client)
+{
+	const struct topo_node *l = topo_find_node(T, "lma1"), *m = topo_find_node(T, "mn1");
+
+	cr_assert(l->pmip.home_agent);
+	cr_assert_not(l->pmip.bids);
+	cr_assert(m->pmip.mip6.present);
+	cr_assert_str_eq(m->pmip.mip6.iface, "wlan0");
+	assert_addr(&m->pmip.mip6.ha, "2001:db8:f::1");
+	assert_addr(&m->pmip.mip6.hoa, "2001:db8:100:1::100");
+	cr_assert_str_eq(m->pmip.mip6.mn_id, "mn1@example.org");
+	cr_assert_eq(m->pmip.mip6.bid, 1);
+	cr_assert_eq(m->pmip.mip6.lifetime_s, 40);
+	cr_assert(topo_find_node(T, "mag1")->pmip.bids, "bids defaults on");
+}

@@ -18,6 +18,7 @@
 #define BAD_FILES(X) \
 	X(address_without_length) \
 	X(att_unknown) \
+	X(mip6_bad) \
 	X(bad_ipv6_via) \
 	X(bad_mac) \
 	X(dup_exec_id) \
