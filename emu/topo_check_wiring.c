@@ -80,6 +80,10 @@ static void check_mn_macs(struct topo_pctx *c, const struct topo_node *mn)
 		const struct topo_iface *f = &mn->ifaces[i];
 		if (!f->has_mac || mac_has_profile(c->t, f->mac))
 			continue;
+		/* appendix C: the client Mobile IPv6 interface registers itself */
+		if (mn->pmip.present && mn->pmip.mip6.present &&
+		    !strcmp(mn->pmip.mip6.iface, f->name))
+			continue;
 		topo_errors_add(c->errs, &f->loc, "mn \"%s\" iface \"%s\": mac "
 				"%02x:%02x:%02x:%02x:%02x:%02x is no mag profile's ll-id=: "
 				"no MAG would register it", mn->name, f->name, f->mac[0],
