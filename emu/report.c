@@ -116,7 +116,8 @@ int report_build(const struct report_input *in, struct report *out, const char *
 	out->n_links = in->n_links;
 	out->n_execs = in->n_execs;
 	snprintf(path, sizeof path, "%s/events.jsonl", in->run_dir);
-	if (report_load_events(out, path) < 0 || load_flows(out) < 0 ||
+	if (report_load_events(out, path) < 0 || report_load_sessions(out, path) < 0 ||
+	    load_flows(out) < 0 ||
 	    eval_expects(out) < 0)
 		goto nomem;
 	return 0;

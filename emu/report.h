@@ -112,6 +112,22 @@ struct report_expect {
 	int line;                   /* of the <expect> element, 0 if unknown */
 };
 
+/* A mobility session as the LMA's events tell it (report_sessions.c): the
+ * prefix set it held from each instant on, for the timeline picture
+ * (sections 2.1, 2.2: sessions that come and go, prefixes that move). */
+#define REPORT_SESSION_MAX 16
+#define REPORT_SESSION_CHANGES 12
+struct report_session {
+	uint64_t id;                /* the LMA's session number */
+	char name[64];              /* "MN-LL-ID service" */
+	double t_start, t_end;      /* run-relative; t_end < 0: still there */
+	size_t n_change;
+	struct {
+		double t;
+		char hnps[120];     /* "P1, P2" (prefix lengths dropped) */
+	} change[REPORT_SESSION_CHANGES];
+};
+
 struct report {
 	const struct topology *topo;
 	char run_dir[TOPO_PATH_MAX * 2];
@@ -130,6 +146,8 @@ struct report {
 	size_t n_events;
 	struct report_expect *expects;
 	size_t n_expects;
+	struct report_session sessions[REPORT_SESSION_MAX];
+	size_t n_sessions;
 };
 
 /* Reads the run folder and evaluates every expectation. A missing flow file
@@ -162,6 +180,9 @@ int report_load_flow(struct report_flow *f, const char *run_dir, const char *id)
 /* The leaving interface of each arrival, from the sender's captures. */
 int report_load_uplink(struct report_flow *f, const struct topology *t, const char *run_dir);
 int report_load_events(struct report *r, const char *path);
+/* The LMA's bce_* events of events.jsonl into r->sessions (the first
+ * REPORT_SESSION_MAX sessions). No file: none. */
+int report_load_sessions(struct report *r, const char *path);
 /* XML text escaping (&, <, >, ", ') into buf; truncates safely. */
 const char *report_xml_escape(const char *s, char *buf, size_t len);
 /* snprintf that may truncate on purpose (messages, labels): no warning. */

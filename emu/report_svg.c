@@ -3,7 +3,9 @@
  * stacked by arrival interface (one colour per interface name, legend);
  * timeline events (link down/up, move, impair, exec) as labelled vertical
  * lines across every flow; daemon events (PBU/PBA, bce_*) as ticks with
- * labels in a lane below; seconds on the x axis. Labels are placed in rows
+ * labels in a lane below; above them the LMA's mobility sessions, each a
+ * bar with its prefix set at every change (report_sessions.c); seconds on
+ * the x axis. Labels are placed in rows
  * so that none overlaps another. Plain SVG 1.1, no script, no CSS file.
  */
 #include <math.h>
@@ -403,6 +405,46 @@ static double draw_ticks(struct svg *s, double y0)
 	return (double)lines * (ROW_H - 2) + (n ? 8 : 0);
 }
 
+/* Mobility sessions lane (report_sessions.c): one row per session of the
+ * LMA, a bar from its creation to its end, a tick and the prefix set at
+ * each change (labels on two alternating lines). Returns its height. */
+#define SESS_H 46.0
+static void draw_session(struct svg *s, const struct report_session *x, size_t i, double y)
+{
+	double a = xpos(s, x->t_start), b = xpos(s, x->t_end < 0 ? s->t_max_s : x->t_end);
+	const char *c = palette[i % (sizeof palette / sizeof palette[0])];
+	char lab[160];
+
+	report_fmt(lab, sizeof lab, "session %llu: %s%s", (unsigned long long)x->id, x->name,
+		   x->t_end < 0 ? "" : " (ends)");
+	text(s, a + 2, y + 9, "start", " font-size=\"10\" fill=\"#444\"", lab);
+	fprintf(s->f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"6\" fill=\"%s\" "
+		"opacity=\"0.6\"/>\n", a, y + 13, b - a > 1 ? b - a : 1, c);
+	for (size_t k = 0; k < x->n_change; k++) {
+		double cx = xpos(s, x->change[k].t);
+		fprintf(s->f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+			"stroke=\"%s\"/>\n", cx, y + 11, cx, y + 21 + (k % 2 ? 10 : 0), c);
+		report_fmt(lab, sizeof lab, "%.2fs %s", x->change[k].t, x->change[k].hnps);
+		text(s, cx + 2, y + 30 + (k % 2 ? 10 : 0), "start", " font-size=\"9\" fill=\"#444\"",
+		     lab);
+	}
+}
+
+static double draw_sessions(struct svg *s, double y0)
+{
+	const struct report *r = s->r;
+
+	if (!r->n_sessions)
+		return 0;
+	text(s, X0 - 6, y0 + 10, "end", " fill=\"#555\"", "mobility");
+	text(s, X0 - 6, y0 + 22, "end", " fill=\"#555\"", "sessions");
+	fprintf(s->f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+		"stroke=\"#bbb\"/>\n", X0, y0 - 5, X1, y0 - 5);
+	for (size_t i = 0; i < r->n_sessions; i++)
+		draw_session(s, &r->sessions[i], i, y0 + (double)i * SESS_H);
+	return (double)r->n_sessions * SESS_H + 6;
+}
+
 static double time_span_s(const struct report *r)
 {
 	double t = (double)r->duration_ns / 1e9;
@@ -450,7 +492,8 @@ static void write_body(struct svg *s, int *row_of, double *height)
 		free(copy);
 	}
 	draw_axis(s, bottom);
-	*height = bottom + 44 + draw_ticks(s, bottom + 42) + 10;
+	double sess = draw_sessions(s, bottom + 42);
+	*height = bottom + 44 + sess + draw_ticks(s, bottom + 42 + sess) + 10;
 }
 
 int report_write_svg(const struct report *r, const char *path)

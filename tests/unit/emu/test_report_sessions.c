@@ -1,0 +1,98 @@
+/*
+ * test_report_sessions.c - the mobility sessions digested from the LMA's
+ * bce_* events (emu/report_sessions.c) for the timeline picture: a
+ * session's prefix set at each change, a subset handoff taking the moved
+ * prefix out of the session it came from, the end of a session, bad lines
+ * skipped; and the lane in timeline.svg.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "report.h"
+
+static char path[96];
+
+static void write_events(const char *text)
+{
+	FILE *f;
+
+	snprintf(path, sizeof path, "/tmp/pmipemu-report-sessions-%d.jsonl", (int)getpid());
+	f = fopen(path, "w");
+	cr_assert_not_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void fini(void)
+{
+	unlink(path);
+}
+
+TestSuite(report_sessions, .fini = fini);
+
+#define CREATED1 "{\"t\":0.02,\"node\":\"lma\",\"ev\":\"bce_created\",\"session\":1," \
+	"\"ll_id\":\"02:00:00:00:aa:01\",\"service\":null," \
+	"\"hnp\":[\"2001:db8:100:1::/64\",\"2001:db8:100:2::/64\"]}\n"
+#define CREATED2 "{\"t\":2.5,\"node\":\"lma\",\"ev\":\"bce_created\",\"session\":2," \
+	"\"ll_id\":\"02:00:00:00:aa:02\",\"service\":\"pdn3\",\"hnp\":[\"2001:db8:100:3::/64\"]}\n"
+#define HANDOFF "{\"t\":3.2,\"node\":\"lma\",\"ev\":\"bce_handoff\",\"session\":2," \
+	"\"ll_id\":\"02:00:00:00:aa:02\",\"hnp\":[\"2001:db8:100:3::/64\"," \
+	"\"2001:db8:100:2::/64\"],\"from_session\":1}\n"
+
+Test(report_sessions, subset_handoff_moves_one_prefix_between_two_sessions)
+{
+	struct report r = { 0 };
+
+	write_events(CREATED1 CREATED2 "not json\n" HANDOFF
+		     "{\"t\":7.5,\"node\":\"lma\",\"ev\":\"bce_deleted\",\"session\":2}\n");
+	cr_assert_eq(report_load_sessions(&r, path), 0);
+	cr_assert_eq(r.n_sessions, 2);
+	const struct report_session *a = &r.sessions[0], *b = &r.sessions[1];
+	cr_assert_str_eq(a->name, "02:00:00:00:aa:01");
+	cr_assert_str_eq(b->name, "02:00:00:00:aa:02 pdn3");
+	cr_assert_eq(a->n_change, 2, "P1+P2, then P1 alone");
+	cr_assert_str_eq(a->change[0].hnps, "2001:db8:100:1::, 2001:db8:100:2::");
+	cr_assert_str_eq(a->change[1].hnps, "2001:db8:100:1::");
+	cr_assert_float_eq(a->change[1].t, 3.2, 1e-9);
+	cr_assert_eq(b->n_change, 2);
+	cr_assert_str_eq(b->change[1].hnps, "2001:db8:100:3::, 2001:db8:100:2::");
+	cr_assert_lt(a->t_end, 0, "session 1 still there");
+	cr_assert_float_eq(b->t_end, 7.5, 1e-9);
+}
+
+Test(report_sessions, no_file_no_sessions_and_a_refresh_with_the_same_set_adds_nothing)
+{
+	struct report r = { 0 };
+
+	cr_assert_eq(report_load_sessions(&r, "/nonexistent/events.jsonl"), 0);
+	cr_assert_eq(r.n_sessions, 0);
+	write_events(CREATED1 "{\"t\":5,\"node\":\"lma\",\"ev\":\"bce_refreshed\",\"session\":1,"
+		     "\"hnp\":[\"2001:db8:100:1::/64\",\"2001:db8:100:2::/64\"]}\n");
+	cr_assert_eq(report_load_sessions(&r, path), 0);
+	cr_assert_eq(r.sessions[0].n_change, 1);
+}
+
+Test(report_sessions, timeline_svg_has_a_lane_with_each_session_and_its_sets)
+{
+	static struct topology topo = { .name = "t" };
+	struct report r = { .topo = &topo, .duration_ns = 8000000000ULL };
+	char svg[112], buf[65536];
+
+	write_events(CREATED1 CREATED2 HANDOFF);
+	cr_assert_eq(report_load_sessions(&r, path), 0);
+	snprintf(svg, sizeof svg, "%s.svg", path);
+	cr_assert_eq(report_write_svg(&r, svg), 0);
+	FILE *f = fopen(svg, "r");
+	cr_assert_not_null(f);
+	size_t n = fread(buf, 1, sizeof buf - 1, f);
+	buf[n] = 0;
+	fclose(f);
+	unlink(svg);
+	cr_assert(strstr(buf, ">mobility<"), "the lane's title");
+	cr_assert(strstr(buf, "session 2: 02:00:00:00:aa:02 pdn3"));
+	cr_assert(strstr(buf, "3.20s 2001:db8:100:1::<"), "session 1 after the move: P1");
+	cr_assert(strstr(buf, "3.20s 2001:db8:100:3::, 2001:db8:100:2::<"));
+}
