@@ -44,4 +44,17 @@ note "flow f1: report sent=$sent received=$recv lost=$lost; captures: $sent_cap 
 dl=$(jget "$out/report.json" "['links']['l1']['ab']['drop_loss']")
 [ "$dl" -gt 0 ] || fail "link counted no loss"
 grep -q '"ev":"run_start"' "$out/events.jsonl" || fail "events.jsonl lacks run_start"
+
+# The bounds are two-sided (issue 14): the same topology with the link's
+# features nearly off (0.2 % loss, no delay) must fail delivery max,
+# drop_loss min and latency min.
+sed 's/<impair delay="10ms" loss="10%"\/>/<impair loss="0.2%"\/>/' topologies/two-hosts-lossy.xml > "$TMP/weak.xml"
+grep -q 'loss="0.2%"' "$TMP/weak.xml" || fail "could not make the weak variant"
+$PMIPEMU test "$TMP/weak.xml" --out "$TMP/weak" > "$TMP/weak.out" 2>&1; rc=$?
+sed -n 's/^\(FAIL\|PASS\)/  weak link: &/p' "$TMP/weak.out"
+[ $rc = 1 ] || fail "the weak link passed the expectations (exit $rc)"
+for k in "delivery f1: .*bound <= 95" "drop_loss: .*bound >= 60" "latency-p99 f1: .*bound >= 10ms"; do
+  grep -q "^FAIL .*$k" "$TMP/weak.out" || fail "the weak link did not fail $k"
+done
+check_leftovers
 echo ok
