@@ -28,7 +28,7 @@ Test(topo_cli, valid_file_prints_summary_and_exits_0)
 	cr_assert_eq(topo_cli_validate(2, argv), 0);
 	fflush(stdout);
 	cr_assert_stdout_eq_str("topologies/two-hosts-lossy.xml: valid (2 nodes, 1 links, "
-				"1 processes, 0 events, 1 flows, 3 expectations)\n");
+				"1 processes, 0 events, 1 flows, 6 expectations)\n");
 }
 
 Test(topo_cli, errors_go_to_stderr_and_exit_2)
