@@ -13,7 +13,11 @@
  * Binding Reference, our reading: one BID = that session (FLOW_MODE_ONE);
  * several = any of them, shared by the LMA per flow; none = "don't mind":
  * any session of the prefix (FLOW_MODE_ANY over every route), which load
- * sharing and network-initiated moves may place freely. We never n-cast.
+ * sharing and network-initiated moves may place freely: its rule is matched
+ * after every rule of the operator (prio LMA_FLOW_DONT_MIND_PRIO +
+ * FID-PRI), so a move the operator adds (ctl, timeline) takes its flows.
+ * We never n-cast. A rule goes with the last session it can send to
+ * (lma_flow_mn_forget, from lma_session_delete).
  */
 #include "lma_int.h"
 #include "flow_ts.h"
@@ -157,6 +161,9 @@ static uint8_t build_rule(struct mn_req *q, const struct mh_flow *f, struct flow
 	r->prefix = x->prefix;
 	r->plen = x->len;
 	r->prio = f->fid_pri;
+	if (n == 0)                     /* "don't mind": after the operator's */
+		r->prio = (uint16_t)(f->fid_pri > UINT16_MAX - LMA_FLOW_DONT_MIND_PRIO
+				     ? UINT16_MAX : LMA_FLOW_DONT_MIND_PRIO + f->fid_pri);
 	r->sel = f->ts;
 	r->mode = n == 1 ? FLOW_MODE_ONE : FLOW_MODE_ANY;
 	r->n_target = (uint8_t)n;
@@ -247,6 +254,42 @@ static uint8_t one_flow(struct lma *l, struct mn_req *q, const struct mh_flow *f
 	}
 	q->why = "no flow binding with this FID";
 	return MH_FLOW_STATUS_FID_NOT_FOUND;
+}
+
+/* Could r still send a flow somewhere once s is gone? */
+static bool rule_outlives(const struct flow_rule *r, const struct bce_session *s)
+{
+	for (const struct bce_session *o = s->mn->sessions; o; o = o->mn_next) {
+		if (o == s)
+			continue;
+		for (uint8_t i = 0; i < r->n_target; i++)
+			if (o->ll_id_len == r->target[i].ref_len &&
+			    !memcmp(o->ll_id, r->target[i].ref, o->ll_id_len))
+				return true;
+		for (uint8_t i = 0; !r->n_target && i < o->n_prefix; i++)
+			if (o->prefix[i]->len == r->plen &&
+			    !memcmp(&o->prefix[i]->prefix, &r->prefix, 16))
+				return true;
+	}
+	return false;
+}
+
+void lma_flow_mn_forget(struct lma *l, const struct bce_session *s, struct lma_actions *out)
+{
+	for (size_t i = 0; i < LMA_MN_FID_MAX; i++) {
+		struct lma_mn_fid *e = &l->mn_fid[i];
+		const struct flow_rule *r;
+
+		if (!e->used || e->mn_id_len != s->mn->id_len ||
+		    memcmp(e->mn_id, s->mn->id, e->mn_id_len))
+			continue;
+		r = flow_tab_find(l->flows, e->rule_id);
+		if (r && r->origin == FLOW_ORIGIN_MN && rule_outlives(r, s))
+			continue;
+		if (r && r->origin == FLOW_ORIGIN_MN)
+			lma_flow_del(l, e->rule_id, out);
+		e->used = false;
+	}
 }
 
 void lma_flow_pbu(struct lma *l, const struct mh_msg *pbu, struct bce_session *const *own,

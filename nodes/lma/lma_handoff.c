@@ -601,6 +601,7 @@ void lma_session_delete(struct lma *l, struct bce_session *s, const char *reason
 	}
 	lma_act_event(out, LMA_EV_BCE_DELETED, "%s,\"reason\":\"%s\"",
 		      lma_session_fields(s, f, sizeof(f)), reason);
+	lma_flow_mn_forget(l, s, out);      /* RFC 6089: flows go with their binding */
 	l->st.sessions_deleted++;
 	bce_session_del(l->bc, s);
 	for (uint8_t i = 0; i < n; i++) {

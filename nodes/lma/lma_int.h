@@ -186,6 +186,10 @@ const struct bce_session *lma_flow_route(const struct bce_prefix *x,
  * accepted sessions), each echoed in pba with its status. */
 void lma_flow_pbu(struct lma *l, const struct mh_msg *pbu, struct bce_session *const *own,
 		  size_t n_own, bool accepted, struct mh_msg *pba, struct lma_actions *out);
+/* s is being deleted: its MN's rules that could send to no other of its
+ * sessions go with it (flow_removed). */
+void lma_flow_mn_forget(struct lma *l, const struct bce_session *s, struct lma_actions *out);
+#define LMA_FLOW_DONT_MIND_PRIO 1000    /* + FID-PRI: after the operator's rules */
 
 /* lma_alloc.c: policy profiles and prefixes. */
 /* lma_policy.c: the profile index. */

@@ -295,3 +295,53 @@ Test(lma_flow_mn, without_binding_reference_any_session_may_carry_the_flow)
 	}
 	cr_assert(on1 > 60 && on1 < 140, "MAG1 got %u of 200 flows", on1);
 }
+
+/* "Don't mind" leaves the choice to the network: its rule comes after
+ * every operator rule (prio 1000 + FID-PRI), so an operator's move of
+ * some of those flows (ctl, timeline) wins. */
+Test(lma_flow_mn, dont_mind_rules_come_after_the_operators)
+{
+	struct mh_prefix p = share();
+	char text[FLOW_RULE_TEXT_MAX], ps[INET6_ADDRSTRLEN];
+	struct flow_rule r;
+	const char *why = NULL;
+
+	refresh_b(&p, 2, dont_mind);
+	uint32_t id = 0;
+	cr_assert_eq(flow_tab_prefix_rules(lma_flows(L), &p.prefix, 64, &id, 1), 1);
+	cr_assert_eq(flow_tab_find(lma_flows(L), id)->prio, 1010);
+	inet_ntop(AF_INET6, &p.prefix, ps, sizeof(ps));
+	snprintf(text, sizeof(text), "prefix %s/64 prio 200 udp sport 7 -> 02:00:00:00:01:0b", ps);
+	cr_assert_eq(flow_rule_parse(text, &r, &why), 0, "%s", why);
+	cr_assert_eq(lma_flow_add(L, &r, FLOW_ORIGIN_CTL, &why, &A), 0, "%s", why);
+	for (int i = 0; i < 5; i++)
+		cr_assert(addr_is(peer(&p, 7), &MAG2), "the operator's move takes the flow");
+}
+
+/* RFC 6089: flow bindings go with their binding. B deregisters: once its
+ * entry is deleted (MinDelayBeforeBCEDelete), the MN's rule that could
+ * send only to B is removed; a "don't mind" rule stays while A holds P. */
+static void both_kinds(struct mh_msg *m)
+{
+	video_to_b(m);
+	dont_mind(m);
+}
+
+Test(lma_flow_mn, rules_go_with_the_last_session_they_can_use)
+{
+	struct mh_prefix p = share();
+
+	struct mh_msg pba = refresh_b(&p, 2, both_kinds);
+	cr_assert_eq(pba.flow[0].status, 0);
+	cr_assert_eq(pba.flow[1].status, 0);
+	cr_assert_eq(flow_tab_n_rules(lma_flows(L)), 2);
+	struct mh_msg m = pbu(MN1, 3, 0, MH_HI_NOT_CHANGED, MH_ATT_3GPP_EUTRAN, MAC_B, &p);
+	with_bid(&m, 2);
+	input(&MAG2, &m, 3 * SEC);
+	cr_assert_eq(the_pba()->status, 0);
+	tick(3 * SEC + 11 * SEC);
+	cr_assert_eq(bce_n_sessions(lma_bce(L)), 1, "B deleted");
+	cr_assert_eq(count_event(LMA_EV_FLOW_REMOVED), 1);
+	cr_assert_eq(flow_tab_n_rules(lma_flows(L)), 1, "the don't-mind rule stays");
+	cr_assert(strstr(event_json(LMA_EV_FLOW_REMOVED), "02:00:00:00:01:0b"));
+}
