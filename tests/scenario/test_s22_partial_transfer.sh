@@ -20,10 +20,10 @@ bl=$TMP/out/s22-baseline
 [ "$rc" = 0 ] || fail "pmipemu test exit $rc (expectations above)"
 
 # Every packet of both runs dissects cleanly, Mobility Header ones
-# included; tshark 4.0 knows MH types 0-18 only, so tests/tools/mh_upn.lua
+# included; tshark 4.0 knows MH types 0-18 only, so doc/wireshark/pmipemu.lua
 # reads the Update Notification (19) and its Ack (20), handing their
 # options to tshark's own option dissectors.
-LUA=(-X lua_script:tests/tools/mh_upn.lua)
+LUA=(-X lua_script:doc/wireshark/pmipemu.lua)
 for p in "$run"/*.pcap "$bl"/*.pcap; do
 	bad=$(tshark "${LUA[@]}" -r "$p" -Y '_ws.malformed || _ws.expert.severity >= "warning"' \
 		-T fields -e frame.number 2>/dev/null | wc -l)
@@ -108,20 +108,21 @@ note "remove (7.2 s): PBU $l"
 one "$TMP/ra2" "\$1 > 7.1 && \$1 < 7.5 && \$2 == \"$P4\" && \$3 == 0 && \$4 == 0 && \$5 > 0" \
 	"MAG2 sent no RA withdrawing P4" > /dev/null
 
-# The UPN and UPA as tshark reads them (with mh_upn.lua): reason 8
+# The UPN and UPA as tshark reads them (with pmipemu.lua): reason 8
 # (FLOW-MOBILITY, RFC 7864), A set, the interface's MN-LL-ID and its new
 # prefix set; the UPA echoes the sequence number with status 0. The raw
 # bytes (tests/tools/pcap_mh.py) must say the same, every MH checksum
 # must be right (tshark does not check it) and HNP options sit at 8n+4.
 for m in mag1:02000000aa01:2001:db8:100:1::,2001:db8:100:2:: mag2:02000000aa02:2001:db8:100:3::; do
 	IFS=: read -r node llid want <<< "$m"      # the last takes the rest
-	tshark "${LUA[@]}" -r "$run/$node-eth0.pcap" -Y pmipemu_upn -T fields -E separator='|' \
-		-e pmipemu_upn.mhtype -e pmipemu_upn.seq -e pmipemu_upn.reason -e pmipemu_upn.a \
-		-e pmipemu_upn.status -e mip6.mnlli.lli -e mip6.nemo.mnp.mnp 2>/dev/null > "$TMP/upn"
-	IFS='|' read -r t seq reason a _ lli hnps <<< "$(awk -F'|' '$1 == 19' "$TMP/upn" | head -1)"
+	tshark "${LUA[@]}" -r "$run/$node-eth0.pcap" -Y pmipemu_un -T fields -E separator='|' \
+		-e pmipemu.un.mhtype -e pmipemu.upn.seq -e pmipemu.upa.seq -e pmipemu.upn.reason \
+		-e pmipemu.upn.a_flag -e pmipemu.upa.status -e mip6.mnlli.lli -e mip6.nemo.mnp.mnp \
+		2>/dev/null > "$TMP/upn"
+	IFS='|' read -r t seq _ reason a _ lli hnps <<< "$(awk -F'|' '$1 == 19' "$TMP/upn" | head -1)"
 	[ "$t" = 19 ] && [ "$reason" = 8 ] && [ "$a" = 1 ] && [ "$lli" = "$llid" ] &&
 		[ "$hnps" = "$want" ] || fail "$node: UPN as tshark reads it: $(head -1 "$TMP/upn")"
-	awk -F'|' -v s="$seq" '$1 == 20 && $2 == s && $5 == 0' "$TMP/upn" | grep -q . ||
+	awk -F'|' -v s="$seq" '$1 == 20 && $3 == s && $6 == 0' "$TMP/upn" | grep -q . ||
 		fail "$node: no UPA with status 0 for UPN $seq"
 	note "$node: UPN seq $seq reason $reason A, MN-LL-ID $lli, HNP $hnps; UPA status 0"
 	python3 tests/tools/pcap_mh.py mh "$run/$node-eth0.pcap" > "$TMP/raw.jsonl"
