@@ -11,32 +11,18 @@
  */
 #include <string.h>
 
+#include "hex.h"
 #include "topo_int.h"
 
 #define TOPO_AUTH_SPI_MIN 256
 
-static int hex_val(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = (char)(c | 0x20);
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 static bool key_from_hex(struct topo_auth *a, const char *hex)
 {
-	size_t n = strlen(hex);
+	int n = hex_decode(hex, a->key, TOPO_AUTH_KEY_MAX);
 
-	if (n < 2 || n % 2 || n / 2 > TOPO_AUTH_KEY_MAX)
+	if (n < 0)
 		return false;
-	for (size_t i = 0; i < n / 2; i++) {
-		int hi = hex_val(hex[2 * i]), lo = hex_val(hex[2 * i + 1]);
-
-		if (hi < 0 || lo < 0)
-			return false;
-		a->key[i] = (uint8_t)(hi << 4 | lo);
-	}
-	a->len = (uint8_t)(n / 2);
+	a->len = (uint8_t)n;
 	return true;
 }
 

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <arpa/inet.h>
 
+#include "hex.h"
 #include "mag_int.h"
 
 const char *mag_act_type_name(enum mag_act_type t)
@@ -172,21 +173,10 @@ void mag_fmt_mac(char *buf, size_t cap, const uint8_t mac[6])
 		 mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int mag_parse_mac(const char *s, uint8_t mac[6])
 {
 	for (int i = 0; i < 6; i++) {
-		int hi = hexval(s[0]), lo = hi < 0 ? -1 : hexval(s[1]);
+		int hi = hex_digit(s[0]), lo = hi < 0 ? -1 : hex_digit(s[1]);
 		if (hi < 0 || lo < 0)
 			return -1;
 		mac[i] = (uint8_t)(hi << 4 | lo);

@@ -10,8 +10,10 @@
 #include <string.h>
 #include <nettle/hmac.h>
 
+#include "hex.h"
 #include "mh.h"
 #include "mh_auth.h"
+#include "wire.h"
 
 #define MH_PAD1 0
 #define MH_PADN 1
@@ -31,32 +33,17 @@ const char *mh_auth_verdict_name(enum mh_auth_verdict v)
 	return "unknown";
 }
 
-static int hex_nibble(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int mh_auth_key_from_hex(struct mh_auth_key *k, uint32_t spi, const char *hex)
 {
-	size_t n = hex ? strlen(hex) : 0;
+	int n;
 
 	memset(k, 0, sizeof(*k));
-	if (n < 2 || n % 2 || n / 2 > MH_AUTH_KEY_MAX)
+	n = hex_decode(hex, k->key, MH_AUTH_KEY_MAX);
+	if (n < 0) {
+		memset(k, 0, sizeof(*k));
 		return -1;
-	for (size_t i = 0; i < n / 2; i++) {
-		int hi = hex_nibble(hex[2 * i]), lo = hex_nibble(hex[2 * i + 1]);
-
-		if (hi < 0 || lo < 0)
-			return -1;
-		k->key[i] = (uint8_t)(hi << 4 | lo);
 	}
-	k->len = (uint8_t)(n / 2);
+	k->len = (uint8_t)n;
 	k->spi = spi;
 	k->present = true;
 	return 0;
@@ -161,10 +148,7 @@ int mh_auth_sign(uint8_t *buf, size_t len, size_t cap, const struct mh_auth_key 
 	buf[at] = MH_OPT_AUTH;
 	buf[at + 1] = MH_AUTH_OPT_LEN;
 	buf[at + 2] = MH_AUTH_SUBTYPE_MN_HA;
-	buf[at + 3] = (uint8_t)(k->spi >> 24);
-	buf[at + 4] = (uint8_t)(k->spi >> 16);
-	buf[at + 5] = (uint8_t)(k->spi >> 8);
-	buf[at + 6] = (uint8_t)k->spi;
+	wire_put32(buf + at + 3, k->spi);
 	pad(buf + at + 7 + MH_AUTH_DATA_LEN, total - (at + 7 + MH_AUTH_DATA_LEN));
 	buf[MH_HDR_LEN_OFF] = (uint8_t)(total / 8 - 1);
 	authenticator(buf, at + 7, k, coa, hoa, buf + at + 7);
@@ -188,10 +172,7 @@ enum mh_auth_verdict mh_auth_verify(const uint8_t *mh, size_t len,
 		return MH_AUTH_NOT_LAST;
 	if (mh[at + 1] != MH_AUTH_OPT_LEN || mh[at + 2] != MH_AUTH_SUBTYPE_MN_HA)
 		return MH_AUTH_MALFORMED;
-	uint32_t spi = (uint32_t)mh[at + 3] << 24 | (uint32_t)mh[at + 4] << 16 |
-		       (uint32_t)mh[at + 5] << 8 | mh[at + 6];
-
-	if (spi != k->spi)
+	if (wire_get32(mh + at + 3) != k->spi)
 		return MH_AUTH_WRONG_SPI;
 	authenticator(mh, at + 7, k, coa, hoa, want);
 	for (size_t i = 0; i < MH_AUTH_DATA_LEN; i++)     /* constant time */
