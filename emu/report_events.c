@@ -34,6 +34,8 @@ static enum report_ev_class classify(const char *ev)
 		 * it saw the carrier loss) and return, the LMA's switch */
 		"dormant_activated", "dormant_returned",
 		"bce_dormant_activated", "bce_dormant_restored",
+		/* sections 2.1, 2.2: the timeline's <session> and <prefix> */
+		"session", "prefix",
 	};
 	static const char *const hidden[] = {
 		"process_start", "process_exit", "stop_kill", "log",
@@ -73,6 +75,11 @@ static void make_label(struct report_event *e, json_object *o)
 		if (v)
 			n += (size_t)snprintf(e->label + n, sizeof e->label - n, " %s", v);
 	}
+	/* <session>/<prefix>: the control command the run sent, e.g.
+	 * "mag2: prefix take 02:00:00:00:aa:02 2001:db8:100:2::/64" */
+	const char *cmd = str_field(o, "command");
+	if (cmd && (!strcmp(e->ev, "session") || !strcmp(e->ev, "prefix")) && n < sizeof e->label)
+		n += (size_t)snprintf(e->label + n, sizeof e->label - n, " %s: %s", e->node, cmd);
 	json_object *st;
 	if (json_object_object_get_ex(o, "status", &st) && n < sizeof e->label &&
 	    json_object_is_type(st, json_type_int))

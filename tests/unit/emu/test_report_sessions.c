@@ -3,7 +3,7 @@
  * bce_* events (emu/report_sessions.c) for the timeline picture: a
  * session's prefix set at each change, a subset handoff taking the moved
  * prefix out of the session it came from, the end of a session, bad lines
- * skipped; and the lane in timeline.svg.
+ * skipped; and the lane in timeline.svg, and <prefix> events as lines.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -95,4 +95,20 @@ Test(report_sessions, timeline_svg_has_a_lane_with_each_session_and_its_sets)
 	cr_assert(strstr(buf, "session 2: 02:00:00:00:aa:02 pdn3"));
 	cr_assert(strstr(buf, "3.20s 2001:db8:100:1::<"), "session 1 after the move: P1");
 	cr_assert(strstr(buf, "3.20s 2001:db8:100:3::, 2001:db8:100:2::<"));
+}
+
+/* The timeline's <prefix> (and <session>) are timeline events, drawn as
+ * lines labelled with the command the run sent. */
+Test(report_sessions, prefix_event_is_a_timeline_line_with_its_command)
+{
+	struct report r = { 0 };
+
+	write_events("{\"t\":3.2,\"node\":\"mag2\",\"ev\":\"prefix\",\"command\":"
+		     "\"prefix take 02:00:00:00:aa:02 2001:db8:100:2::/64\",\"answer\":\"{}\"}\n");
+	cr_assert_eq(report_load_events(&r, path), 0);
+	cr_assert_eq(r.n_events, 1);
+	cr_assert_eq(r.events[0].cls, REPORT_EV_MAJOR);
+	cr_assert(strstr(r.events[0].label, "mag2: prefix take 02:00:00:00:aa:02"), "%s",
+		  r.events[0].label);
+	free(r.events);
 }
