@@ -572,7 +572,9 @@ int run_topology(struct topology *t, const struct run_opts *o,
 			       t->name, t->n_nodes, t->n_links, (double)r.bringup_ns / 1e6,
 			       r.st.id, (double)r.duration_ns / 1e9);
 		run_sched_arm(&r);
+		run_progress_start(&r);
 		ev_run(r.loop, 0);
+		run_progress_stop(&r);
 	}
 	res->interrupted = r.interrupted;
 	uint64_t td0 = run_now_ns();

@@ -122,6 +122,8 @@ struct run {
 
 	ev_signal sig_int, sig_term, sig_hup;
 	ev_timer stop_timer;
+	ev_timer progress_timer;        /* run_progress.c */
+	bool progress_on;
 	bool stopping;
 	bool anchors_stopped;           /* LMAs got their SIGTERM */
 	bool realtime;                  /* the link engine runs SCHED_FIFO */
@@ -159,6 +161,10 @@ bool run_proc_unexpected(const struct run_proc *p);
 /* Summary lines with the last lines of each one's log, "died" in
  * report.json; res->died. */
 void run_died_report(struct run *r, struct run_result *res);
+
+/* run_progress.c: the progress line (a terminal, no --quiet) */
+void run_progress_start(struct run *r);
+void run_progress_stop(struct run *r);
 
 /* run_sched.c */
 int run_sched_build(struct run *r);
