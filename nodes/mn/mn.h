@@ -242,6 +242,11 @@ uint32_t mn_iface_mark(const struct mn *m, size_t i);
 /* ---- control socket (pure: one request line in, JSON out) ---------------- */
 /* show ifaces | show rules | show stats | help. Writes a NUL-terminated
  * JSON document into out; unknown commands answer {"error": ...}. */
+struct mn_mip6;
+/* The same, and "show mip6" from the client Mobile IPv6 entry c (NULL: the
+ * node has no <mip6>; the answer says so). */
+void mn_ctl_handle_mip6(struct mn *m, const struct mn_mip6 *c, const char *line,
+			uint64_t now_ns, char *out, size_t cap);
 void mn_ctl_handle(struct mn *m, const char *line, uint64_t now_ns, char *out,
 		   size_t cap);
 

@@ -12,6 +12,7 @@
 #include <json-c/json.h>
 
 #include "mn_int.h"
+#include "mn_mip6.h"
 
 static json_object *jstr(const char *s) { return json_object_new_string(s); }
 static json_object *jint(int64_t v) { return json_object_new_int64(v); }
@@ -149,7 +150,7 @@ static json_object *help(void)
 {
 	json_object *o = json_object_new_object(), *a = json_object_new_array();
 	static const char *cmds[] = {
-		"show ifaces", "show rules", "show stats", "help",
+		"show ifaces", "show rules", "show stats", "show mip6", "help",
 	};
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		json_object_array_add(a, jstr(cmds[i]));
@@ -172,6 +173,20 @@ static bool is_cmd(const char *line, const char *w1, const char *w2)
 	if (!w2)
 		return n == 1 && !strcmp(a, w1);
 	return n == 2 && !strcmp(a, w1) && !strcmp(b, w2);
+}
+
+/* Appendix C: "show mip6" answers from the client Mobile IPv6 entry. */
+void mn_ctl_handle_mip6(struct mn *m, const struct mn_mip6 *c, const char *line,
+			uint64_t now_ns, char *out, size_t cap)
+{
+	if (!is_cmd(line, "show", "mip6")) {
+		mn_ctl_handle(m, line, now_ns, out, cap);
+		return;
+	}
+	if (!c)
+		snprintf(out, cap, "{\"error\":\"no <mip6> client on this node\"}");
+	else if (mn_mip6_show(c, now_ns, out, cap) < 0)
+		snprintf(out, cap, "{\"error\":\"answer too long\"}");
 }
 
 void mn_ctl_handle(struct mn *m, const char *line, uint64_t now_ns, char *out,

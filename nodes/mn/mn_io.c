@@ -41,6 +41,7 @@ struct mn_ra_io {
 struct mn_io {
 	struct ev_loop *loop;
 	struct mn *m;
+	const struct mn_mip6 *mip6;      /* appendix C client, for "show mip6" */
 	struct mn_io_opts o;
 	struct mn_acts *acts;
 	struct nio_events *ev;
@@ -292,11 +293,16 @@ static uint32_t on_flow(void *arg, const uint8_t *pkt, size_t len)
 	return mark;
 }
 
+void mn_io_set_mip6(struct mn_io *io, const struct mn_mip6 *c)
+{
+	io->mip6 = c;
+}
+
 static void on_ctl(void *arg, const char *line, char *out, size_t cap)
 {
 	struct mn_io *io = arg;
 	mn_stats(io->m)->nfq_errors = mn_nfq_errors(io->nfq);
-	mn_ctl_handle(io->m, line, nio_now_ns(), out, cap);
+	mn_ctl_handle_mip6(io->m, io->mip6, line, nio_now_ns(), out, cap);
 }
 
 /* ---- start and stop ---------------------------------------------------------------- */

@@ -30,6 +30,9 @@ struct mn_io;
  * what was done. The engine stays the caller's. */
 struct mn_io *mn_io_start(struct ev_loop *loop, struct mn *m,
 			  const struct mn_io_opts *o, const char **why);
+/* Appendix C: the client entry "show mip6" reads (NULL: none). */
+struct mn_mip6;
+void mn_io_set_mip6(struct mn_io *io, const struct mn_mip6 *c);
 /* Removes every rule, route and netfilter rule mnd added; closes all. */
 void mn_io_stop(struct mn_io *io);
 

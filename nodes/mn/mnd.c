@@ -183,7 +183,10 @@ static int run(struct mn *m, const struct mnd_args *a, const char *node)
 	nio_log("mnd", "%s: running, %zu interface(s), fast handover %s, %zu flow selector(s)",
 		node, mn_n_ifaces(m), mn_cfg(m)->fast_handover ? "on" : "off",
 		mn_cfg(m)->n_sel);
+	if (mio)
+		mn_io_set_mip6(io, mn_mip6_io_client(mio));
 	ev_run(loop, 0);
+	mn_io_set_mip6(io, NULL);
 	mn_mip6_io_stop(mio);
 	mn_io_stop(io);
 	nio_log("mnd", "%s: stopped", node);

@@ -77,7 +77,7 @@ Test(mn_ctl, show_stats_counts_moves)
 Test(mn_ctl, help_lists_commands)
 {
 	json_object *o = ask("help");
-	cr_assert_eq(json_object_array_length(get(o, "commands")), 4);
+	cr_assert_eq(json_object_array_length(get(o, "commands")), 5);
 	json_object_put(o);
 }
 

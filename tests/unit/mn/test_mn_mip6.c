@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "mn/mn.h"
 #include "mn/mn_mip6.h"
 
 #define SEC 1000000000ULL
@@ -240,4 +241,15 @@ Test(mn_mip6, show_names_state_and_addresses)
 	cr_assert_not_null(strstr(out, "\"state\":\"MN_MIP6_REGISTERING\""));
 	cr_assert_not_null(strstr(out, "\"coa\":\"2001:db8:ac::10\""));
 	cr_assert_eq(mn_mip6_show(&C, 0, out, 10), -1);
+}
+
+Test(mn_mip6, ctl_show_mip6)
+{
+	char out[2048];
+
+	coa(&COA, 0);
+	mn_ctl_handle_mip6(NULL, &C, "show  mip6", 0, out, sizeof(out));
+	cr_assert_not_null(strstr(out, "\"hoa\":\"2001:db8:200:1::100\""), "%s", out);
+	mn_ctl_handle_mip6(NULL, NULL, "show mip6", 0, out, sizeof(out));
+	cr_assert_not_null(strstr(out, "no <mip6> client"), "%s", out);
 }
