@@ -191,6 +191,27 @@ int report_fmt(char *buf, size_t len, const char *fmt, ...)
 /* "12.5ms", "1.2s": a duration for people. buf >= 32. */
 const char *report_fmt_ms(double ms, char *buf, size_t len);
 
+/* report_handover.c: per mobility event of the timeline, per flow active
+ * then, the interruption and the loss until the next mobility event (at
+ * most 5 s), and the signalling that followed (ms after the event, -1 if
+ * none). */
+#define REPORT_HO_WINDOW_NS 5000000000ull
+#define REPORT_HO_FLOWS 16
+#define REPORT_HO_MAX 64
+struct report_ho_flow {
+	char flow[TOPO_NAME_MAX];
+	double interruption_ms;     /* largest arrival gap in the window */
+	uint64_t lost;              /* packets sent in the window and lost */
+};
+struct report_handover {
+	double at_s, until_s;       /* run-relative window */
+	char what[160];             /* "move mn:eth0 -> acc2" */
+	double pbu_ms, pba_ms, bce_ms;  /* first pbu_sent, pba_received, bce_* */
+	struct report_ho_flow flows[REPORT_HO_FLOWS];
+	size_t n_flows;
+};
+size_t report_handovers(const struct report *r, struct report_handover *out, size_t max);
+
 /* expect.c: evaluates one expectation against a built report. */
 void expect_eval(const struct report *r, const struct topo_expect *e,
 		 struct report_expect *out);

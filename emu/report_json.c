@@ -93,6 +93,37 @@ static json_object *started_at(int64_t unix_s)
 	return json_object_new_string(buf);
 }
 
+static json_object *ms_or_null(double ms)
+{
+	return ms < 0 ? NULL : json_object_new_double(ms);
+}
+
+/* "handovers": one object a mobility event (report_handover.c). */
+static json_object *handovers_json(const struct report *r)
+{
+	static struct report_handover h[REPORT_HO_MAX];
+	json_object *a = json_object_new_array();
+	size_t n = report_handovers(r, h, REPORT_HO_MAX);
+	for (size_t i = 0; i < n; i++) {
+		json_object *o = json_object_new_object(), *fl = json_object_new_object();
+		add(o, "at_s", json_object_new_double(h[i].at_s));
+		add(o, "until_s", json_object_new_double(h[i].until_s));
+		add(o, "event", json_object_new_string(h[i].what));
+		add(o, "pbu_sent_ms", ms_or_null(h[i].pbu_ms));
+		add(o, "pba_received_ms", ms_or_null(h[i].pba_ms));
+		add(o, "binding_change_ms", ms_or_null(h[i].bce_ms));
+		for (size_t k = 0; k < h[i].n_flows; k++) {
+			json_object *x = json_object_new_object();
+			add(x, "interruption_ms", json_object_new_double(h[i].flows[k].interruption_ms));
+			add(x, "lost", u64(h[i].flows[k].lost));
+			add(fl, h[i].flows[k].flow, x);
+		}
+		add(o, "flows", fl);
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
 static json_object *report_json(const struct report *r)
 {
 	json_object *o = json_object_new_object(), *flows = json_object_new_object(),
@@ -118,6 +149,7 @@ static json_object *report_json(const struct report *r)
 	for (size_t i = 0; i < r->n_expects; i++)
 		json_object_array_add(exps, expect_json(&r->expects[i]));
 	add(o, "expectations", exps);
+	add(o, "handovers", handovers_json(r));
 	add(o, "failed", json_object_new_int(report_failed_count(r)));
 	add(o, "events_count", u64(r->n_events));
 	return o;

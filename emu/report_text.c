@@ -59,12 +59,32 @@ void report_print_expects(const struct report *r, FILE *f)
 	}
 }
 
+static void print_handovers(const struct report *r, FILE *f)
+{
+	static struct report_handover h[REPORT_HO_MAX];
+	size_t n = report_handovers(r, h, REPORT_HO_MAX);
+	char a[32], b[32], c[32];
+	if (n)
+		fprintf(f, "\nhandover (event at; first PBU sent, PBA received, binding change after it)\n");
+	for (size_t i = 0; i < n; i++) {
+		fprintf(f, "%7.2fs %-36s PBU %s  PBA %s  BCE %s\n", h[i].at_s, h[i].what,
+			h[i].pbu_ms < 0 ? "-" : report_fmt_ms(h[i].pbu_ms, a, sizeof a),
+			h[i].pba_ms < 0 ? "-" : report_fmt_ms(h[i].pba_ms, b, sizeof b),
+			h[i].bce_ms < 0 ? "-" : report_fmt_ms(h[i].bce_ms, c, sizeof c));
+		for (size_t k = 0; k < h[i].n_flows; k++)
+			fprintf(f, "          flow %-16s interruption %-8s lost %llu\n", h[i].flows[k].flow,
+				report_fmt_ms(h[i].flows[k].interruption_ms, a, sizeof a),
+				(unsigned long long)h[i].flows[k].lost);
+	}
+}
+
 void report_print_summary(const struct report *r, FILE *f)
 {
 	fprintf(f, "== %s  seed %llu  %.1fs  %zu events\n", r->topo->name,
 		(unsigned long long)r->seed, (double)r->duration_ns / 1e9, r->n_events);
 	print_flows(r, f);
 	print_links(r, f);
+	print_handovers(r, f);
 	if (r->n_expects) {
 		fprintf(f, "\n");
 		report_print_expects(r, f);

@@ -664,3 +664,35 @@ Test(report, uplink_panel_shows_the_interface_packets_left_by)
 	topo.nodes = NULL;
 	topo.n_nodes = 0;
 }
+
+/* issue 14: per mobility event, per flow, the interruption and the loss,
+ * and the signalling after it. f1 loses seq 40..49 (sent 1.40-1.49 s),
+ * arrivals jump from 1.395 s to 1.505 s; pbu_sent at 1.41, pba_received
+ * at 1.45 (events.jsonl of the fixture). */
+Test(report, handover_metrics_per_mobility_event)
+{
+	static struct topo_event evs[2];
+	static struct report_handover h[4];
+	const char *why = NULL;
+	memset(evs, 0, sizeof evs);
+	evs[0] = (struct topo_event){ .kind = TOPO_EV_LINK_DOWN, .at_ns = 1400 * MS, .link = "wifi" };
+	evs[1] = (struct topo_event){ .kind = TOPO_EV_LINK_UP, .at_ns = 1700 * MS, .link = "wifi" };
+	topo.events = evs;
+	topo.n_events = 2;
+	report_free(&rep);
+	cr_assert_eq(report_build(rin, &rep, &why), 0, "%s", why);
+	size_t n = report_handovers(&rep, h, 4);
+	topo.events = NULL;
+	topo.n_events = 0;
+	cr_assert_eq(n, 2);
+	cr_assert_str_eq(h[0].what, "link-down wifi");
+	cr_assert_float_eq(h[0].until_s, 1.7, 1e-9);
+	cr_assert_float_eq(h[0].pbu_ms, 10.0, 1e-6);
+	cr_assert_float_eq(h[0].pba_ms, 50.0, 1e-6);
+	cr_assert_lt(h[0].bce_ms, 0);
+	cr_assert_eq(h[0].n_flows, 1);
+	cr_assert_float_eq(h[0].flows[0].interruption_ms, 110.0, 1e-6);
+	cr_assert_eq(h[0].flows[0].lost, 10);
+	cr_assert_eq(h[1].flows[0].lost, 0);            /* link-up: nothing lost after */
+	cr_assert_lt(h[1].pbu_ms, 0);
+}
