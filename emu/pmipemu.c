@@ -2,6 +2,7 @@
  * pmipemu.c - main: the subcommands. Each one parses its options and hands
  * over to the module that owns the work (topo_cli.c, run.c, state.c, ctl.c).
  */
+#include "compare.h"
 #include "ctl.h"
 #include "junit_file.h"
 #include "run.h"
@@ -33,6 +34,7 @@ static void usage(FILE *f)
 	      "                               send a command to a node daemon's control socket\n"
 	      "  exec [--run ID] NODE CMD...  run a command inside a node of a live run\n"
 	      "  ls                           list the live runs (id, pid, run folder)\n"
+	      "  compare RUN_A RUN_B          two runs' flows and handovers side by side\n"
 	      "  clean                        remove what crashed or killed runs left\n"
 	      "  help, --help                 this text\n"
 	      "  version, --version           the version\n"
@@ -268,6 +270,8 @@ int main(int argc, char **argv)
 		return cmd_test(argc, argv);
 	if (!strcmp(cmd, "clean"))
 		return cmd_clean(argc, argv);
+	if (!strcmp(cmd, "compare"))
+		return compare_main(argc, argv);
 	if (!strcmp(cmd, "ls")) {
 		if (argc != 1) {
 			fprintf(stderr, "usage: pmipemu ls\n");

@@ -70,6 +70,14 @@ assert "loss" in (fails[0].get("name") + msg), "the failure does not name the lo
 assert any(ch.isdigit() for ch in msg), "the failure does not say by how much"
 PY
 ls "$TMP" | grep -q "^junit-" && fail "junit-NAME.xml files written beside --junit"
+# compare: two runs of impossible.xml side by side; a folder without a report is bad input
+$PMIPEMU compare "$TMP/run1" "$TMP/out/impossible" > "$TMP/cmp" || fail "compare exit $?"
+l=$(grep -A2 '^flow f$' "$TMP/cmp" | grep '^  lost ') || fail "compare: no lost row: $(cat "$TMP/cmp")"
+[ "$(echo $l | awk '{print $2}')" = "$(jget "$TMP/run1/report.json" "['flows']['f']['lost']")" ] \
+	|| fail "compare: first run's loss is not report.json's: $l"
+[ "$(echo $l | awk '{print $3}')" = "$(jget "$TMP/out/impossible/report.json" "['flows']['f']['lost']")" ] \
+	|| fail "compare: second run's loss is not report.json's: $l"
+$PMIPEMU compare "$TMP/run1" "$TMP/nothing" 2>/dev/null; [ $? = 2 ] || fail "compare with a missing run should exit 2"
 [ -s "$TMP/out/impossible/junit.xml" ] || fail "the run folder has no junit.xml"
 check_leftovers
 echo ok
