@@ -6,9 +6,10 @@
  * the MN's prefix points into the tunnel), the user-space tunnel (TUN read
  * -> Proxy-CoA lookup -> protocol 41 send; protocol 41 receive -> source
  * check 5.6.2 -> TUN write), the protocol timer, the control socket and the
- * event datagrams. Must not: decide anything about bindings.
+ * event datagrams (the home agent's sockets of appendix C: lma_home_io.c).
+ * Must not: decide anything about bindings.
  */
-#include "lma_io.h"
+#include "lma_io_int.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -21,37 +22,10 @@
 
 #include "lma_ctl.h"
 #include "nio.h"
-#include "mip6_ext.h"
 #include "nio_mherr.h"
 
-#define PKT_MAX     65536
-#define BATCH       64          /* packets per readiness, then yield */
 #define IP6_HDR_LEN 40
 
-struct lma_io {
-	struct ev_loop *loop;
-	struct lma *l;
-	const struct lma_config *cfg;   /* the MAGs' keys (lma_auth.c) */
-	struct lma_io_opts o;
-	struct in6_addr lmaa;
-	int mh_fd, tun_fd, tnl_fd, tun_ifindex;
-	int home_fd, hdrincl_fd;         /* appendix C: BU in, BA out */
-	ev_io mh_w, tun_w, tnl_w, home_w;
-	ev_timer timer;
-	struct nio_ctl *ctl;
-	struct nio_events *ev;
-	struct lma_actions acts;
-	struct lma_io_stats st;
-	struct nio_ratelimit rl;
-	struct nio_mherr mherr;         /* RFC 6275 9.2 answers */
-	uint8_t buf[PKT_MAX];
-};
-
-#define LOG(io, ...) do { \
-		unsigned long sup_; \
-		if (nio_ratelimit_ok(&(io)->rl, nio_now_ns(), &sup_)) \
-			nio_log("lmad", __VA_ARGS__); \
-	} while (0)
 
 /* ---- actions ------------------------------------------------------------------ */
 
@@ -71,32 +45,6 @@ static void send_pba(struct lma_io *io, const struct lma_action *a)
 	if (nio_mh_send(io->mh_fd, &io->lmaa, &a->pba.dst, out, (size_t)n) < 0) {
 		io->st.mh_send_errors++;
 		LOG(io, "PBA not sent: %s", strerror(errno));
-	}
-}
-
-/* Appendix C: a BA to a mobile node, with the type 2 Routing Header the
- * kernel cannot add (RFC 6275 6.4, 9.5.4): the packet is built whole. */
-static void send_ba(struct lma_io *io, const struct lma_action *a)
-{
-	struct mip6_ext x = { .src = io->lmaa, .dst = a->pba.dst, .has_rh2 = true,
-			      .rh2_addr = a->pba.home_addr };
-	struct in6_addr ps, pd;
-	uint8_t mh[1024], pkt[1200];
-	const char *why = NULL;
-	int n;
-
-	mip6_ext_pseudo(&x, &ps, &pd);
-	n = mh_encode(&a->pba.msg, &ps, &pd, mh, sizeof(mh), &why);
-	if (n >= 0)
-		n = mip6_ext_encode(&x, mh, (size_t)n, pkt, sizeof(pkt), &why);
-	if (n < 0) {
-		io->st.mh_send_errors++;
-		LOG(io, "BA not encoded: %s", why);
-		return;
-	}
-	if (io->hdrincl_fd < 0 || nio_hdrincl_send(io->hdrincl_fd, pkt, (size_t)n) < 0) {
-		io->st.mh_send_errors++;
-		LOG(io, "BA not sent: %s", strerror(errno));
 	}
 }
 
@@ -134,7 +82,7 @@ static void arm_timer(struct lma_io *io)
 	ev_timer_start(io->loop, &io->timer);
 }
 
-static void run_actions(struct lma_io *io)
+void lma_io_run_actions(struct lma_io *io)
 {
 	for (size_t i = 0; i < io->acts.n; i++) {
 		const struct lma_action *a = &io->acts.v[i];
@@ -144,7 +92,7 @@ static void run_actions(struct lma_io *io)
 		switch (a->type) {
 		case LMA_ACT_SEND_PBA:
 			if (a->pba.has_rh2)
-				send_ba(io, a);
+				lma_home_io_send_ba(io, a);
 			else
 				send_pba(io, a);
 			break;
@@ -268,70 +216,8 @@ static void on_mh(struct ev_loop *loop, ev_io *w, int revents)
 			continue;
 		if (lma_input_pbu(io->l, &src, &m, nio_now_ns(), nio_realtime_ns(), &io->acts) < 0)
 			io->st.mh_not_bu++;
-		run_actions(io);
+		lma_io_run_actions(io);
 	}
-}
-
-/* Appendix C: a home registration, read from the Destination Options
- * header on (nio_mip6.c); the MH checksum covers the home address (RFC
- * 6275 6.1.1), which the kernel cannot know: we check it. */
-static void home_one(struct lma_io *io, ssize_t n, const struct nio_raw_meta *meta)
-{
-	struct mip6_ext x = { .src = meta->src, .dst = meta->dst };
-	struct in6_addr ps, pd;
-	struct mh_msg m;
-	const char *why = NULL;
-	size_t off;
-	char s[INET6_ADDRSTRLEN];
-
-	io->st.mh_received++;
-	if (mip6_ext_walk(MIP6_NH_DSTOPTS, io->buf, (size_t)n, &x, &off, &why) == 0 &&
-	    !x.has_hoa)
-		why = "no Home Address option";
-	if (!why) {
-		mip6_ext_pseudo(&x, &ps, &pd);
-		if (mh_decode(io->buf + off, (size_t)n - off, &ps, &pd, &m, &why) == 0 &&
-		    (m.type != MH_TYPE_BU || (m.bu_flags & MH_BU_P)))
-			why = "not a Binding Update of a mobile node";
-	}
-	if (why) {
-		lma_ctl_count_malformed(&io->st, why);
-		inet_ntop(AF_INET6, &meta->src, s, sizeof(s));
-		LOG(io, "home registration from %s dropped: %s", s, why);
-		return;
-	}
-	lma_input_bu_home(io->l, &meta->src, &x.hoa, &m, nio_now_ns(), &io->acts);
-	run_actions(io);
-}
-
-static void on_home(struct ev_loop *loop, ev_io *w, int revents)
-{
-	struct lma_io *io = w->data;
-
-	(void)loop; (void)revents;
-	for (int i = 0; i < BATCH; i++) {
-		struct nio_raw_meta meta;
-		ssize_t n = nio_raw_recv(io->home_fd, io->buf, sizeof(io->buf), &meta);
-
-		if (n < 0)
-			break;
-		home_one(io, n, &meta);
-	}
-}
-
-/* A home agent too: the sockets of appendix C. */
-static int open_home(struct lma_io *io, const char **why)
-{
-	io->home_fd = nio_exthdr_open(MIP6_NH_DSTOPTS, &io->lmaa);
-	io->hdrincl_fd = nio_hdrincl_open();
-	if (io->home_fd < 0 || io->hdrincl_fd < 0) {
-		*why = "cannot open the home agent's sockets (protocol 60, IPV6_HDRINCL)";
-		return -1;
-	}
-	ev_io_init(&io->home_w, on_home, io->home_fd, EV_READ);
-	io->home_w.data = io;
-	ev_io_start(io->loop, &io->home_w);
-	return 0;
 }
 
 static void on_timer(struct ev_loop *loop, ev_timer *w, int revents)
@@ -340,7 +226,7 @@ static void on_timer(struct ev_loop *loop, ev_timer *w, int revents)
 
 	(void)loop; (void)revents;
 	lma_timer(io->l, nio_now_ns(), &io->acts);
-	run_actions(io);
+	lma_io_run_actions(io);
 }
 
 static bool ip6_ok(const uint8_t *p, ssize_t n)
@@ -415,7 +301,7 @@ static void on_ctl(void *arg, const char *line, char *out, size_t cap)
 	if (lma_ctl_revoke(io->l, line, nio_now_ns(), &io->acts, out, cap) ||
 	    lma_ctl_prefix(io->l, line, nio_now_ns(), &io->acts, out, cap) ||
 	    lma_flow_ctl(io->l, line, out, cap, &io->acts) > 0) {
-		run_actions(io);
+		lma_io_run_actions(io);
 		return;
 	}
 	lma_ctl_handle(io->l, &io->st, nio_now_ns(), line, out, cap);
@@ -488,14 +374,14 @@ struct lma_io *lma_io_start(struct ev_loop *loop, struct lma *l,
 	ev_io_start(loop, &io->mh_w);
 	if (!o->no_dataplane && open_dataplane(io, why) < 0)
 		goto fail;
-	if (cfg->home_agent && open_home(io, why) < 0)
+	if (cfg->home_agent && lma_home_io_open(io, why) < 0)
 		goto fail;
 	if (o->ctl_path && !(io->ctl = nio_ctl_start(loop, o->ctl_path, on_ctl, io))) {
 		*why = "cannot create the control socket";
 		goto fail;
 	}
 	lma_flow_announce(l, &io->acts);        /* section 3: the policy's rules */
-	run_actions(io);
+	lma_io_run_actions(io);
 	return io;
 fail:
 	lma_io_stop(io);
