@@ -26,6 +26,29 @@ static json_object *prefixes_json(const struct mh_prefix *p, unsigned n)
 	return a;
 }
 
+/* The MN's flow requests the session carries (section 3, mag_flow.c),
+ * with the LMA's last answer. */
+static json_object *flows_json(const struct mag_bul *b)
+{
+	json_object *a = json_object_new_array();
+	for (uint8_t i = 0; i < b->n_flow; i++) {
+		const struct mh_flow *f = &b->flow[i];
+		json_object *o = json_object_new_object();
+		char sel[FLOW_SEL_TEXT_MAX + 64] = "";
+		if (f->ts_format)
+			flow_sel_format(&f->ts, sel, sizeof(sel));
+		json_object_object_add(o, "fid", json_object_new_int(f->fid));
+		json_object_object_add(o, "fid_pri", json_object_new_int(f->fid_pri));
+		json_object_object_add(o, "action",
+				       json_object_new_string(mh_flow_action_name(f->action)));
+		json_object_object_add(o, "any", json_object_new_boolean(f->n_bref == 0));
+		json_object_object_add(o, "selector", json_object_new_string(sel));
+		json_object_object_add(o, "status", json_object_new_int(f->status));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
 static json_object *bul_json(const struct mag_bul *b, uint64_t now_ns)
 {
 	json_object *o = json_object_new_object();
@@ -49,6 +72,7 @@ static json_object *bul_json(const struct mag_bul *b, uint64_t now_ns)
 			       json_object_new_int64(mag_bul_remaining_s(b, now_ns)));
 	json_object_object_add(o, "seq", json_object_new_int(b->seq));
 	json_object_object_add(o, "hi", json_object_new_int(b->hi));
+	json_object_object_add(o, "flows", flows_json(b));
 	return o;
 }
 
@@ -98,6 +122,9 @@ static json_object *show_stats(struct mag *m)
 	json_object *un = json_object_new_object();
 	ADD_U64(un, s, upn_received); ADD_U64(un, s, upn_ignored); ADD_U64(un, s, upa_sent);
 	json_object_object_add(o, "update_notification", un);
+	json_object *fl = json_object_new_object();  /* section 3: MN flow requests */
+	ADD_U64(fl, s, flow_requests); ADD_U64(fl, s, flow_refused);
+	json_object_object_add(o, "flows", fl);
 	json_object *st = json_object_new_object();
 	for (unsigned i = 0; i < 256; i++) {
 		if (!s->pba_status[i])

@@ -8,6 +8,7 @@
  */
 #include "mag_testlib.h"
 #include "flow_ts.h"
+#include "mag/mag_ctl.h"
 
 TestSuite(mag_flow, .init = tsetup, .fini = tteardown);
 
@@ -144,4 +145,20 @@ Test(mag_flow, a_request_during_registration_rides_in_the_retransmission)
 	const struct mh_msg *p = nth_pbu(0);
 	cr_assert_not_null(p, "retransmission");
 	cr_assert_eq(p->n_flow, 1);
+}
+
+/* show bul lists a session's flow requests with the LMA's answer. */
+Test(mag_flow, show_bul_lists_the_flows)
+{
+	struct nd_flow_req r = req(1, MH_FLOW_ACTION_ADD, ND_FLOW_SCOPE_ANY_IFACE, "udp sport 9");
+	char out[8192];
+
+	register_mn(IF_WLAN, LL_A2, "2001:db8:100:1::", S_NS);
+	send_flows(&r, 1, 2 * S_NS);
+	mag_acts_reset(ta);
+	mag_ctl_handle(tm, "show bul", 3 * S_NS, ta, out, sizeof(out));
+	cr_assert(strstr(out, "\"flows\":[{\"fid\":1,\"fid_pri\":10,\"action\":\"MH_FLOW_ACTION_ADD\","
+			  "\"any\":true,\"selector\":\"udp sport 9\",\"status\":0}]"), "%s", out);
+	mag_ctl_handle(tm, "show stats", 3 * S_NS, ta, out, sizeof(out));
+	cr_assert(strstr(out, "\"flows\":{\"flow_requests\":1,\"flow_refused\":0}"), "%s", out);
 }
