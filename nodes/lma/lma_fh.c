@@ -39,7 +39,8 @@ struct bce_session *lma_fh_backup(const struct bce_session *s)
 	}
 	/* sessions are linked newest first */
 	for (struct bce_session *o = s->mn->sessions; o && !newest; o = o->mn_next)
-		if (o != s && o->state == BCE_STATE_REGISTERED)
+		if (o != s && o->state == BCE_STATE_REGISTERED &&
+		    o->kind == BCE_KIND_PROXY)  /* a home binding has no MAG */
 			newest = o;
 	return newest;
 }

@@ -162,7 +162,9 @@ int lma_revoke_mn(struct lma *l, const uint8_t *mn_id, size_t len, uint64_t now_
 		struct bce_session *s = mn->sessions;
 		bool last = mn->n_session == 1;   /* the MN goes with its last session */
 
-		if (s->state == BCE_STATE_REGISTERED)
+		/* a home binding (appendix C) has no MAG to tell: RFC 5846's
+		 * revocation of a client binding is not built */
+		if (s->state == BCE_STATE_REGISTERED && s->kind == BCE_KIND_PROXY)
 			lma_revoke_send(l, s, NULL, 0, MH_BR_TRIGGER_ADMINISTRATIVE_REASON, out);
 		lma_session_delete(l, s, "revoked", out);
 		l->st.revoked++;

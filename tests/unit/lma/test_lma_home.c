@@ -348,3 +348,29 @@ Test(lma_home, show_bindings_has_appendix_c_columns)
 	cr_assert_not_null(strstr(out, "\"bid\":65535"));
 	cr_assert_not_null(strstr(out, "\"bid\":1,"));
 }
+
+Test(lma_home, revoke_mn_tells_only_the_mag)
+{
+	register_home(1, 1);
+	register_proxy(1, 0, SEC);
+	lma_actions_clear(&A);
+	cr_assert_eq(lma_revoke_mn(L, (const uint8_t *)MN2, strlen(MN2), 2 * SEC, &A), 2);
+	cr_assert_eq(count_act(LMA_ACT_SEND_PBA), 1);           /* one BRI */
+	cr_assert(addr_is(&find_act(LMA_ACT_SEND_PBA, 0)->pba.dst, &MAG2));
+	cr_assert_eq(bce_n_sessions(lma_bce(L)), 0);
+}
+
+Test(lma_home, fast_handover_never_pairs_with_a_home_binding)
+{
+	fixture_config();
+	C.home_agent = true;
+	C.bids = true;
+	C.fast_handover = true;
+	fixture_start();
+	register_home(1, 1);
+	register_proxy(1, 0, SEC);
+	cr_assert_eq(count_event(LMA_EV_DORMANT_INSTALLED), 0);
+	for (size_t i = 0; i < A.n; i++)
+		cr_assert(A.v[i].type != LMA_ACT_SEND_PBA || !addr_is(&A.v[i].pba.dst, &COA),
+			  "a message to the care-of address");
+}
