@@ -36,8 +36,8 @@ for l in g3 wlan0; do
   [ "$n" -ge 1 ] || fail "no RS with option 253 on $l"
 done
 for m in mag1 mag2; do
-  bu=$(tcount "$out/$m-eth0.pcap" "mipv6 && mip6.mhtype == 5 && mip6.mobility_opt == 45")
-  ba=$(tcount "$out/$m-eth0.pcap" "mipv6 && mip6.mhtype == 6 && mip6.mobility_opt == 45")
+  bu=$(tcount "$out/$m-eth0.pcap" "mipv6 && mip6.mhtype == 5 && pmipemu_fid")
+  ba=$(tcount "$out/$m-eth0.pcap" "mipv6 && mip6.mhtype == 6 && pmipemu_fid")
   note "$m: $bu PBUs and $ba PBAs with a Flow Identification option (45)"
   [ "$bu" -ge 1 ] && [ "$ba" -ge 1 ] || fail "$m: PBU or PBA without option 45"
   # tshark 4.0 does not dissect option 45: its Status (the 6th data
