@@ -76,7 +76,8 @@ $(B)/obj/%.o: %.c
 	$(CC) $(CFLAGS) -c $< -o $@
 
 # --- programs ----------------------------------------------------------------
-PROGS := $(B)/bin/pmipemu $(B)/bin/lmad $(B)/bin/magd $(B)/bin/mnd $(B)/bin/trafgen
+PROGS := $(B)/bin/pmipemu $(B)/bin/lmad $(B)/bin/magd $(B)/bin/mnd $(B)/bin/trafgen \
+         $(B)/bin/radd
 
 all: $(PROGS)
 
@@ -88,6 +89,7 @@ $(B)/bin/lmad:    $(call obj,nodes/lma/lmad.c) $(LIBLMA) $(LIBNIO) $(LIBTOPO) $(
 $(B)/bin/magd:    $(call obj,nodes/mag/magd.c) $(LIBMAG) $(LIBNIO) $(LIBTOPO) $(LIBPMIP)
 $(B)/bin/mnd:     $(call obj,nodes/mn/mnd.c) $(LIBMN) $(LIBNIO) $(LIBTOPO) $(LIBPMIP)
 $(B)/bin/trafgen: $(call obj,nodes/trafgen/trafgen.c) $(LIBTG)
+$(B)/bin/radd:    $(call obj,nodes/rad/radd.c) $(LIBNIO) $(LIBPMIP)
 
 $(B)/bin/%:
 	@mkdir -p $(@D)

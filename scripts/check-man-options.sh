@@ -7,7 +7,7 @@ set -u
 cd "$(dirname "$0")/.."
 B=${B:-build}
 bad=0
-for prog in pmipemu:1 trafgen:1 lmad:8 magd:8 mnd:8; do
+for prog in pmipemu:1 trafgen:1 lmad:8 magd:8 mnd:8 radd:8; do
   p=${prog%:*}; man=doc/man/$p.${prog#*:}
   [ -x "$B/bin/$p" ] || { echo "check-man-options: $B/bin/$p is not built" >&2; exit 1; }
   help=$("$B/bin/$p" --help 2>&1)

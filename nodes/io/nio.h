@@ -89,6 +89,8 @@ int nio_icmp6_echo(const struct in6_addr *src, const struct in6_addr *dst,
 
 /* ---- netlink (libmnl): routes, rules, addresses, links -------------------- */
 int nio_ifindex(const char *ifname);       /* 0 if absent */
+/* nio_ifmac.c: the interface's MAC address; 0 or -1 with errno. */
+int nio_link_mac(const char *ifname, uint8_t mac[6]);
 int nio_link_set_up(int ifindex, bool up);
 /* The ACK comes before the kernel's address work is done: the local route of
  * a new address (even nodad) appears a moment later, asynchronously. */

@@ -636,22 +636,6 @@ static void on_ctl(void *arg, const char *line, char *out, size_t cap)
 
 /* ---- start and stop ---------------------------------------------------------- */
 
-static int if_mac(const char *name, uint8_t mac[6])
-{
-	struct ifreq ifr;
-	memset(&ifr, 0, sizeof(ifr));
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
-	int fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -1;
-	int r = ioctl(fd, SIOCGIFHWADDR, &ifr);
-	close(fd);
-	if (r < 0)
-		return -1;
-	memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
-	return 0;
-}
-
 /*
  * RFC 5213 6.8: every MAG shows the MN the same link-local and link-layer
  * address; the topology gives every MAG's access interface the same MAC, so
@@ -694,7 +678,7 @@ static int access_open(struct mag_io *io, size_t i, const char **why)
 	acc->ifindex = ca->ifindex;
 	memcpy(acc->name, ca->name, sizeof(acc->name));
 	nio_link_set_up(acc->ifindex, true);
-	if (if_mac(acc->name, acc->mac) < 0) {
+	if (nio_link_mac(acc->name, acc->mac) < 0) {
 		*why = "cannot read the access interface's MAC";
 		return -1;
 	}

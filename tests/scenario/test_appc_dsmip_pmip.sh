@@ -39,7 +39,7 @@ read -r _ tun rx bif2 < <(grep ^CHECK "$TMP/table")
 # the wire: BU with the Home Address option and BID 1 (with its CoA), BA
 # with the type 2 RH naming the home address, status 0
 hoa=2001:db8:100:1::100
-n=$(tcount "$bids/mn-if1.pcap" "mip6.mhtype == 5 && ipv6.opt.mipv6.home_address == $hoa && mip6.bi.bid == 1 && mip6.bi.coa_ipv6 == 2001:db8:ac::10 && !icmpv6")
+n=$(tcount "$bids/mn-if1.pcap" "mip6.mhtype == 5 && ipv6.opt.mipv6.home_address == $hoa && mip6.bi.bid == 1 && mip6.bi.coa_ipv6 == 2001:db8:ac::ff:fe00:aa01 && !icmpv6")
 [ "$n" -ge 1 ] || fail "no BU with HAO and BID 1 on IF1"
 n=$(tcount "$bids/mn-if1.pcap" "mip6.mhtype == 6 && ipv6.routing.type == 2 && ipv6.routing.mipv6.home_address == $hoa && mip6.ba.status == 0 && !icmpv6")
 [ "$n" -ge 1 ] || fail "no BA with a type 2 RH on IF1"
