@@ -2,7 +2,7 @@
 # Problem statement appendix C, Figure 3: one MN with a client Mobile IPv6
 # binding (IF1, through a plain access router) and a proxy binding (IF2,
 # through MAG2) of one home prefix at an LMA that is also its home agent.
-# Runs topologies/appc-dsmip-pmip.xml (BIDs on: both bindings live, every
+# Runs topologies/appc-fig3.xml (BIDs on: both bindings live, every
 # flow >= 99 %, the run's expectations) and its baseline
 # tests/data/scenario/appc-baseline.xml (BIDs off: MAG2's PBU overwrites
 # the client binding), prints the deliveries side by side, and checks the
@@ -10,14 +10,14 @@
 # the baseline, the BU (Home Address option, BID 1) and BA (type 2 RH)
 # as tshark reads them, and every capture clean.
 . "$(dirname "$0")/lib.sh"
-$PMIPEMU test topologies/appc-dsmip-pmip.xml --out "$TMP/bids" > "$TMP/stdout"
+$PMIPEMU test topologies/appc-fig3.xml --out "$TMP/bids" > "$TMP/stdout"
 rc=$?
 [ "$rc" = 0 ] || { cat "$TMP/stdout"; fail "pmipemu test exit $rc"; }
 $PMIPEMU test tests/data/scenario/appc-baseline.xml --out "$TMP/base" > "$TMP/stdout.base"
 rc=$?
 [ "$rc" = 0 ] || { cat "$TMP/stdout.base"; fail "baseline exit $rc"; }
 check_leftovers
-bids=$TMP/bids/appc-dsmip-pmip base=$TMP/base/appc-baseline
+bids=$TMP/bids/appc-fig3 base=$TMP/base/appc-baseline
 for p in "$bids"/*.pcap "$base"/*.pcap; do tclean "$p"; done
 
 python3 - "$bids/report.json" "$base/report.json" > "$TMP/table" <<'PY' || fail "report.json unreadable"
@@ -50,4 +50,4 @@ grep -q '"kind":"home"' "$base/exec/bindings.out" && fail "baseline: a home bind
 grep -q '"bce_overwritten"' "$base/events.jsonl" || fail "baseline: no bce_overwritten event"
 grep -q '"bce_overwritten"' "$bids/events.jsonl" && fail "BIDs: a binding was overwritten"
 grep -q '"ev":"bid_assigned","bid":65535' "$bids/events.jsonl" || fail "BIDs: no LMA/HA-generated BID"
-echo "PASS appc-dsmip-pmip"
+echo "PASS appc-fig3"
