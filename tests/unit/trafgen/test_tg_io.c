@@ -32,9 +32,18 @@ static void run_receiver(uint16_t port, const char *path)
 	_exit(rc < 0 ? 3 : res.kernel_timestamps ? 0 : 4);
 }
 
-Test(tg_io, loopback_flow_arrives_whole_and_paced)
+/* The receiver's records file, removed whatever the test's outcome (a
+ * failed assertion ends the test before its own unlink). */
+static char path[128];
+
+static void remove_records(void)
 {
-	char path[128];
+	if (path[0])
+		unlink(path);
+}
+
+Test(tg_io, loopback_flow_arrives_whole_and_paced, .fini = remove_records)
+{
 	uint16_t port = (uint16_t)(20000 + getpid() % 20000);
 	snprintf(path, sizeof path, "/tmp/pmipemu-tg-io-test.%d.csv", (int)getpid());
 	pid_t pid = fork();
@@ -52,9 +61,12 @@ Test(tg_io, loopback_flow_arrives_whole_and_paced)
 	cr_assert_eq(res.attempted, 60);
 	cr_assert_eq(res.sent, 60);
 	cr_assert_eq(res.send_errors, 0);
-	/* 59 intervals of 5 ms: absolute deadlines keep the span, give or take a tick */
+	/* 59 intervals of 5 ms: absolute deadlines never send ahead of the
+	 * schedule (a busy machine may make it later; no upper bound but a
+	 * sanity one: times are not performance assertions here) */
 	uint64_t span = res.last_send_ns - res.first_send_ns;
-	cr_assert(span >= 285 * MS && span < 310 * MS, "span %llu ns", (unsigned long long)span);
+	cr_assert(span >= 285 * MS && span < 10000 * MS, "span %llu ns",
+		  (unsigned long long)span);
 
 	int st;
 	cr_assert_eq(waitpid(pid, &st, 0), pid);
@@ -70,7 +82,9 @@ Test(tg_io, loopback_flow_arrives_whole_and_paced)
 	for (size_t i = 0; i < n; i++) {
 		cr_assert_eq(a[i].seq, i);
 		cr_assert_eq(a[i].iface, 1, "loopback ifindex");
-		cr_assert(a[i].recv_ns >= a[i].send_ns && a[i].recv_ns - a[i].send_ns < 50 * MS,
+		/* both stamps on one clock (CLOCK_MONOTONIC): causal and close,
+		 * far from the decades between clocks; not a latency bound */
+		cr_assert(a[i].recv_ns >= a[i].send_ns && a[i].recv_ns - a[i].send_ns < 10000 * MS,
 			  "latency of %zu: %lld ns", i, (long long)(a[i].recv_ns - a[i].send_ns));
 	}
 	free(a);
