@@ -55,5 +55,16 @@ tclean() {
   bad=$(tcount "$1" '_ws.malformed || _ws.expert.severity >= "warning" || mip6.unknown_type_data')
   [ "$bad" = 0 ] || fail "$1: $bad malformed/expert-error/undecoded packets"
 }
+# tests/tools/mh_inject, built when missing or older than its source;
+# prints its absolute path.
+mh_inject_tool() {
+	local tool=build/tools/mh_inject
+	if [ ! -x "$tool" ] || [ tests/tools/mh_inject.c -nt "$tool" ]; then
+		mkdir -p build/tools
+		${CC:-cc} -O2 -g -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -o "$tool" \
+			tests/tools/mh_inject.c || fail "cannot build $tool"
+	fi
+	realpath "$tool"
+}
 # JSON field from a file (python3 is on Debian 12 by default).
 jget() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(eval('d'+sys.argv[2]))" "$1" "$2"; }

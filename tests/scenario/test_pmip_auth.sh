@@ -13,13 +13,7 @@
 . "$(dirname "$0")/lib.sh"
 TOPO=tests/data/scenario/pmip-auth.xml
 LMAA=2001:db8:1::1 MAG=2001:db8:2::2
-TOOL=build/tools/mh_inject
-if [ ! -x "$TOOL" ] || [ tests/tools/mh_inject.c -nt "$TOOL" ]; then
-	mkdir -p build/tools
-	${CC:-cc} -O2 -g -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -o "$TOOL" tests/tools/mh_inject.c \
-		|| fail "cannot build $TOOL"
-fi
-TOOL=$(realpath "$TOOL")
+TOOL=$(mh_inject_tool) || exit 1
 
 # attack TOPO OUT: run TOPO, forge the deregistration from rtr at 2.5 s,
 # leave the LMA's stats in OUT.stats and its bindings in OUT.bindings,

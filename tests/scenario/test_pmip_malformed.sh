@@ -15,13 +15,7 @@
 . "$(dirname "$0")/lib.sh"
 TOPO=tests/data/scenario/pmip-malformed.xml
 LMAA=2001:db8:1::1 MAG=2001:db8:1::66 INTRUDER=2001:db8:1::77
-TOOL=build/tools/mh_inject
-if [ ! -x "$TOOL" ] || [ tests/tools/mh_inject.c -nt "$TOOL" ]; then
-	mkdir -p build/tools
-	${CC:-cc} -O2 -g -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -o "$TOOL" tests/tools/mh_inject.c \
-		|| fail "cannot build $TOOL"
-fi
-TOOL=$(realpath "$TOOL")
+TOOL=$(mh_inject_tool) || exit 1
 
 $PMIPEMU run "$TOPO" --out "$TMP/out" --quiet > "$TMP/run.out" 2>&1 &
 runpid=$!
