@@ -206,26 +206,37 @@ static void ev_daemon(struct run *r, const struct topo_event *e)
 		   e->node, o);
 }
 
-/* Section 2.1: the MAG's own control command (`session add|delete LLID
- * SERVICE`), answered in milliseconds; the answer goes to the event log,
- * an error counts as a run error. */
-static void ev_session(struct run *r, const struct topo_event *e)
+/* A timeline command on a node daemon's control socket: the line and its
+ * answer go to the event log as event `name`; an error (in the answer, or
+ * no answer) counts as a run error, the expectations then say what it did
+ * not do. */
+static void ctl_event(struct run *r, const char *node, const char *line, const char *name)
 {
-	char ctl[600], line[160], out[1024] = "";
-	const uint8_t *m = e->ll_id;
+	char ctl[600], out[1024] = "";
 	struct json_object *o = json_object_new_object();
 
-	snprintf(ctl, sizeof(ctl), "%s/%s.ctl", r->st.dir, e->node);
-	snprintf(line, sizeof(line), "session %s %02x:%02x:%02x:%02x:%02x:%02x %s",
-		 e->session_delete ? "delete" : "add", m[0], m[1], m[2], m[3], m[4], m[5],
-		 e->service);
+	snprintf(ctl, sizeof(ctl), "%s/%s.ctl", r->st.dir, node);
 	if (nio_ctl_request_timeout(ctl, line, out, sizeof(out), 1000) < 0)
 		snprintf(out, sizeof(out), "{\"error\":\"control socket: %s\"}", strerror(errno));
 	if (strstr(out, "\"error\""))
 		r->errors++;
 	json_object_object_add(o, "command", json_object_new_string(line));
 	json_object_object_add(o, "answer", json_object_new_string(out));
-	evlog_emit(r->log, "session", e->node, o);
+	evlog_emit(r->log, name, node, o);
+}
+
+/* Section 2.1: the MAG's own control command (`session add|delete LLID
+ * SERVICE`), answered in milliseconds; the answer goes to the event log,
+ * an error counts as a run error. */
+static void ev_session(struct run *r, const struct topo_event *e)
+{
+	char line[160];
+	const uint8_t *m = e->ll_id;
+
+	snprintf(line, sizeof(line), "session %s %02x:%02x:%02x:%02x:%02x:%02x %s",
+		 e->session_delete ? "delete" : "add", m[0], m[1], m[2], m[3], m[4], m[5],
+		 e->service);
+	ctl_event(r, e->node, line, "session");
 }
 
 /* Section 3: the LMA's `flow add RULE` / `flow del ID` on its control
@@ -233,18 +244,10 @@ static void ev_session(struct run *r, const struct topo_event *e)
  * error. */
 static void ev_flow_rule(struct run *r, const struct topo_event *e)
 {
-	char ctl[600], line[TOPO_CMD_MAX + 16], out[1024] = "";
-	struct json_object *o = json_object_new_object();
+	char line[TOPO_CMD_MAX + 16];
 
-	snprintf(ctl, sizeof(ctl), "%s/%s.ctl", r->st.dir, e->node);
 	snprintf(line, sizeof(line), "flow %s %s", e->rule_delete ? "del" : "add", e->cmd);
-	if (nio_ctl_request_timeout(ctl, line, out, sizeof(out), 1000) < 0)
-		snprintf(out, sizeof(out), "{\"error\":\"control socket: %s\"}", strerror(errno));
-	if (strstr(out, "\"error\""))
-		r->errors++;
-	json_object_object_add(o, "command", json_object_new_string(line));
-	json_object_object_add(o, "answer", json_object_new_string(out));
-	evlog_emit(r->log, "flow_rule", e->node, o);
+	ctl_event(r, e->node, line, "flow_rule");
 }
 
 /* Section 2.2: `prefix OP LLID P/LEN...` on the MAG's or the LMA's control
@@ -252,20 +255,12 @@ static void ev_flow_rule(struct run *r, const struct topo_event *e)
  * error (the expectations then say what it did not do). */
 static void ev_prefix(struct run *r, const struct topo_event *e)
 {
-	char ctl[600], line[TOPO_CMD_MAX + 64], out[1024] = "";
+	char line[TOPO_CMD_MAX + 64];
 	const uint8_t *m = e->ll_id;
-	struct json_object *o = json_object_new_object();
 
-	snprintf(ctl, sizeof(ctl), "%s/%s.ctl", r->st.dir, e->node);
 	snprintf(line, sizeof(line), "prefix %s %02x:%02x:%02x:%02x:%02x:%02x %s", e->op,
 		 m[0], m[1], m[2], m[3], m[4], m[5], e->cmd);
-	if (nio_ctl_request_timeout(ctl, line, out, sizeof(out), 1000) < 0)
-		snprintf(out, sizeof(out), "{\"error\":\"control socket: %s\"}", strerror(errno));
-	if (strstr(out, "\"error\""))
-		r->errors++;
-	json_object_object_add(o, "command", json_object_new_string(line));
-	json_object_object_add(o, "answer", json_object_new_string(out));
-	evlog_emit(r->log, "prefix", e->node, o);
+	ctl_event(r, e->node, line, "prefix");
 }
 
 static void apply_event(struct run *r, const struct topo_event *e)
