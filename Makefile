@@ -10,8 +10,9 @@
 #   make install    programs, man pages, XSD, Wireshark dissector, example
 #                   topologies under $(DESTDIR)$(PREFIX) (default /usr/local)
 #
-# Sources are found by directory: every emu/*.c, links/*.c, nodes/*/*.c is
-# part of a library; the file named as a program's main is left out of it.
+# One folder one library: each library below names its folder; every .c
+# in it is part of the library but the file named as a program's main.
+# Which folder may include which: doc/design.md, scripts/check-deps.sh.
 
 B       ?= build
 CC      ?= gcc
@@ -25,29 +26,36 @@ CRIT_LIBS  := $(shell pkg-config --libs criterion 2>/dev/null)
 
 CFLAGS  ?= $(OPT) -g
 CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -MMD -MP \
-           -Iemu -Ilinks -Inodes -Inodes/pmip -Inodes/io $(PKG_CFLAGS)
+           -I. -Iemu -Inodes -Ilinks -Inodes/pmip -Inodes/io $(PKG_CFLAGS)
 ifneq ($(SAN),)
 CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 LDFLAGS += -fsanitize=address,undefined
 endif
 
 # --- libraries ---------------------------------------------------------------
+src = $(wildcard $(1)/*.c)
+
 # topo: the topology model (XML -> structs), shared by pmipemu and the daemons.
-TOPO_SRC  := $(wildcard emu/topo*.c) emu/units.c
-EMU_MAIN  := emu/pmipemu.c
-EMU_SRC   := $(filter-out $(TOPO_SRC) $(EMU_MAIN),$(wildcard emu/*.c))
-LINK_SRC  := $(wildcard links/*.c)
-PMIP_SRC  := $(wildcard nodes/pmip/*.c)
-LMA_SRC   := $(filter-out nodes/lma/lmad.c,$(wildcard nodes/lma/*.c))
-MAG_SRC   := $(filter-out nodes/mag/magd.c,$(wildcard nodes/mag/*.c))
-MN_SRC    := $(filter-out nodes/mn/mnd.c,$(wildcard nodes/mn/*.c))
-NIO_SRC   := $(wildcard nodes/io/*.c)
-TG_SRC    := $(filter-out nodes/trafgen/trafgen.c,$(wildcard nodes/trafgen/*.c))
+TOPO_SRC   := $(call src,emu/topo)
+RUN_SRC    := $(call src,emu/run)
+REPORT_SRC := $(call src,emu/report)
+# The CLI: pmipemu's main and its subcommands outside a run.
+EMU_MAIN   := emu/pmipemu.c
+CLI_SRC    := $(filter-out $(EMU_MAIN),$(call src,emu))
+LINK_SRC   := $(call src,links)
+PMIP_SRC   := $(call src,nodes/pmip)
+LMA_SRC    := $(filter-out nodes/lma/lmad.c,$(call src,nodes/lma))
+MAG_SRC    := $(filter-out nodes/mag/magd.c,$(call src,nodes/mag))
+MN_SRC     := $(filter-out nodes/mn/mnd.c,$(call src,nodes/mn))
+NIO_SRC    := $(call src,nodes/io)
+TG_SRC     := $(filter-out nodes/trafgen/trafgen.c,$(call src,nodes/trafgen))
 
 obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
 
 LIBTOPO  := $(B)/lib/libtopo.a
-LIBEMU   := $(B)/lib/libemu.a
+LIBRUN   := $(B)/lib/librun.a
+LIBREPORT := $(B)/lib/libreport.a
+LIBCLI   := $(B)/lib/libcli.a
 LIBLINK  := $(B)/lib/liblink.a
 LIBPMIP  := $(B)/lib/libpmip.a
 LIBLMA   := $(B)/lib/liblma.a
@@ -57,7 +65,9 @@ LIBTG    := $(B)/lib/libtrafgen.a
 LIBNIO   := $(B)/lib/libnio.a
 
 $(LIBTOPO): $(call obj,$(TOPO_SRC))
-$(LIBEMU):  $(call obj,$(EMU_SRC))
+$(LIBRUN):  $(call obj,$(RUN_SRC))
+$(LIBREPORT): $(call obj,$(REPORT_SRC))
+$(LIBCLI):  $(call obj,$(CLI_SRC))
 $(LIBLINK): $(call obj,$(LINK_SRC))
 $(LIBPMIP): $(call obj,$(PMIP_SRC))
 $(LIBLMA):  $(call obj,$(LMA_SRC))
@@ -84,7 +94,8 @@ all: $(PROGS)
 # `pmipemu --version`: the git description of the tree it was built from.
 PMIPEMU_VERSION := $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
 $(call obj,$(EMU_MAIN)): CFLAGS += -DPMIPEMU_VERSION='"$(PMIPEMU_VERSION)"'
-$(B)/bin/pmipemu: $(call obj,$(EMU_MAIN)) $(LIBEMU) $(LIBLINK) $(LIBTOPO) $(LIBTG) $(LIBNIO) $(LIBPMIP)
+EMU_LIBS := $(LIBCLI) $(LIBRUN) $(LIBREPORT) $(LIBLINK) $(LIBTOPO) $(LIBTG) $(LIBNIO) $(LIBPMIP)
+$(B)/bin/pmipemu: $(call obj,$(EMU_MAIN)) $(EMU_LIBS)
 $(B)/bin/lmad:    $(call obj,nodes/lma/lmad.c) $(LIBLMA) $(LIBNIO) $(LIBTOPO) $(LIBPMIP)
 $(B)/bin/magd:    $(call obj,nodes/mag/magd.c) $(LIBMAG) $(LIBNIO) $(LIBTOPO) $(LIBPMIP)
 $(B)/bin/mnd:     $(call obj,nodes/mn/mnd.c) $(LIBMN) $(LIBNIO) $(LIBTOPO) $(LIBPMIP)
@@ -98,7 +109,7 @@ $(B)/bin/%:
 # --- unit tests --------------------------------------------------------------
 # tests/unit/<area>/test_*.c link the libraries of their area only, so that a
 # module being written in one area never breaks the tests of another.
-UNIT_LIBS_emu     := $(LIBEMU) $(LIBLINK) $(LIBTOPO) $(LIBTG) $(LIBNIO) $(LIBPMIP)
+UNIT_LIBS_emu     := $(EMU_LIBS)
 UNIT_LIBS_links   := $(LIBLINK)
 UNIT_LIBS_pmip    := $(LIBPMIP)
 UNIT_LIBS_lma     := $(LIBLMA) $(LIBTOPO) $(LIBPMIP)

@@ -2,9 +2,9 @@
  * ctl.c - `pmipemu ctl` and `pmipemu exec` (see ctl.h).
  */
 #include "ctl.h"
-#include "nio.h"
-#include "proc.h"
-#include "state.h"
+#include "io/nio.h"
+#include "run/proc.h"
+#include "run/state.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "junit_file.h"
-#include "report.h"
+#include "report/report.h"
 
 #define RUN_JUNIT_MAX (4u << 20)
 

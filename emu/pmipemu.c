@@ -5,10 +5,10 @@
 #include "compare.h"
 #include "ctl.h"
 #include "junit_file.h"
-#include "run.h"
-#include "state.h"
-#include "topo.h"
-#include "units.h"
+#include "run/run.h"
+#include "run/state.h"
+#include "topo/topo.h"
+#include "topo/units.h"
 
 #include <getopt.h>
 #include <stdio.h>

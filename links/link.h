@@ -3,7 +3,7 @@
  * parameters, counters, and the engine that relays frames between TAP
  * devices through emulated lossy links.
  *
- * Owns: the contract emu/run.c programs against. The pure stages live in
+ * Owns: the contract emu/run/run.c programs against. The pure stages live in
  * link_rng.h, link_stage.h, link_dir.h, link_sched.h; the shells in
  * link_tap.h, link_pcap.h and link_io.c. Must not: know about namespaces,
  * nodes or the topology file beyond struct topo_impair (link_topo.c).
@@ -53,7 +53,7 @@ struct link_params {
 int link_params_check(const struct link_params *p, const char **why);
 
 struct topo_impair;
-/* Convert the topology's impairments (emu/topo.h) to link params. */
+/* Convert the topology's impairments (emu/topo/topo.h) to link params. */
 void link_params_from_topo(struct link_params *out, const struct topo_impair *in);
 
 /*

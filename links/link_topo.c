@@ -1,11 +1,11 @@
 /*
- * link_topo.c - the topology's impairments (emu/topo.h) as link params.
+ * link_topo.c - the topology's impairments (emu/topo/topo.h) as link params.
  *
  * Owns: the one place that knows both structs. Must not: validate (the
  * topology checks its values; link_params_check re-checks).
  */
 #include "link.h"
-#include "topo.h"
+#include "topo/topo.h"
 
 static enum link_jitter_dist topo_dist(enum topo_jitter_dist d)
 {

@@ -19,10 +19,10 @@ CODEC="nodes/pmip/mh.c nodes/pmip/mh_opt.c nodes/pmip/mh_csum.c nodes/pmip/mh_rx
  nodes/pmip/mip6_ext.c"
 # The topology model (libtopo) and the pure parts of lmad and magd: every
 # file of their folders but the shells (*_io.c) and the mains.
-TOPO="$(ls emu/topo*.c) emu/units.c"
+TOPO="$(ls emu/topo/*.c)"
 ENGINES="$(ls nodes/pmip/*.c nodes/lma/*.c nodes/mag/*.c |
  grep -vE '_io\.c$|/lmad\.c$|/magd\.c$')"
-XML_CFLAGS="-Iemu -Inodes $(pkg-config --cflags libxml-2.0 json-c)"
+XML_CFLAGS="-I. -Iemu -Inodes $(pkg-config --cflags libxml-2.0 json-c)"
 XML_LIBS="$(pkg-config --libs libxml-2.0 json-c nettle) -lm"
 # The loader validates against the schema of the tree being fuzzed.
 PMIPEMU_XSD=$PWD/doc/topology.xsd

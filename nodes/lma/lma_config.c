@@ -1,9 +1,9 @@
 /*
  * lma_config.c - the LMA engine's configuration: RFC 5213 defaults and the
- * translation from the topology model (emu/topo.h <pmip>). Pure: no I/O.
+ * translation from the topology model (emu/topo/topo.h <pmip>). Pure: no I/O.
  */
 #include "lma_int.h"
-#include "topo.h"
+#include "topo/topo.h"
 
 #include <stdio.h>
 #include <stdlib.h>

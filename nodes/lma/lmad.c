@@ -18,7 +18,7 @@
 #include "lma.h"
 #include "lma_io.h"
 #include "nio.h"
-#include "topo.h"
+#include "topo/topo.h"
 
 struct lmad_args {
 	bool check_only, debug, signalling_only;

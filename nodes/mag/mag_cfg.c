@@ -1,6 +1,6 @@
 /*
  * mag_cfg.c - the MAG engine's configuration: defaults and the conversion
- * from a topology mag node (emu/topo.h struct topo_pmip).
+ * from a topology mag node (emu/topo/topo.h struct topo_pmip).
  *
  * Owns: struct mag_cfg. Must not: read files (topo_load does) or open
  * devices (ifindex is the shell's to fill).
@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "mag.h"
-#include "topo.h"
+#include "topo/topo.h"
 
 void mag_cfg_defaults(struct mag_cfg *c)
 {

@@ -19,7 +19,7 @@
 #include "mag_io.h"
 #include "mag_fh_io.h"
 #include "nio.h"
-#include "topo.h"
+#include "topo/topo.h"
 
 struct magd_args {
 	bool check_only, debug, move_on_detach;

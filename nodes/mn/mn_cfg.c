@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "mn_int.h"
-#include "topo.h"
+#include "topo/topo.h"
 
 void mn_cfg_defaults(struct mn_cfg *c)
 {

@@ -19,7 +19,7 @@
 #include "mn_io.h"
 #include "mn_mip6_io.h"
 #include "nio.h"
-#include "topo.h"
+#include "topo/topo.h"
 
 struct mnd_args {
 	bool check_only, debug;

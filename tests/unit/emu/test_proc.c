@@ -7,7 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "proc.h"
+#include "run/proc.h"
 
 static int split(const char *cmd, char **argv, char *buf, size_t len, const char **why)
 {

@@ -16,7 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "report.h"
+#include "report/report.h"
 
 #define MS 1000000ull
 #define T0 1000000000000ull         /* monotonic ns at run start */

@@ -1,6 +1,6 @@
 /*
  * test_report_sessions.c - the mobility sessions digested from the LMA's
- * bce_* events (emu/report_sessions.c) for the timeline picture: a
+ * bce_* events (emu/report/report_sessions.c) for the timeline picture: a
  * session's prefix set at each change, a subset handoff taking the moved
  * prefix out of the session it came from, the end of a session, bad lines
  * skipped; and the lane in timeline.svg, and <prefix> events as lines.
@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "report.h"
+#include "report/report.h"
 
 static char path[96];
 

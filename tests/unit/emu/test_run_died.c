@@ -1,11 +1,11 @@
 /*
  * test_run_died.c - which exits of a node's processes make a run fail with
- * exit code 3 (issue 10, item 4; emu/run_died.c).
+ * exit code 3 (issue 10, item 4; emu/run/run_died.c).
  */
 #include <criterion/criterion.h>
 #include <signal.h>
 
-#include "run.h"
+#include "run/run.h"
 
 static struct run_proc proc(enum run_proc_kind k, int status, int signalled)
 {

@@ -13,8 +13,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "proc.h"
-#include "state.h"
+#include "run/proc.h"
+#include "run/state.h"
 
 static char root[64];
 

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "topo.h"
+#include "topo/topo.h"
 
 #define BAD_DIR "tests/data/topo/bad/"
 

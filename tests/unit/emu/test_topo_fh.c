@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "topo.h"
+#include "topo/topo.h"
 
 static char path[64], out_path[64];
 

@@ -1,6 +1,6 @@
 /*
  * test_topo_prefix.c - problem statement 2.2 in the topology: the
- * timeline's <prefix> element (emu/topo_parse_prefix_event.c) read from the
+ * timeline's <prefix> element (emu/topo/topo_parse_prefix_event.c) read from the
  * shipped topologies/s22-partial-transfer.xml, and the LMA's
  * prefix-update attribute carried into the daemon's configuration.
  * (tests/data/topo/bad/prefix_event.xml holds its errors.)
@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "topo.h"
+#include "topo/topo.h"
 
 static struct topology *T;
 static char out_path[64];

@@ -1,7 +1,7 @@
 /*
  * test_topo_session.c - problem statement 2.1 in the topology: <mn
  * service=...> profiles (several per MN interface) and the timeline's
- * <session> element (emu/topo_parse_session.c), read from the shipped
+ * <session> element (emu/topo/topo_parse_session.c), read from the shipped
  * topologies/s21-dynamic-session.xml and written back for the daemons.
  */
 #include <criterion/criterion.h>
@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "topo.h"
+#include "topo/topo.h"
 
 static struct topology *T;
 static char out_path[64];

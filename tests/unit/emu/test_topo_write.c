@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "topo.h"
+#include "topo/topo.h"
 
 static struct topology *T;
 static char out_path[64];

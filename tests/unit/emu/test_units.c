@@ -1,11 +1,11 @@
 /*
- * test_units.c - written-out units (emu/units.c): each accepted form gives
+ * test_units.c - written-out units (emu/topo/units.c): each accepted form gives
  * the exact value, each sloppy form is refused with its reason.
  */
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "units.h"
+#include "topo/units.h"
 
 static uint64_t time_ok(const char *s)
 {

@@ -4,7 +4,7 @@
 #include <math.h>
 
 #include "link_dir.h"
-#include "topo.h"
+#include "topo/topo.h"
 
 #define MS 1000000ULL
 

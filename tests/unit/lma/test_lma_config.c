@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "lma/lma.h"
-#include "topo.h"
+#include "topo/topo.h"
 
 Test(lma_config, defaults_are_rfc_5213_constants)
 {

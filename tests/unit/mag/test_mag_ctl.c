@@ -4,7 +4,7 @@
  */
 #include "mag_testlib.h"
 #include "mag/mag_ctl.h"
-#include "topo.h"
+#include "topo/topo.h"
 
 TestSuite(mag_ctl, .init = tsetup, .fini = tteardown);
 

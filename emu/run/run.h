@@ -16,7 +16,7 @@
 #include <ev.h>
 
 #include "state.h"
-#include "topo.h"
+#include "topo/topo.h"
 
 struct run_opts {
 	const char *out_dir;            /* NULL = captures/<name>-<date-time> */

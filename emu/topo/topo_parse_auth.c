@@ -11,7 +11,7 @@
  */
 #include <string.h>
 
-#include "hex.h"
+#include "pmip/hex.h"
 #include "topo_int.h"
 
 #define TOPO_AUTH_SPI_MIN 256

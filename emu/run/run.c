@@ -9,11 +9,11 @@
  */
 #include "run.h"
 #include "evlog.h"
-#include "link.h"
-#include "link_tap.h"
+#include "links/link.h"
+#include "links/link_tap.h"
 #include "netns.h"
 #include "proc.h"
-#include "nio.h"
+#include "io/nio.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

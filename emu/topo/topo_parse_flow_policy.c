@@ -18,7 +18,7 @@
  * run by `lmad -n` too. Must not: touch the system.
  */
 #include "topo_int.h"
-#include "flow_tab.h"
+#include "pmip/flow_tab.h"
 
 #include <string.h>
 

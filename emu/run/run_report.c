@@ -4,8 +4,8 @@
  * report.c evaluate the expectations and write the files.
  */
 #include "run.h"
-#include "link.h"
-#include "report.h"
+#include "links/link.h"
+#include "report/report.h"
 #include "evlog.h"
 
 #include <json-c/json.h>

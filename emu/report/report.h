@@ -23,7 +23,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "topo.h"
+#include "topo/topo.h"
 #include "trafgen/tg.h"
 
 #define REPORT_BIN_NS   100000000ull    /* timeline bins: 100 ms */

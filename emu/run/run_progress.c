@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "evlog.h"
-#include "link.h"
+#include "links/link.h"
 #include "run.h"
 
 #define PROGRESS_S 0.5

@@ -8,8 +8,8 @@
  */
 #include "run.h"
 #include "evlog.h"
-#include "link.h"
-#include "nio.h"
+#include "links/link.h"
+#include "io/nio.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
