@@ -35,7 +35,8 @@ endif
 # --- libraries ---------------------------------------------------------------
 src = $(wildcard $(1)/*.c)
 
-# topo: the topology model (XML -> structs), shared by pmipemu and the daemons.
+# topo: the topology model (XML -> structs), shared by pmipemu and the daemons;
+# it takes the impairment model from links (link_params.o only).
 TOPO_SRC   := $(call src,emu/topo)
 RUN_SRC    := $(call src,emu/run)
 REPORT_SRC := $(call src,emu/report)
@@ -94,11 +95,11 @@ all: $(PROGS)
 # `pmipemu --version`: the git description of the tree it was built from.
 PMIPEMU_VERSION := $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
 $(call obj,$(EMU_MAIN)): CFLAGS += -DPMIPEMU_VERSION='"$(PMIPEMU_VERSION)"'
-EMU_LIBS := $(LIBCLI) $(LIBRUN) $(LIBREPORT) $(LIBLINK) $(LIBTOPO) $(LIBTG) $(LIBNIO) $(LIBPMIP)
+EMU_LIBS := $(LIBCLI) $(LIBRUN) $(LIBREPORT) $(LIBTOPO) $(LIBLINK) $(LIBTG) $(LIBNIO) $(LIBPMIP)
 $(B)/bin/pmipemu: $(call obj,$(EMU_MAIN)) $(EMU_LIBS)
-$(B)/bin/lmad:    $(call obj,nodes/lma/lmad.c) $(LIBLMA) $(LIBNIO) $(LIBTOPO) $(LIBPMIP)
-$(B)/bin/magd:    $(call obj,nodes/mag/magd.c) $(LIBMAG) $(LIBNIO) $(LIBTOPO) $(LIBPMIP)
-$(B)/bin/mnd:     $(call obj,nodes/mn/mnd.c) $(LIBMN) $(LIBNIO) $(LIBTOPO) $(LIBPMIP)
+$(B)/bin/lmad:    $(call obj,nodes/lma/lmad.c) $(LIBLMA) $(LIBNIO) $(LIBTOPO) $(LIBLINK) $(LIBPMIP)
+$(B)/bin/magd:    $(call obj,nodes/mag/magd.c) $(LIBMAG) $(LIBNIO) $(LIBTOPO) $(LIBLINK) $(LIBPMIP)
+$(B)/bin/mnd:     $(call obj,nodes/mn/mnd.c) $(LIBMN) $(LIBNIO) $(LIBTOPO) $(LIBLINK) $(LIBPMIP)
 $(B)/bin/trafgen: $(call obj,nodes/trafgen/trafgen.c) $(LIBTG)
 $(B)/bin/radd:    $(call obj,nodes/rad/radd.c) $(LIBNIO) $(LIBPMIP)
 
@@ -112,9 +113,9 @@ $(B)/bin/%:
 UNIT_LIBS_emu     := $(EMU_LIBS)
 UNIT_LIBS_links   := $(LIBLINK)
 UNIT_LIBS_pmip    := $(LIBPMIP)
-UNIT_LIBS_lma     := $(LIBLMA) $(LIBTOPO) $(LIBPMIP)
-UNIT_LIBS_mag     := $(LIBMAG) $(LIBTOPO) $(LIBPMIP)
-UNIT_LIBS_mn      := $(LIBMN) $(LIBTOPO) $(LIBPMIP)
+UNIT_LIBS_lma     := $(LIBLMA) $(LIBTOPO) $(LIBLINK) $(LIBPMIP)
+UNIT_LIBS_mag     := $(LIBMAG) $(LIBTOPO) $(LIBLINK) $(LIBPMIP)
+UNIT_LIBS_mn      := $(LIBMN) $(LIBTOPO) $(LIBLINK) $(LIBPMIP)
 UNIT_LIBS_trafgen := $(LIBTG)
 UNIT_LIBS_nio     := $(LIBNIO)
 
@@ -192,7 +193,7 @@ BENCH_HELP  := $(filter-out $(BENCH_MAINS),$(wildcard tests/bench/*.c))
 BENCH_PROGS := $(patsubst tests/bench/%.c,$(B)/bench/%,$(BENCH_MAINS))
 
 $(BENCH_PROGS): $(B)/bench/%: $(B)/obj/tests/bench/%.o $(call obj,$(BENCH_HELP)) \
-                $(LIBLMA) $(LIBNIO) $(LIBTOPO) $(LIBPMIP)
+                $(LIBLMA) $(LIBNIO) $(LIBTOPO) $(LIBLINK) $(LIBPMIP)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 

@@ -5,8 +5,9 @@
  *
  * Owns: the contract emu/run/run.c programs against. The pure stages live in
  * link_rng.h, link_stage.h, link_dir.h, link_sched.h; the shells in
- * link_tap.h, link_pcap.h and link_io.c. Must not: know about namespaces,
- * nodes or the topology file beyond struct topo_impair (link_topo.c).
+ * link_tap.h, link_pcap.h and link_io.c; the impairment model, shared with
+ * the topology, in link_params.h. Must not: know about namespaces, nodes
+ * or the topology file.
  *
  * Time: every now_ns here is CLOCK_MONOTONIC nanoseconds (one machine);
  * the engine calls accept 0 for "read the clock now".
@@ -19,42 +20,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define LINK_LIMIT_PKTS_DEFAULT 1000    /* netem's default queue limit */
+#include "link_params.h"
+
 #define LINK_NAME_MAX 32
-
-enum link_jitter_dist { LINK_JITTER_UNIFORM, LINK_JITTER_NORMAL, LINK_JITTER_PARETO };
-const char *link_jitter_dist_name(enum link_jitter_dist d);
-
-enum link_loss_model { LINK_LOSS_NONE, LINK_LOSS_BERNOULLI, LINK_LOSS_GE };
-const char *link_loss_model_name(enum link_loss_model m);
-
-/* Impairments of one direction. All zero = a perfect wire (except
- * limit_pkts 0, which means LINK_LIMIT_PKTS_DEFAULT). */
-struct link_params {
-	uint64_t delay_ns;
-	uint64_t jitter_ns;             /* uniform: half-width; normal, pareto: sigma */
-	enum link_jitter_dist jitter_dist;
-	uint64_t rate_bps;              /* 0 = unlimited */
-	uint32_t overhead_bytes;        /* added to the L2 length for serialization */
-	uint32_t limit_pkts;            /* backlog limit; 0 = default 1000 */
-	uint64_t limit_bytes;           /* backlog limit in bytes; 0 = none */
-	enum link_loss_model loss_model;
-	double loss;                    /* Bernoulli probability */
-	double ge_p;                    /* Gilbert-Elliott P(good -> bad) per frame */
-	double ge_r;                    /* P(bad -> good) per frame */
-	double ge_loss_good;            /* loss probability in the good state */
-	double ge_loss_bad;             /* loss probability in the bad state */
-	double duplicate;               /* probability a frame is delivered twice */
-	double reorder;                 /* probability a frame skips delay/jitter */
-};
-
-/* Check a params struct: probabilities in [0,1], known enum values.
- * Returns 0, or -1 with *why. */
-int link_params_check(const struct link_params *p, const char **why);
-
-struct topo_impair;
-/* Convert the topology's impairments (emu/topo/topo.h) to link params. */
-void link_params_from_topo(struct link_params *out, const struct topo_impair *in);
 
 /*
  * Counters of one direction. Conservation, at any instant:

@@ -1,29 +1,31 @@
 /*
- * link_params.c - names of the link enums and the check of a params set.
+ * link_params.c - names of the link enums and the check of a params set
+ * (link_params.h). The impairment names are the topology's words.
  *
  * Must not: allocate, read clocks; pure lookups.
  */
 #include "link.h"
+#include "link_params.h"
 #include "link_stage.h"
 
 const char *link_jitter_dist_name(enum link_jitter_dist d)
 {
 	switch (d) {
-	case LINK_JITTER_UNIFORM: return "LINK_JITTER_UNIFORM";
-	case LINK_JITTER_NORMAL:  return "LINK_JITTER_NORMAL";
-	case LINK_JITTER_PARETO:  return "LINK_JITTER_PARETO";
+	case LINK_JITTER_UNIFORM: return "uniform";
+	case LINK_JITTER_NORMAL:  return "normal";
+	case LINK_JITTER_PARETO:  return "pareto";
 	}
-	return "LINK_JITTER_?";
+	return "?";
 }
 
 const char *link_loss_model_name(enum link_loss_model m)
 {
 	switch (m) {
-	case LINK_LOSS_NONE:      return "LINK_LOSS_NONE";
-	case LINK_LOSS_BERNOULLI: return "LINK_LOSS_BERNOULLI";
-	case LINK_LOSS_GE:        return "LINK_LOSS_GE";
+	case LINK_LOSS_NONE:      return "none";
+	case LINK_LOSS_BERNOULLI: return "bernoulli";
+	case LINK_LOSS_GE:        return "gilbert-elliott";
 	}
-	return "LINK_LOSS_?";
+	return "?";
 }
 
 const char *link_dir_id_name(enum link_dir_id d)

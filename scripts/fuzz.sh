@@ -19,7 +19,7 @@ CODEC="nodes/pmip/mh.c nodes/pmip/mh_opt.c nodes/pmip/mh_csum.c nodes/pmip/mh_rx
  nodes/pmip/mip6_ext.c"
 # The topology model (libtopo) and the pure parts of lmad and magd: every
 # file of their folders but the shells (*_io.c) and the mains.
-TOPO="$(ls emu/topo/*.c)"
+TOPO="$(ls emu/topo/*.c) links/link_params.c"
 ENGINES="$(ls nodes/pmip/*.c nodes/lma/*.c nodes/mag/*.c |
  grep -vE '_io\.c$|/lmad\.c$|/magd\.c$')"
 XML_CFLAGS="-I. -Iemu -Inodes $(pkg-config --cflags libxml-2.0 json-c)"

@@ -237,16 +237,14 @@ static int links_up(struct run *r)
 		return -1;
 	for (size_t i = 0; i < r->t->n_links; i++) {
 		const struct topo_link *l = &r->t->links[i];
-		struct link_params ab, ba;
 		int port[2];
-		link_params_from_topo(&ab, &l->dir[TOPO_DIR_AB]);
-		link_params_from_topo(&ba, &l->dir[TOPO_DIR_BA]);
 		for (int e = 0; e < 2; e++)
 			port[e] = l->end[e].attached
 				? link_engine_find_port(r->links, l->end[e].node, l->end[e].iface)
 				: -1;
 		r->link_ids[i] = link_engine_add_link(r->links, l->name, port[0], port[1],
-						      &ab, &ba, !l->initially_down);
+						      &l->dir[TOPO_DIR_AB], &l->dir[TOPO_DIR_BA],
+						      !l->initially_down);
 		if (r->link_ids[i] < 0) {
 			fprintf(stderr, "%s:%d: link %s: %s\n", l->loc.file, l->loc.line,
 				l->name, strerror(errno));

@@ -147,13 +147,10 @@ static void ev_impair(struct run *r, const struct topo_event *e)
 {
 	int link = link_engine_find_link(r->links, e->link);
 
-	for (int d = 0; d < 2; d++) {
-		if (!e->dir_set[d])
-			continue;
-		struct link_params p;
-		link_params_from_topo(&p, &e->impair[d]);
-		link_engine_set_params(r->links, link, (enum link_dir_id)d, &p);
-	}
+	for (int d = 0; d < 2; d++)
+		if (e->dir_set[d])
+			link_engine_set_params(r->links, link, (enum link_dir_id)d,
+					       &e->impair[d]);
 	log_link(r, "link_impair", e->link);
 }
 

@@ -75,26 +75,6 @@ const char *topo_node_kind_name(enum topo_node_kind k)
 	return "?";
 }
 
-const char *topo_jitter_dist_name(enum topo_jitter_dist d)
-{
-	switch (d) {
-	case TOPO_JITTER_UNIFORM: return "uniform";
-	case TOPO_JITTER_NORMAL: return "normal";
-	case TOPO_JITTER_PARETO: return "pareto";
-	}
-	return "?";
-}
-
-const char *topo_loss_model_name(enum topo_loss_model m)
-{
-	switch (m) {
-	case TOPO_LOSS_NONE: return "none";
-	case TOPO_LOSS_BERNOULLI: return "bernoulli";
-	case TOPO_LOSS_GE: return "gilbert-elliott";
-	}
-	return "?";
-}
-
 const char *topo_event_kind_name(enum topo_event_kind k)
 {
 	switch (k) {

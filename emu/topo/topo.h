@@ -19,6 +19,8 @@
 #include <stdio.h>
 #include <netinet/in.h>
 
+#include "links/link_params.h"
+
 #define TOPO_NAME_MAX   32          /* node, iface, link, flow, process ids */
 #define TOPO_CMD_MAX    1024        /* command lines */
 #define TOPO_PATH_MAX   256
@@ -205,28 +207,8 @@ struct topo_node {
 	struct topo_loc loc;
 };
 
-/* Impairments of one direction of a link. Zero = off. */
-enum topo_jitter_dist { TOPO_JITTER_UNIFORM, TOPO_JITTER_NORMAL, TOPO_JITTER_PARETO };
-const char *topo_jitter_dist_name(enum topo_jitter_dist d);
-
-enum topo_loss_model { TOPO_LOSS_NONE, TOPO_LOSS_BERNOULLI, TOPO_LOSS_GE };
-const char *topo_loss_model_name(enum topo_loss_model m);
-
-struct topo_impair {
-	uint64_t delay_ns;
-	uint64_t jitter_ns;
-	enum topo_jitter_dist jitter_dist;
-	uint64_t rate_bps;              /* 0 = unlimited */
-	uint32_t limit_pkts;            /* queue limit; 0 = default 1000 */
-	uint64_t limit_bytes;           /* 0 = no byte limit */
-	enum topo_loss_model loss_model;
-	double loss;                    /* Bernoulli p */
-	/* Gilbert-Elliott: p = P(good->bad), r = P(bad->good),
-	 * loss_good = 1-k, loss_bad = 1-h (per-state loss probabilities) */
-	double ge_p, ge_r, ge_loss_good, ge_loss_bad;
-	double duplicate;               /* probability a frame is sent twice */
-	double reorder;                 /* probability a frame skips the delay */
-};
+/* Impairments of one direction of a link: struct link_params, the model
+ * the link engine runs (links/link_params.h). Zero = off. */
 
 enum topo_dir { TOPO_DIR_AB, TOPO_DIR_BA };
 
@@ -239,7 +221,7 @@ struct topo_endpoint {
 struct topo_link {
 	char name[TOPO_NAME_MAX];
 	struct topo_endpoint end[2];    /* [0] = a, [1] = b */
-	struct topo_impair dir[2];      /* [TOPO_DIR_AB] a->b, [TOPO_DIR_BA] b->a */
+	struct link_params dir[2];        /* [TOPO_DIR_AB] a->b, [TOPO_DIR_BA] b->a */
 	bool initially_down;
 	struct topo_loc loc;
 };
@@ -285,7 +267,7 @@ struct topo_event {
 	bool rule_delete;               /* FLOW_RULE: cmd is the rule id */
 	/* IMPAIR: which directions and the new values (replace all fields) */
 	bool dir_set[2];
-	struct topo_impair impair[2];
+	struct link_params impair[2];
 	struct topo_loc loc;
 };
 

@@ -27,7 +27,7 @@ enum {
 
 struct topo_patch {
 	unsigned set;                   /* TOPO_P_* */
-	struct topo_impair v;
+	struct link_params v;
 };
 
 struct topo_pctx {
@@ -115,7 +115,7 @@ void topo_parse_expect(struct topo_pctx *c, xmlNode *x);
 /* Impairments: read the attributes of <impair>/<gilbert-elliott>. */
 void topo_patch_read_impair(struct topo_pctx *c, xmlNode *x, struct topo_patch *p);
 void topo_patch_read_ge(struct topo_pctx *c, xmlNode *x, struct topo_patch *p);
-void topo_patch_apply(struct topo_impair *dst, const struct topo_patch *p);
+void topo_patch_apply(struct link_params *dst, const struct topo_patch *p);
 
 /* Access technology types (RFC 5213 8.5, IANA): name <-> number. */
 int topo_att_parse(const char *s, uint8_t *att);

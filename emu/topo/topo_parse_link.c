@@ -31,7 +31,7 @@ static int topo_p_rate(struct topo_pctx *c, xmlNode *x, const char *attr, uint64
 	return 1;
 }
 
-static int topo_p_limit(struct topo_pctx *c, xmlNode *x, struct topo_impair *im)
+static int topo_p_limit(struct topo_pctx *c, xmlNode *x, struct link_params *im)
 {
 	const char *v = topo_p_attr(c, x, "limit"), *why;
 
@@ -51,14 +51,14 @@ static unsigned topo_bit(int rc, unsigned bit)
 
 void topo_patch_read_impair(struct topo_pctx *c, xmlNode *x, struct topo_patch *p)
 {
-	struct topo_impair *v = &p->v;
+	struct link_params *v = &p->v;
 	const char *dist = topo_p_attr(c, x, "distribution");
 
 	p->set |= topo_bit(topo_p_time(c, x, "delay", &v->delay_ns), TOPO_P_DELAY);
 	p->set |= topo_bit(topo_p_time(c, x, "jitter", &v->jitter_ns), TOPO_P_JITTER);
 	if (dist) {
-		for (int d = TOPO_JITTER_UNIFORM; d <= TOPO_JITTER_PARETO; d++)
-			if (strcmp(dist, topo_jitter_dist_name(d)) == 0) {
+		for (int d = LINK_JITTER_UNIFORM; d <= LINK_JITTER_PARETO; d++)
+			if (strcmp(dist, link_jitter_dist_name(d)) == 0) {
 				v->jitter_dist = d;
 				p->set |= TOPO_P_DIST;
 			}
@@ -72,7 +72,7 @@ void topo_patch_read_impair(struct topo_pctx *c, xmlNode *x, struct topo_patch *
 
 void topo_patch_read_ge(struct topo_pctx *c, xmlNode *x, struct topo_patch *p)
 {
-	struct topo_impair *v = &p->v;
+	struct link_params *v = &p->v;
 	int ok = 1;
 
 	v->ge_loss_good = 0.0;      /* the classic Gilbert model: good state clean */
@@ -85,9 +85,9 @@ void topo_patch_read_ge(struct topo_pctx *c, xmlNode *x, struct topo_patch *p)
 		p->set |= TOPO_P_GE;
 }
 
-void topo_patch_apply(struct topo_impair *d, const struct topo_patch *p)
+void topo_patch_apply(struct link_params *d, const struct topo_patch *p)
 {
-	const struct topo_impair *s = &p->v;
+	const struct link_params *s = &p->v;
 
 	if (p->set & TOPO_P_DELAY)
 		d->delay_ns = s->delay_ns;
@@ -103,14 +103,14 @@ void topo_patch_apply(struct topo_impair *d, const struct topo_patch *p)
 	}
 	if (p->set & TOPO_P_LOSS) {
 		d->loss = s->loss;
-		d->loss_model = s->loss > 0 ? TOPO_LOSS_BERNOULLI : TOPO_LOSS_NONE;
+		d->loss_model = s->loss > 0 ? LINK_LOSS_BERNOULLI : LINK_LOSS_NONE;
 	}
 	if (p->set & TOPO_P_GE) {
 		d->ge_p = s->ge_p;
 		d->ge_r = s->ge_r;
 		d->ge_loss_good = s->ge_loss_good;
 		d->ge_loss_bad = s->ge_loss_bad;
-		d->loss_model = TOPO_LOSS_GE;
+		d->loss_model = LINK_LOSS_GE;
 	}
 	if (p->set & TOPO_P_DUP)
 		d->duplicate = s->duplicate;

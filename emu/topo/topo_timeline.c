@@ -171,7 +171,7 @@ static void topo_play(struct topo_pctx *c)
 {
 	struct topology *t = c->t;
 	struct topo_endpoint (*ends)[2] = calloc(t->n_links + 1, sizeof(*ends));
-	struct topo_impair (*cur)[2] = calloc(t->n_links + 1, sizeof(*cur));
+	struct link_params (*cur)[2] = calloc(t->n_links + 1, sizeof(*cur));
 
 	for (size_t l = 0; ends && cur && l < t->n_links; l++) {
 		memcpy(ends[l], t->links[l].end, sizeof(ends[l]));

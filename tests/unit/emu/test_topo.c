@@ -167,7 +167,7 @@ Test(topo, mn_pmip_fields)
 Test(topo, link_impairments_both_then_direction)
 {
 	const struct topo_link *l = topo_find_link(T, "core");
-	const struct topo_impair *ab = &l->dir[TOPO_DIR_AB], *ba = &l->dir[TOPO_DIR_BA];
+	const struct link_params *ab = &l->dir[TOPO_DIR_AB], *ba = &l->dir[TOPO_DIR_BA];
 
 	cr_assert_str_eq(l->end[0].node, "lma1");
 	cr_assert_str_eq(l->end[1].iface, "eth0");
@@ -176,11 +176,11 @@ Test(topo, link_impairments_both_then_direction)
 	/* a->b: the both-directions element, then Gilbert-Elliott on top */
 	cr_assert_eq(ab->delay_ns, MS(5));
 	cr_assert_eq(ab->jitter_ns, MS(1));
-	cr_assert_eq(ab->jitter_dist, TOPO_JITTER_NORMAL);
+	cr_assert_eq(ab->jitter_dist, LINK_JITTER_NORMAL);
 	cr_assert_eq(ab->rate_bps, 100000000ULL);
 	cr_assert_eq(ab->limit_bytes, 64000);
 	cr_assert_eq(ab->limit_pkts, 0);
-	cr_assert_eq(ab->loss_model, TOPO_LOSS_GE);
+	cr_assert_eq(ab->loss_model, LINK_LOSS_GE);
 	cr_assert_float_eq(ab->ge_p, 0.01, 1e-12);
 	cr_assert_float_eq(ab->ge_r, 0.30, 1e-12);
 	cr_assert_float_eq(ab->ge_loss_good, 0.005, 1e-12);
@@ -192,7 +192,7 @@ Test(topo, link_impairments_both_then_direction)
 	cr_assert_eq(ba->jitter_ns, MS(1));
 	cr_assert_eq(ba->limit_pkts, 50);
 	cr_assert_eq(ba->limit_bytes, 0, "a packet limit replaces a byte limit");
-	cr_assert_eq(ba->loss_model, TOPO_LOSS_BERNOULLI);
+	cr_assert_eq(ba->loss_model, LINK_LOSS_BERNOULLI);
 	cr_assert_float_eq(ba->loss, 0.01, 1e-12);
 }
 
@@ -200,7 +200,7 @@ Test(topo, link_state_and_free_end)
 {
 	cr_assert(topo_find_link(T, "acc")->initially_down);
 	cr_assert_not(topo_find_link(T, "spare")->end[1].attached);
-	cr_assert_eq(topo_find_link(T, "spare")->dir[0].loss_model, TOPO_LOSS_NONE);
+	cr_assert_eq(topo_find_link(T, "spare")->dir[0].loss_model, LINK_LOSS_NONE);
 	cr_assert_null(topo_find_link(T, "nope"));
 }
 
@@ -280,16 +280,16 @@ Test(topo, timeline_impair_changes_only_what_it_names)
 	cr_assert(e2->dir_set[TOPO_DIR_AB]);
 	cr_assert_not(e2->dir_set[TOPO_DIR_BA]);
 	cr_assert_eq(e2->impair[TOPO_DIR_AB].delay_ns, MS(50));
-	cr_assert_eq(e2->impair[TOPO_DIR_AB].loss_model, TOPO_LOSS_GE);
+	cr_assert_eq(e2->impair[TOPO_DIR_AB].loss_model, LINK_LOSS_GE);
 	cr_assert_eq(e2->impair[TOPO_DIR_AB].rate_bps, 100000000ULL);
 	/* 2.5s, both: loss 0 switches loss off, the 50ms delay stays */
 	cr_assert(e25->dir_set[TOPO_DIR_AB] && e25->dir_set[TOPO_DIR_BA]);
-	cr_assert_eq(e25->impair[TOPO_DIR_AB].loss_model, TOPO_LOSS_NONE);
+	cr_assert_eq(e25->impair[TOPO_DIR_AB].loss_model, LINK_LOSS_NONE);
 	cr_assert_eq(e25->impair[TOPO_DIR_AB].delay_ns, MS(50));
-	cr_assert_eq(e25->impair[TOPO_DIR_BA].loss_model, TOPO_LOSS_NONE);
+	cr_assert_eq(e25->impair[TOPO_DIR_BA].loss_model, LINK_LOSS_NONE);
 	cr_assert_eq(e25->impair[TOPO_DIR_BA].delay_ns, MS(7));
 	/* 3s, ba: Gilbert-Elliott with the classic defaults */
-	cr_assert_eq(e3->impair[TOPO_DIR_BA].loss_model, TOPO_LOSS_GE);
+	cr_assert_eq(e3->impair[TOPO_DIR_BA].loss_model, LINK_LOSS_GE);
 	cr_assert_float_eq(e3->impair[TOPO_DIR_BA].ge_p, 0.02, 1e-12);
 	cr_assert_float_eq(e3->impair[TOPO_DIR_BA].ge_loss_good, 0.0, 1e-12);
 	cr_assert_float_eq(e3->impair[TOPO_DIR_BA].ge_loss_bad, 1.0, 1e-12);
@@ -331,8 +331,8 @@ Test(topo, expectations)
 Test(topo, enum_names)
 {
 	cr_assert_str_eq(topo_node_kind_name(TOPO_NODE_MAG), "mag");
-	cr_assert_str_eq(topo_jitter_dist_name(TOPO_JITTER_PARETO), "pareto");
-	cr_assert_str_eq(topo_loss_model_name(TOPO_LOSS_GE), "gilbert-elliott");
+	cr_assert_str_eq(link_jitter_dist_name(LINK_JITTER_PARETO), "pareto");
+	cr_assert_str_eq(link_loss_model_name(LINK_LOSS_GE), "gilbert-elliott");
 	cr_assert_str_eq(topo_event_kind_name(TOPO_EV_MOVE), "move");
 	cr_assert_str_eq(topo_flow_pattern_name(TOPO_FLOW_ONOFF), "onoff");
 	cr_assert_str_eq(topo_expect_kind_name(TOPO_EXP_LATENCY_P99), "latency-p99");

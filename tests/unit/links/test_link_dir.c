@@ -1,10 +1,9 @@
 /* Unit tests of link_dir.c: the chained pipeline, counters, determinism,
- * duplication, link down flush, run-time params, topology conversion. */
+ * duplication, link down flush, run-time params, enum names. */
 #include <criterion/criterion.h>
 #include <math.h>
 
 #include "link_dir.h"
-#include "topo/topo.h"
 
 #define MS 1000000ULL
 
@@ -214,37 +213,11 @@ Test(link_params, check_rejects_probability_out_of_range)
 	cr_assert_eq(link_params_check(&p, &why), 0);
 }
 
-Test(link_params, from_topo_copies_every_field)
-{
-	struct topo_impair t = {
-		.delay_ns = 1, .jitter_ns = 2, .jitter_dist = TOPO_JITTER_PARETO,
-		.rate_bps = 3, .limit_pkts = 4, .limit_bytes = 5,
-		.loss_model = TOPO_LOSS_GE, .loss = 0.1, .ge_p = 0.2, .ge_r = 0.3,
-		.ge_loss_good = 0.4, .ge_loss_bad = 0.5, .duplicate = 0.6, .reorder = 0.7,
-	};
-	struct link_params p;
-
-	link_params_from_topo(&p, &t);
-	cr_assert_eq(p.delay_ns, 1);
-	cr_assert_eq(p.jitter_ns, 2);
-	cr_assert_eq(p.jitter_dist, LINK_JITTER_PARETO);
-	cr_assert_eq(p.rate_bps, 3);
-	cr_assert_eq(p.limit_pkts, 4);
-	cr_assert_eq(p.limit_bytes, 5);
-	cr_assert_eq(p.loss_model, LINK_LOSS_GE);
-	cr_assert_eq(p.loss, 0.1);
-	cr_assert_eq(p.ge_p, 0.2);
-	cr_assert_eq(p.ge_r, 0.3);
-	cr_assert_eq(p.ge_loss_good, 0.4);
-	cr_assert_eq(p.ge_loss_bad, 0.5);
-	cr_assert_eq(p.duplicate, 0.6);
-	cr_assert_eq(p.reorder, 0.7);
-}
-
 Test(link_params, every_enum_has_a_name)
 {
 	cr_assert_str_eq(link_fate_name(LINK_FATE_DROP_QUEUE), "LINK_FATE_DROP_QUEUE");
-	cr_assert_str_eq(link_loss_model_name(LINK_LOSS_GE), "LINK_LOSS_GE");
-	cr_assert_str_eq(link_jitter_dist_name(LINK_JITTER_NORMAL), "LINK_JITTER_NORMAL");
+	/* the impairment model's names are the topology's words */
+	cr_assert_str_eq(link_loss_model_name(LINK_LOSS_GE), "gilbert-elliott");
+	cr_assert_str_eq(link_jitter_dist_name(LINK_JITTER_NORMAL), "normal");
 	cr_assert_str_eq(link_dir_id_name(LINK_DIR_BA), "LINK_DIR_BA");
 }
