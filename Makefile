@@ -3,7 +3,8 @@
 #   make            build programs into build/bin/
 #   make deps       install the Debian packages we need (root)
 #   make run        deps + build + run the default topology, print a summary
-#   make test       deps + build + every test (unit, ASan/UBSan unit, scenario)
+#   make test       deps + build + every test (checks, unit, ASan/UBSan unit,
+#                   scenario)
 #   make unit       unit tests only (no root needed)
 #   make bench      performance tables, with a baseline measured in the run
 #   make fuzz       libFuzzer harnesses (clang), a bounded run each
@@ -24,9 +25,13 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lev -lm
 CRIT_LIBS  := $(shell pkg-config --libs criterion 2>/dev/null)
 
+# Includes name their folder from the top, emu/ or nodes/ ("links/link.h",
+# "topo/topo.h", "io/nio.h"); nodes/ still reaches pmip/ and io/ bare.
+INCDIRS := . emu nodes links nodes/pmip nodes/io
+
 CFLAGS  ?= $(OPT) -g
 CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -MMD -MP \
-           -I. -Iemu -Inodes -Ilinks -Inodes/pmip -Inodes/io $(PKG_CFLAGS)
+           $(addprefix -I,$(INCDIRS)) $(PKG_CFLAGS)
 ifneq ($(SAN),)
 CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 LDFLAGS += -fsanitize=address,undefined
@@ -165,6 +170,13 @@ deps:
 lint-engines:
 	@scripts/check-engines.sh
 
+# Which folder may include which: the table of doc/design.md.
+check-deps:
+	@INCDIRS="$(INCDIRS)" scripts/check-deps.sh
+
+print-incdirs:
+	@echo $(INCDIRS)
+
 check-docs: all
 	@scripts/check-docs.sh
 
@@ -174,6 +186,7 @@ scenario: all tools
 test: deps
 	$(MAKE) all
 	$(MAKE) lint-engines
+	$(MAKE) check-deps
 	$(MAKE) check-docs
 	$(MAKE) unit
 	$(MAKE) asan-unit
@@ -229,6 +242,6 @@ install: all
 clean:
 	rm -rf build build-asan build-clang build-fuzz
 
-.PHONY: tools check-docs all deps run test unit unit-build asan-unit scenario bench fuzz clean clang lint-engines install
+.PHONY: tools check-docs all deps run test unit unit-build asan-unit scenario bench fuzz clean clang lint-engines check-deps print-incdirs install
 
 -include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
