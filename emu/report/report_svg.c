@@ -5,8 +5,9 @@
  * lines across every flow; daemon events (PBU/PBA, bce_*) as ticks with
  * labels in a lane below; above them the LMA's mobility sessions, each a
  * bar with its prefix set at every change (report_sessions.c); seconds on
- * the x axis. Labels are placed in rows
- * so that none overlaps another. Plain SVG 1.1, no script, no CSS file.
+ * the x axis. Labels are placed in rows so that none overlaps another.
+ * Plain SVG 1.1, no script, no CSS file. The two lanes under the axis
+ * (daemon events, sessions) are drawn by report_svg_lanes.c.
  */
 #include <math.h>
 #include <stdio.h>
@@ -14,36 +15,16 @@
 #include <string.h>
 
 #include "report.h"
-
-#define W           1000.0
-#define X0          70.0        /* plot area, px */
-#define X1          (W - 30.0)
-#define ROW_H       14.0
-#define PANEL_H     150.0
-#define PANEL_GAP   40.0
-#define CHAR_W      6.7         /* font-size 11 sans: a generous average */
-#define TICK_LINES  6           /* labels listed under one daemon-event block */
-#define MAX_ROWS    10
-#define MAX_NAMES   (TG_IFACE_MAX * 2)
+#include "report_svg.h"
 
 static const char *const palette[] = {
 	"#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2",
 	"#17becf", "#bcbd22", "#7f7f7f", "#d62728",
 };
 
-struct svg {
-	FILE *f;
-	const struct report *r;
-	double t_max_s;
-	char names[MAX_NAMES][REPORT_IFNAME_MAX];  /* interface colours by name */
-	size_t n_names;
-};
-
-static double xpos(const struct svg *s, double t_s)
+const char *report_svg_colour(size_t i)
 {
-	if (t_s < 0)
-		t_s = 0;
-	return X0 + (X1 - X0) * (t_s > s->t_max_s ? 1 : t_s / s->t_max_s);
+	return palette[i % (sizeof palette / sizeof palette[0])];
 }
 
 static const char *iface_colour(struct svg *s, const char *name)
@@ -53,7 +34,7 @@ static const char *iface_colour(struct svg *s, const char *name)
 		i++;
 	if (i == s->n_names && s->n_names < MAX_NAMES)
 		snprintf(s->names[s->n_names++], REPORT_IFNAME_MAX, "%s", name);
-	return palette[i % (sizeof palette / sizeof palette[0])];
+	return report_svg_colour(i);
 }
 
 static const char *event_colour(const char *ev)
@@ -94,8 +75,8 @@ static bool label_left(double x, double w)
 	return x + w > W - 4;
 }
 
-static void text(struct svg *s, double x, double y, const char *anchor,
-		 const char *extra, const char *str)
+void report_svg_text(struct svg *s, double x, double y, const char *anchor,
+		     const char *extra, const char *str)
 {
 	char buf[512];
 	fprintf(s->f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\"%s>%s</text>\n",
@@ -147,9 +128,9 @@ static void draw_axis(struct svg *s, double y)
 		fprintf(s->f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#333\"/>\n",
 			xpos(s, t), y, xpos(s, t), y + 4);
 		snprintf(buf, sizeof buf, "%g", round(t * 1000) / 1000);
-		text(s, xpos(s, t), y + 16, "middle", "", buf);
+		report_svg_text(s, xpos(s, t), y + 16, "middle", "", buf);
 	}
-	text(s, X1, y + 30, "end", "", "time since run start (s)");
+	report_svg_text(s, X1, y + 30, "end", "", "time since run start (s)");
 }
 
 /* The flow as drawn: for a sender with several interfaces whose captures
@@ -189,9 +170,9 @@ static void draw_legend(struct svg *s, const struct report_flow *fl, double top)
 		x -= w;
 		fprintf(s->f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"10\" height=\"10\" fill=\"%s\"/>\n",
 			x, top + 6, iface_colour(s, fl->ifnames[k]));
-		text(s, x + 13, top + 15, "start", "", fl->ifnames[k]);
+		report_svg_text(s, x + 13, top + 15, "start", "", fl->ifnames[k]);
 	}
-	text(s, x - 6, top + 15, "end", " fill=\"#555\"",
+	report_svg_text(s, x - 6, top + 15, "end", " fill=\"#555\"",
 	     fl->out_iface ? "left via:" : "arrived via:");
 }
 
@@ -211,7 +192,7 @@ static void flow_title(struct svg *s, const struct report_flow *fl, const struct
 	report_fmt(buf, sizeof buf, "flow %s%s: sent %llu, received %llu, lost %llu%s",
 		   fl->id, route, (unsigned long long)st->sent, (unsigned long long)st->received,
 		   (unsigned long long)st->lost, gap);
-	text(s, X0, y, "start", " font-weight=\"bold\"", buf);
+	report_svg_text(s, X0, y, "start", " font-weight=\"bold\"", buf);
 }
 
 static uint32_t bin_total(const uint32_t *row, size_t n_ifaces)
@@ -238,7 +219,7 @@ static void draw_bars(struct svg *s, const struct report_flow *fl, const uint32_
 		fprintf(s->f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#e4e4e4\"/>\n",
 			X0, y, X1, y);
 		snprintf(buf, sizeof buf, "%g", v);
-		text(s, X0 - 6, y + 4, "end", "", buf);
+		report_svg_text(s, X0 - 6, y + 4, "end", "", buf);
 	}
 	for (size_t b = 0; b < n_bins; b++) {
 		double y = bottom;
@@ -272,13 +253,13 @@ static void draw_flow(struct svg *s, const struct report_flow *fl, double top)
 		tg_stats_bins(fl->arr, fl->n_arr, s->r->t0_ns, REPORT_BIN_NS, n_bins, bins);
 		draw_bars(s, fl, bins, n_bins, top, bottom);
 	} else {
-		text(s, (X0 + X1) / 2, (top + bottom) / 2, "middle", " fill=\"#d62728\"",
+		report_svg_text(s, (X0 + X1) / 2, (top + bottom) / 2, "middle", " fill=\"#d62728\"",
 		     "no packet received");
 	}
 	if (fl->problem[0] && fl->n_arr)     /* a warning, clear of the bars' legend */
-		text(s, X0 + 6, top + 14, "start", " fill=\"#d62728\"", fl->problem);
+		report_svg_text(s, X0 + 6, top + 14, "start", " fill=\"#d62728\"", fl->problem);
 	else if (fl->problem[0])
-		text(s, (X0 + X1) / 2, (top + bottom) / 2 + 16, "middle", " fill=\"#d62728\"",
+		report_svg_text(s, (X0 + X1) / 2, (top + bottom) / 2 + 16, "middle", " fill=\"#d62728\"",
 		     fl->problem);
 	free(bins);
 }
@@ -299,150 +280,9 @@ static void draw_majors(struct svg *s, const int *row_of, double y_lab0, double 
 			snprintf(extra, sizeof extra, " fill=\"%s\"", c);
 			report_fmt(lab, sizeof lab, "%.2fs %s", e->t_s, e->label);
 			bool left = label_left(x, CHAR_W * ((double)strlen(e->label) + 7) + 6);
-			text(s, left ? x - 3 : x + 2, y, left ? "end" : "start", extra, lab);
+			report_svg_text(s, left ? x - 3 : x + 2, y, left ? "end" : "start", extra, lab);
 		}
 	}
-}
-
-/* Daemon events become blocks: an event whose time falls under the
- * previous block's text joins it as one more line, so labels never overlap
- * and each line says its own time. */
-struct tick_block {
-	size_t first, n;            /* events[first..] of class TICK, n of them */
-	double x, right;
-	double tx;                  /* where its labels start: right of x, or
-				     * pulled left so the longest ends inside */
-};
-
-/* A label of width w next to x, kept inside the picture. */
-static double label_start(double x, double w)
-{
-	double tx = x + 2;
-	if (tx + w > W - 4)
-		tx = W - 4 - w;
-	return tx < 4 ? 4 : tx;
-}
-
-static void tick_label(const struct report_event *e, char *buf, size_t len)
-{
-	report_fmt(buf, len, "%.2fs %s", e->t_s, e->label);
-}
-
-static size_t block_ticks(struct svg *s, struct tick_block *b)
-{
-	size_t n = 0;
-	char lab[140];
-	for (size_t i = 0; i < s->r->n_events; i++) {
-		const struct report_event *e = &s->r->events[i];
-		if (e->cls != REPORT_EV_TICK)
-			continue;
-		double x = xpos(s, e->t_s);
-		tick_label(e, lab, sizeof lab);
-		double w = CHAR_W * 0.92 * (double)strlen(lab) + 8;
-		double tx = label_start(x, w);
-		/* it joins the previous block if its text would touch it */
-		if (n && (x <= b[n - 1].right || tx <= b[n - 1].right)) {
-			struct tick_block *p = &b[n - 1];
-			if (++p->n <= TICK_LINES) {
-				p->tx = fmin(p->tx, label_start(p->tx - 2, w));
-				p->right = fmax(p->right, p->tx + w);
-			}
-			continue;
-		}
-		b[n++] = (struct tick_block){ i, 1, x, tx + w, tx };
-	}
-	return n;
-}
-
-/* One block: a tick per event on the lane's top line, then the list. */
-static size_t draw_block(struct svg *s, const struct tick_block *b, double y0)
-{
-	char lab[140];
-	size_t shown = 0;
-	for (size_t i = b->first, k = 0; k < b->n; i++) {
-		const struct report_event *e = &s->r->events[i];
-		if (e->cls != REPORT_EV_TICK)
-			continue;
-		double x = xpos(s, e->t_s);
-		fprintf(s->f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#444\"/>\n",
-			x, y0 - 5, x, y0 + (k == 0 ? 4 : 0));
-		if (k < TICK_LINES) {
-			tick_label(e, lab, sizeof lab);
-			text(s, b->tx, y0 + 12 + (double)k * (ROW_H - 2), "start",
-			     " font-size=\"10\" fill=\"#444\"", lab);
-			shown++;
-		}
-		k++;
-	}
-	if (b->n > TICK_LINES) {
-		report_fmt(lab, sizeof lab, "+%zu more (events.jsonl)", b->n - TICK_LINES);
-		text(s, b->tx, y0 + 12 + (double)shown * (ROW_H - 2), "start",
-		     " font-size=\"10\" fill=\"#888\"", lab);
-		shown++;
-	}
-	return shown;
-}
-
-/* Daemon-event lane below the axis; returns its height. */
-static double draw_ticks(struct svg *s, double y0)
-{
-	struct tick_block *b = calloc(s->r->n_events + 1, sizeof *b);
-	size_t lines = 0;
-	if (!b)
-		return 0;
-	size_t n = block_ticks(s, b);
-	if (n) {
-		text(s, X0 - 6, y0 + 10, "end", " fill=\"#555\"", "daemon");
-		text(s, X0 - 6, y0 + 22, "end", " fill=\"#555\"", "events");
-		fprintf(s->f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
-			"stroke=\"#bbb\"/>\n", X0, y0 - 5, X1, y0 - 5);
-	}
-	for (size_t i = 0; i < n; i++) {
-		size_t l = draw_block(s, &b[i], y0);
-		lines = l > lines ? l : lines;
-	}
-	free(b);
-	return (double)lines * (ROW_H - 2) + (n ? 8 : 0);
-}
-
-/* Mobility sessions lane (report_sessions.c): one row per session of the
- * LMA, a bar from its creation to its end, a tick and the prefix set at
- * each change (labels on two alternating lines). Returns its height. */
-#define SESS_H 46.0
-static void draw_session(struct svg *s, const struct report_session *x, size_t i, double y)
-{
-	double a = xpos(s, x->t_start), b = xpos(s, x->t_end < 0 ? s->t_max_s : x->t_end);
-	const char *c = palette[i % (sizeof palette / sizeof palette[0])];
-	char lab[160];
-
-	report_fmt(lab, sizeof lab, "session %llu: %s%s", (unsigned long long)x->id, x->name,
-		   x->t_end < 0 ? "" : " (ends)");
-	text(s, a + 2, y + 9, "start", " font-size=\"10\" fill=\"#444\"", lab);
-	fprintf(s->f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"6\" fill=\"%s\" "
-		"opacity=\"0.6\"/>\n", a, y + 13, b - a > 1 ? b - a : 1, c);
-	for (size_t k = 0; k < x->n_change; k++) {
-		double cx = xpos(s, x->change[k].t);
-		fprintf(s->f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
-			"stroke=\"%s\"/>\n", cx, y + 11, cx, y + 21 + (k % 2 ? 10 : 0), c);
-		report_fmt(lab, sizeof lab, "%.2fs %s", x->change[k].t, x->change[k].hnps);
-		text(s, cx + 2, y + 30 + (k % 2 ? 10 : 0), "start", " font-size=\"9\" fill=\"#444\"",
-		     lab);
-	}
-}
-
-static double draw_sessions(struct svg *s, double y0)
-{
-	const struct report *r = s->r;
-
-	if (!r->n_sessions)
-		return 0;
-	text(s, X0 - 6, y0 + 10, "end", " fill=\"#555\"", "mobility");
-	text(s, X0 - 6, y0 + 22, "end", " fill=\"#555\"", "sessions");
-	fprintf(s->f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
-		"stroke=\"#bbb\"/>\n", X0, y0 - 5, X1, y0 - 5);
-	for (size_t i = 0; i < r->n_sessions; i++)
-		draw_session(s, &r->sessions[i], i, y0 + (double)i * SESS_H);
-	return (double)r->n_sessions * SESS_H + 6;
 }
 
 static double time_span_s(const struct report *r)
@@ -465,13 +305,13 @@ static void write_body(struct svg *s, int *row_of, double *height)
 
 	report_fmt(title, sizeof title, "%s \xe2\x80\x94 seed %llu", s->r->topo->name,
 		   (unsigned long long)s->r->seed);
-	text(s, W / 2, 26, "middle", " font-size=\"17\" font-weight=\"bold\"", title);
-	text(s, W / 2, 44, "middle", " fill=\"#555\"",
+	report_svg_text(s, W / 2, 26, "middle", " font-size=\"17\" font-weight=\"bold\"", title);
+	report_svg_text(s, W / 2, 44, "middle", " fill=\"#555\"",
 	     "packets received per 100 ms, stacked by arrival interface; dashed lines: "
 	     "timeline events; ticks: daemon events");
 	if (!s->r->n_flows) {
 		bottom = y_plot0 + 40;
-		text(s, W / 2, y_plot0 + 20, "middle", " fill=\"#888\"", "no flows in this topology");
+		report_svg_text(s, W / 2, y_plot0 + 20, "middle", " fill=\"#888\"", "no flows in this topology");
 	}
 	for (size_t i = 0; i < s->r->n_flows; i++) {
 		struct report_flow v;
@@ -492,8 +332,8 @@ static void write_body(struct svg *s, int *row_of, double *height)
 		free(copy);
 	}
 	draw_axis(s, bottom);
-	double sess = draw_sessions(s, bottom + 42);
-	*height = bottom + 44 + sess + draw_ticks(s, bottom + 42 + sess) + 10;
+	double sess = report_svg_sessions(s, bottom + 42);
+	*height = bottom + 44 + sess + report_svg_ticks(s, bottom + 42 + sess) + 10;
 }
 
 int report_write_svg(const struct report *r, const char *path)

@@ -5,7 +5,8 @@
  * addresses, routes, sysctls, processes, flows, daemons), driving its
  * timeline on the libev loop, and taking everything down again on every
  * path: normal end, error, SIGINT/SIGTERM. The pieces: run.c (bring-up and
- * teardown), run_sched.c (the timeline), run_proc.c (the process table).
+ * teardown), run_net.c (namespaces, TAPs, addresses, routes, links),
+ * run_sched.c (the timeline), run_proc.c (the process table).
  */
 #ifndef PMIPEMU_RUN_H
 #define PMIPEMU_RUN_H
@@ -150,6 +151,10 @@ int run_daemon_start(struct run *r, size_t i);
 struct run_proc *run_proc_find(struct run *r, enum run_proc_kind kind,
 			       size_t node, const char *name);
 
+/* run_net.c: every node's namespace with its TAPs, sysctls, addresses and
+ * routes; then, separately, the links (their carriers come on). */
+int run_nodes_up(struct run *r);
+int run_links_up(struct run *r);
 /* run_report.c: copy what the report needs before teardown frees it, then
  * evaluate expectations and write report.json, junit.xml, timeline.svg. */
 void run_report_snapshot(struct run *r);
