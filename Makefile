@@ -29,13 +29,17 @@ CRIT_LIBS  := $(shell pkg-config --libs criterion 2>/dev/null)
 # "topo/topo.h", "io/nio.h"); nodes/ still reaches pmip/ and io/ bare.
 INCDIRS := . emu nodes links nodes/pmip nodes/io
 
+# CFLAGS is the user's (make CFLAGS='-O0 -g' replaces it); what the tree
+# needs to build and the warnings every file is clean of are added apart.
+# WARN holds for gcc and clang alike (make clang).
 CFLAGS  ?= $(OPT) -g
-CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -MMD -MP \
-           $(addprefix -I,$(INCDIRS)) $(PKG_CFLAGS)
+WARN    ?= -Wall -Wextra -Werror
+BUILD_CFLAGS := -std=c11 -D_GNU_SOURCE -MMD -MP $(addprefix -I,$(INCDIRS)) $(PKG_CFLAGS)
 ifneq ($(SAN),)
-CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
-LDFLAGS += -fsanitize=address,undefined
+SAN_CFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+SAN_LDFLAGS := -fsanitize=address,undefined
 endif
+ALL_CFLAGS = $(BUILD_CFLAGS) $(WARN) $(SAN_CFLAGS) $(DEFS) $(CFLAGS)
 
 # --- libraries ---------------------------------------------------------------
 src = $(wildcard $(1)/*.c)
@@ -55,6 +59,15 @@ MAG_SRC    := $(filter-out nodes/mag/magd.c,$(call src,nodes/mag))
 MN_SRC     := $(filter-out nodes/mn/mnd.c,$(call src,nodes/mn))
 NIO_SRC    := $(call src,nodes/io)
 TG_SRC     := $(filter-out nodes/trafgen/trafgen.c,$(call src,nodes/trafgen))
+
+# Pure modules (house style: they take now and an RNG, return actions; no
+# socket, event loop, clock or randomness): every library file but the
+# shells and the mains. The one list: scripts/check-engines.sh checks it
+# (make lint-engines), the fuzzers link from it, doc/design.md points here;
+# make print-pure prints it.
+SHELL_SRC := %_io.c links/link_tap.c links/link_pcap.c
+PURE_SRC  := $(filter-out $(SHELL_SRC),$(PMIP_SRC) $(LMA_SRC) $(MAG_SRC) $(MN_SRC) \
+             $(LINK_SRC) $(TG_SRC) $(TOPO_SRC) $(REPORT_SRC))
 
 obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
 
@@ -89,7 +102,7 @@ $(B)/lib/%.a:
 
 $(B)/obj/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -c $< -o $@
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 # --- programs ----------------------------------------------------------------
 PROGS := $(B)/bin/pmipemu $(B)/bin/lmad $(B)/bin/magd $(B)/bin/mnd $(B)/bin/trafgen \
@@ -99,7 +112,7 @@ all: $(PROGS)
 
 # `pmipemu --version`: the git description of the tree it was built from.
 PMIPEMU_VERSION := $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
-$(call obj,$(EMU_MAIN)): CFLAGS += -DPMIPEMU_VERSION='"$(PMIPEMU_VERSION)"'
+$(call obj,$(EMU_MAIN)): DEFS += -DPMIPEMU_VERSION='"$(PMIPEMU_VERSION)"'
 EMU_LIBS := $(LIBCLI) $(LIBRUN) $(LIBREPORT) $(LIBTOPO) $(LIBLINK) $(LIBTG) $(LIBNIO) $(LIBPMIP)
 $(B)/bin/pmipemu: $(call obj,$(EMU_MAIN)) $(EMU_LIBS)
 $(B)/bin/lmad:    $(call obj,nodes/lma/lmad.c) $(LIBLMA) $(LIBNIO) $(LIBTOPO) $(LIBLINK) $(LIBPMIP)
@@ -110,7 +123,7 @@ $(B)/bin/radd:    $(call obj,nodes/rad/radd.c) $(LIBNIO) $(LIBPMIP)
 
 $(B)/bin/%:
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(CC) $(LDFLAGS) $(SAN_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 # --- unit tests --------------------------------------------------------------
 # tests/unit/<area>/test_*.c link the libraries of their area only, so that a
@@ -131,11 +144,11 @@ area = $(word 1,$(subst /, ,$(patsubst $(B)/tests/%,%,$(1))))
 .SECONDEXPANSION:
 $(UNIT_BINS): $(B)/tests/%: $(B)/obj/tests/unit/%.o $$(UNIT_LIBS_$$(call area,$$@))
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CRIT_LIBS)
+	$(CC) $(LDFLAGS) $(SAN_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CRIT_LIBS)
 
 $(B)/obj/tests/unit/%.o: tests/unit/%.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -Itests/unit -c $< -o $@
+	$(CC) $(ALL_CFLAGS) -Itests/unit -c $< -o $@
 
 unit-build: $(UNIT_BINS)
 
@@ -159,7 +172,7 @@ TOOLS := $(patsubst tests/tools/%.c,$(B)/tools/%,$(wildcard tests/tools/*.c))
 
 $(B)/tools/%: tests/tools/%.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $<
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $(SAN_LDFLAGS) -o $@ $<
 
 tools: $(TOOLS)
 
@@ -168,7 +181,10 @@ deps:
 	@scripts/deps.sh
 
 lint-engines:
-	@scripts/check-engines.sh
+	@PURE="$(PURE_SRC)" scripts/check-engines.sh
+
+print-pure:
+	@echo $(PURE_SRC)
 
 # Which folder may include which: the table of doc/design.md.
 check-deps:
@@ -208,11 +224,11 @@ BENCH_PROGS := $(patsubst tests/bench/%.c,$(B)/bench/%,$(BENCH_MAINS))
 $(BENCH_PROGS): $(B)/bench/%: $(B)/obj/tests/bench/%.o $(call obj,$(BENCH_HELP)) \
                 $(LIBLMA) $(LIBNIO) $(LIBTOPO) $(LIBLINK) $(LIBPMIP)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(CC) $(LDFLAGS) $(SAN_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(B)/obj/tests/bench/%.o: tests/bench/%.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -Itests/bench -Inodes/lma -c $< -o $@
+	$(CC) $(ALL_CFLAGS) -Itests/bench -Inodes/lma -c $< -o $@
 
 bench-build: $(BENCH_PROGS)
 
@@ -220,8 +236,35 @@ bench: deps
 	$(MAKE) all bench-build
 	@scripts/bench.sh
 
-fuzz:
-	@scripts/fuzz.sh
+# --- fuzzers: libFuzzer harnesses of tests/fuzz/, built with clang ---------
+# make fuzz builds them all and runs each for FUZZ_SECONDS (scripts/fuzz.sh);
+# make fuzz-build FUZZ_ONLY="topo ctl" builds those only.
+FUZZ_B      ?= build-fuzz
+FUZZ_CC     ?= clang
+FUZZ_ONLY   ?= mh mip6 nd auth utf8 topo ctl flow
+FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 $(WARN) $(addprefix -I,$(INCDIRS)) $(PKG_CFLAGS) \
+               -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+# What each harness links, from the pure list: the protocol library (codec,
+# flow grammar, authentication), the topology model, the engines' control
+# commands; the UTF-8 check of the control sockets.
+FUZZ_TOPO     := $(TOPO_SRC) links/link_params.c $(PMIP_SRC)
+FUZZ_SRC_mh   := $(PMIP_SRC)
+FUZZ_SRC_mip6 := $(PMIP_SRC)
+FUZZ_SRC_nd   := $(PMIP_SRC)
+FUZZ_SRC_auth := $(PMIP_SRC)
+FUZZ_SRC_flow := $(PMIP_SRC)
+FUZZ_SRC_utf8 := nodes/io/nio_utf8.c
+FUZZ_SRC_topo := $(FUZZ_TOPO)
+FUZZ_SRC_ctl  := $(filter nodes/lma/% nodes/mag/%,$(PURE_SRC)) $(FUZZ_TOPO)
+
+$(FUZZ_B)/fuzz_%: tests/fuzz/fuzz_%.c $$(FUZZ_SRC_$$*)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_SRC_$*) $(PKG_LIBS)
+
+fuzz-build: $(patsubst %,$(FUZZ_B)/fuzz_%,$(FUZZ_ONLY))
+
+fuzz: fuzz-build
+	@FUZZ_ONLY="$(FUZZ_ONLY)" OUT="$(FUZZ_B)" scripts/fuzz.sh
 
 clang:
 	$(MAKE) B=build-clang CC=clang all unit-build
@@ -242,6 +285,6 @@ install: all
 clean:
 	rm -rf build build-asan build-clang build-fuzz
 
-.PHONY: tools check-docs all deps run test unit unit-build asan-unit scenario bench fuzz clean clang lint-engines check-deps print-incdirs install
+.PHONY: tools check-docs all deps run test unit unit-build asan-unit scenario bench fuzz fuzz-build print-pure clean clang lint-engines check-deps print-incdirs install
 
 -include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
