@@ -41,10 +41,6 @@ struct link_counters {
 	uint64_t bytes_out;             /* L2 bytes delivered */
 };
 
-/* Direction index: LINK_DIR_AB carries frames sent by end a to end b. */
-enum link_dir_id { LINK_DIR_AB = 0, LINK_DIR_BA = 1 };
-const char *link_dir_id_name(enum link_dir_id d);
-
 /* ---- the engine (link_io.c) --------------------------------------------- */
 
 struct ev_loop;

@@ -23,6 +23,11 @@ enum link_loss_model { LINK_LOSS_NONE, LINK_LOSS_BERNOULLI, LINK_LOSS_GE };
 /* "none", "bernoulli", "gilbert-elliott". */
 const char *link_loss_model_name(enum link_loss_model m);
 
+/* Direction index: LINK_DIR_AB carries frames sent by end a to end b
+ * (the topology's <impair dir="ab">). */
+enum link_dir_id { LINK_DIR_AB = 0, LINK_DIR_BA = 1 };
+const char *link_dir_id_name(enum link_dir_id d);
+
 /* Impairments of one direction. All zero = a perfect wire (except
  * limit_pkts 0, which means LINK_LIMIT_PKTS_DEFAULT). */
 struct link_params {

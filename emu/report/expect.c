@@ -282,23 +282,23 @@ static void eval_link_counter(const struct report *r, const struct topo_expect *
 		     l ? e->counter : e->link);
 		return;
 	}
-	const struct report_link_counters *lc = &l->dir[e->dir == TOPO_DIR_BA];
+	const struct report_link_counters *lc = &l->dir[e->dir == LINK_DIR_BA];
 	if (!lc->in) {
 		report_fmt(o->message, sizeof o->message,
 			   "link %s %s carried nothing: nothing to measure", e->link,
-			   e->dir == TOPO_DIR_BA ? "b->a" : "a->b");
+			   e->dir == LINK_DIR_BA ? "b->a" : "a->b");
 		o->pass = false;
 		return;
 	}
 	uint64_t v;
-	memcpy(&v, (const char *)&l->dir[e->dir == TOPO_DIR_BA] + counters[c].off, sizeof v);
+	memcpy(&v, (const char *)&l->dir[e->dir == LINK_DIR_BA] + counters[c].off, sizeof v);
 	o->bound = e->value;
 	o->measured = (double)v;
 	o->pass = cmp_holds(e->cmp, o->measured, e->value);
 	report_fmt(o->bound_s, sizeof o->bound_s, "%s %.0f", cmp_op(e->cmp), e->value);
 	report_fmt(o->measured_s, sizeof o->measured_s, "%llu", (unsigned long long)v);
 	report_fmt(o->message, sizeof o->message, "link %s %s %s = %llu, %s %s", e->link,
-		 e->dir == TOPO_DIR_BA ? "b->a" : "a->b", e->counter, (unsigned long long)v,
+		 e->dir == LINK_DIR_BA ? "b->a" : "a->b", e->counter, (unsigned long long)v,
 		 o->pass ? "holds" : "violates", o->bound_s);
 }
 
@@ -386,7 +386,7 @@ static void set_target(const struct topo_expect *e, struct report_expect *o)
 		break;
 	case TOPO_EXP_LINK_COUNTER:
 		report_fmt(o->target, sizeof o->target, "%s.%s.%s", e->link,
-			 e->dir == TOPO_DIR_BA ? "ba" : "ab", e->counter);
+			 e->dir == LINK_DIR_BA ? "ba" : "ab", e->counter);
 		break;
 	case TOPO_EXP_EXEC:
 		report_fmt(o->target, sizeof o->target, "%s", e->exec_id);

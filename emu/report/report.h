@@ -40,7 +40,7 @@ struct report_link_counters {
 
 struct report_link {
 	char name[TOPO_NAME_MAX];
-	struct report_link_counters dir[2];     /* [TOPO_DIR_AB], [TOPO_DIR_BA] */
+	struct report_link_counters dir[2];     /* [LINK_DIR_AB], [LINK_DIR_BA] */
 };
 
 /* A timeline <exec> that ran (or not). */

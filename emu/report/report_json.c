@@ -141,8 +141,8 @@ static json_object *report_json(const struct report *r)
 	add(o, "flows", flows);
 	for (size_t i = 0; i < r->n_links; i++) {
 		json_object *l = json_object_new_object();
-		add(l, "ab", counters_json(&r->links[i].dir[TOPO_DIR_AB]));
-		add(l, "ba", counters_json(&r->links[i].dir[TOPO_DIR_BA]));
+		add(l, "ab", counters_json(&r->links[i].dir[LINK_DIR_AB]));
+		add(l, "ba", counters_json(&r->links[i].dir[LINK_DIR_BA]));
 		add(links, r->links[i].name, l);
 	}
 	add(o, "links", links);

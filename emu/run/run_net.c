@@ -173,7 +173,7 @@ int run_links_up(struct run *r)
 				? link_engine_find_port(r->links, l->end[e].node, l->end[e].iface)
 				: -1;
 		r->link_ids[i] = link_engine_add_link(r->links, l->name, port[0], port[1],
-						      &l->dir[TOPO_DIR_AB], &l->dir[TOPO_DIR_BA],
+						      &l->dir[LINK_DIR_AB], &l->dir[LINK_DIR_BA],
 						      !l->initially_down);
 		if (r->link_ids[i] < 0) {
 			fprintf(stderr, "%s:%d: link %s: %s\n", l->loc.file, l->loc.line,

@@ -207,10 +207,9 @@ struct topo_node {
 	struct topo_loc loc;
 };
 
-/* Impairments of one direction of a link: struct link_params, the model
- * the link engine runs (links/link_params.h). Zero = off. */
-
-enum topo_dir { TOPO_DIR_AB, TOPO_DIR_BA };
+/* Impairments of one direction of a link, and the direction (enum
+ * link_dir_id): the model the link engine runs (links/link_params.h).
+ * Zero = off. */
 
 struct topo_endpoint {
 	bool attached;                  /* false: a free end, waiting for a move */
@@ -221,7 +220,7 @@ struct topo_endpoint {
 struct topo_link {
 	char name[TOPO_NAME_MAX];
 	struct topo_endpoint end[2];    /* [0] = a, [1] = b */
-	struct link_params dir[2];        /* [TOPO_DIR_AB] a->b, [TOPO_DIR_BA] b->a */
+	struct link_params dir[2];        /* [LINK_DIR_AB] a->b, [LINK_DIR_BA] b->a */
 	bool initially_down;
 	struct topo_loc loc;
 };
@@ -311,7 +310,7 @@ struct topo_expect {
 	enum topo_expect_kind kind;
 	char flow[TOPO_NAME_MAX];
 	char link[TOPO_NAME_MAX];
-	enum topo_dir dir;
+	enum link_dir_id dir;
 	char counter[TOPO_NAME_MAX];    /* in, delivered, drop_loss, drop_queue, drop_down */
 	enum topo_cmp cmp;
 	double value;                   /* ratio, count */

@@ -224,7 +224,7 @@ static void topo_expect_refs(struct topo_pctx *c, struct topo_expect *e, xmlNode
 	if (!dir || (strcmp(dir, "ab") && strcmp(dir, "ba")))
 		topo_errors_add(c->errs, &e->loc, "expect kind=\"link\": needs dir=\"ab\" or dir=\"ba\"");
 	else
-		e->dir = strcmp(dir, "ab") == 0 ? TOPO_DIR_AB : TOPO_DIR_BA;
+		e->dir = strcmp(dir, "ab") == 0 ? LINK_DIR_AB : LINK_DIR_BA;
 }
 
 void topo_parse_expect(struct topo_pctx *c, xmlNode *x)

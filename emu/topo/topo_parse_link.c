@@ -139,8 +139,8 @@ static void topo_p_dirs(struct topo_pctx *c, xmlNode *x, bool dirs[2])
 {
 	const char *d = topo_p_attr(c, x, "dir");
 
-	dirs[TOPO_DIR_AB] = !d || strcmp(d, "ba") != 0;
-	dirs[TOPO_DIR_BA] = !d || strcmp(d, "ab") != 0;
+	dirs[LINK_DIR_AB] = !d || strcmp(d, "ba") != 0;
+	dirs[LINK_DIR_BA] = !d || strcmp(d, "ab") != 0;
 }
 
 /* --- <link> --------------------------------------------------------------- */

@@ -141,7 +141,7 @@ static void build_topology(void)
 	e = add_exp(TOPO_EXP_LINK_COUNTER, "");                      /* 11: pass */
 	snprintf(e->link, sizeof e->link, "wifi");
 	snprintf(e->counter, sizeof e->counter, "delivered");
-	e->dir = TOPO_DIR_BA;
+	e->dir = LINK_DIR_BA;
 	e->cmp = TOPO_CMP_GE;
 	e->value = 100;
 	e = add_exp(TOPO_EXP_EXEC, "");                              /* 12: pass */
@@ -201,10 +201,10 @@ static void setup(void)
 	memset(links, 0, sizeof links);
 	snprintf(links[0].name, sizeof links[0].name, "wifi");
 	snprintf(links[1].name, sizeof links[1].name, "lte");
-	links[0].dir[TOPO_DIR_BA].in = 120;
-	links[0].dir[TOPO_DIR_AB] = (struct report_link_counters){ .in = 150, .delivered = 138,
+	links[0].dir[LINK_DIR_BA].in = 120;
+	links[0].dir[LINK_DIR_AB] = (struct report_link_counters){ .in = 150, .delivered = 138,
 		.drop_loss = 12, .bytes_in = 150000, .bytes_out = 138000 };
-	links[0].dir[TOPO_DIR_BA].delivered = 120;
+	links[0].dir[LINK_DIR_BA].delivered = 120;
 	static struct report_exec execs[4];
 	memset(execs, 0, sizeof execs);
 	execs[0] = (struct report_exec){ .id = "e1", .node = "mag2", .finished = true };

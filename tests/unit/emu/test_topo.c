@@ -167,7 +167,7 @@ Test(topo, mn_pmip_fields)
 Test(topo, link_impairments_both_then_direction)
 {
 	const struct topo_link *l = topo_find_link(T, "core");
-	const struct link_params *ab = &l->dir[TOPO_DIR_AB], *ba = &l->dir[TOPO_DIR_BA];
+	const struct link_params *ab = &l->dir[LINK_DIR_AB], *ba = &l->dir[LINK_DIR_BA];
 
 	cr_assert_str_eq(l->end[0].node, "lma1");
 	cr_assert_str_eq(l->end[1].iface, "eth0");
@@ -277,23 +277,23 @@ Test(topo, timeline_impair_changes_only_what_it_names)
 	const struct topo_event *e2 = &T->events[3], *e25 = &T->events[5], *e3 = &T->events[7];
 
 	/* 2s, dir ab: delay 50ms; Gilbert-Elliott and the rest kept */
-	cr_assert(e2->dir_set[TOPO_DIR_AB]);
-	cr_assert_not(e2->dir_set[TOPO_DIR_BA]);
-	cr_assert_eq(e2->impair[TOPO_DIR_AB].delay_ns, MS(50));
-	cr_assert_eq(e2->impair[TOPO_DIR_AB].loss_model, LINK_LOSS_GE);
-	cr_assert_eq(e2->impair[TOPO_DIR_AB].rate_bps, 100000000ULL);
+	cr_assert(e2->dir_set[LINK_DIR_AB]);
+	cr_assert_not(e2->dir_set[LINK_DIR_BA]);
+	cr_assert_eq(e2->impair[LINK_DIR_AB].delay_ns, MS(50));
+	cr_assert_eq(e2->impair[LINK_DIR_AB].loss_model, LINK_LOSS_GE);
+	cr_assert_eq(e2->impair[LINK_DIR_AB].rate_bps, 100000000ULL);
 	/* 2.5s, both: loss 0 switches loss off, the 50ms delay stays */
-	cr_assert(e25->dir_set[TOPO_DIR_AB] && e25->dir_set[TOPO_DIR_BA]);
-	cr_assert_eq(e25->impair[TOPO_DIR_AB].loss_model, LINK_LOSS_NONE);
-	cr_assert_eq(e25->impair[TOPO_DIR_AB].delay_ns, MS(50));
-	cr_assert_eq(e25->impair[TOPO_DIR_BA].loss_model, LINK_LOSS_NONE);
-	cr_assert_eq(e25->impair[TOPO_DIR_BA].delay_ns, MS(7));
+	cr_assert(e25->dir_set[LINK_DIR_AB] && e25->dir_set[LINK_DIR_BA]);
+	cr_assert_eq(e25->impair[LINK_DIR_AB].loss_model, LINK_LOSS_NONE);
+	cr_assert_eq(e25->impair[LINK_DIR_AB].delay_ns, MS(50));
+	cr_assert_eq(e25->impair[LINK_DIR_BA].loss_model, LINK_LOSS_NONE);
+	cr_assert_eq(e25->impair[LINK_DIR_BA].delay_ns, MS(7));
 	/* 3s, ba: Gilbert-Elliott with the classic defaults */
-	cr_assert_eq(e3->impair[TOPO_DIR_BA].loss_model, LINK_LOSS_GE);
-	cr_assert_float_eq(e3->impair[TOPO_DIR_BA].ge_p, 0.02, 1e-12);
-	cr_assert_float_eq(e3->impair[TOPO_DIR_BA].ge_loss_good, 0.0, 1e-12);
-	cr_assert_float_eq(e3->impair[TOPO_DIR_BA].ge_loss_bad, 1.0, 1e-12);
-	cr_assert_eq(e3->impair[TOPO_DIR_BA].delay_ns, MS(7));
+	cr_assert_eq(e3->impair[LINK_DIR_BA].loss_model, LINK_LOSS_GE);
+	cr_assert_float_eq(e3->impair[LINK_DIR_BA].ge_p, 0.02, 1e-12);
+	cr_assert_float_eq(e3->impair[LINK_DIR_BA].ge_loss_good, 0.0, 1e-12);
+	cr_assert_float_eq(e3->impair[LINK_DIR_BA].ge_loss_bad, 1.0, 1e-12);
+	cr_assert_eq(e3->impair[LINK_DIR_BA].delay_ns, MS(7));
 }
 
 Test(topo, expectations)
@@ -318,7 +318,7 @@ Test(topo, expectations)
 	cr_assert_float_eq(e[4].min_share, 0.99, 1e-12);
 	cr_assert_eq(e[4].to_ns, T->duration_ns, "open window ends with the run");
 	cr_assert_eq(e[5].kind, TOPO_EXP_LINK_COUNTER);
-	cr_assert_eq(e[5].dir, TOPO_DIR_BA);
+	cr_assert_eq(e[5].dir, LINK_DIR_BA);
 	cr_assert_str_eq(e[5].counter, "drop_loss");
 	cr_assert_eq(e[5].cmp, TOPO_CMP_EQ);
 	cr_assert_eq(e[6].kind, TOPO_EXP_EXEC);
