@@ -152,8 +152,10 @@ struct run_proc *run_proc_find(struct run *r, enum run_proc_kind kind,
 			       size_t node, const char *name);
 
 /* run_net.c: every node's namespace with its TAPs, sysctls, addresses and
- * routes; then, separately, the links (their carriers come on). */
+ * routes. */
 int run_nodes_up(struct run *r);
+/* run_linkwatch.c: then the links, their carriers turned on in batches,
+ * each waited for until it carries traffic. */
 int run_links_up(struct run *r);
 /* run_report.c: copy what the report needs before teardown frees it, then
  * evaluate expectations and write report.json, junit.xml, timeline.svg. */

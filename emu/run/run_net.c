@@ -157,29 +157,3 @@ int run_nodes_up(struct run *r)
 	}
 	return 0;
 }
-
-/* ---- links -------------------------------------------------------------- */
-
-int run_links_up(struct run *r)
-{
-	r->link_ids = calloc(r->t->n_links + 1, sizeof(int));
-	if (!r->link_ids)
-		return -1;
-	for (size_t i = 0; i < r->t->n_links; i++) {
-		const struct topo_link *l = &r->t->links[i];
-		int port[2];
-		for (int e = 0; e < 2; e++)
-			port[e] = l->end[e].attached
-				? link_engine_find_port(r->links, l->end[e].node, l->end[e].iface)
-				: -1;
-		r->link_ids[i] = link_engine_add_link(r->links, l->name, port[0], port[1],
-						      &l->dir[LINK_DIR_AB], &l->dir[LINK_DIR_BA],
-						      !l->initially_down);
-		if (r->link_ids[i] < 0) {
-			fprintf(stderr, "%s:%d: link %s: %s\n", l->loc.file, l->loc.line,
-				l->name, strerror(errno));
-			return -1;
-		}
-	}
-	return 0;
-}

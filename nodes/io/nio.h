@@ -135,6 +135,10 @@ struct nio_linkmon *nio_linkmon_start(struct ev_loop *loop, nio_link_cb cb, void
 void nio_linkmon_stop(struct nio_linkmon *m);
 /* Current carrier (IFF_LOWER_UP) of an interface; -1 on error. */
 int nio_link_carrier(int ifindex);
+/* 1 when the link carries traffic: carrier on, operational (RFC 2863
+ * state set by the kernel's linkwatch) and a real queueing discipline, 0 not
+ * yet, -1 with errno. */
+int nio_link_operational(int ifindex);
 
 /* ---- control socket (unix SOCK_STREAM, one line in, one JSON doc out) ---- */
 /* The handler writes a NUL-terminated JSON document into out (cap bytes). */
