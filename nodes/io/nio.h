@@ -31,6 +31,7 @@ struct nio_raw_meta {
 	struct in6_addr dst;       /* IPv6 destination (IPV6_PKTINFO) */
 	int ifindex;               /* arrival interface (IPV6_PKTINFO), 0 unknown */
 	int hoplimit;              /* IPV6_HOPLIMIT, -1 when not asked for */
+	uint64_t rx_realtime_ns;   /* arrival (SO_TIMESTAMPNS, CLOCK_REALTIME), 0 unknown */
 };
 /* src NULL or :: = let the kernel choose; ifindex 0 = routing decides;
  * the destination's scope id is ifindex (needed for link-local/multicast). */
@@ -40,7 +41,8 @@ ssize_t nio_raw_recv(int fd, void *buf, size_t cap, struct nio_raw_meta *meta);
 
 /* ---- Mobility Header raw socket (IPPROTO_MH = 135) ----------------------
  * IPV6_CHECKSUM offset 4 so the kernel computes and verifies the checksum
- * (RFC 6275 6.1.1); IPV6_RECVPKTINFO to learn the destination. */
+ * (RFC 6275 6.1.1); IPV6_RECVPKTINFO to learn the destination;
+ * SO_TIMESTAMPNS so that nio_raw_recv tells when a message arrived. */
 int nio_mh_open(const struct in6_addr *bind_addr /* NULL = any */);
 ssize_t nio_mh_send(int fd, const struct in6_addr *src, const struct in6_addr *dst,
 		    const void *buf, size_t len);

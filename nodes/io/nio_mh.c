@@ -32,7 +32,8 @@ int nio_mh_open(const struct in6_addr *bind_addr)
 	if (fd < 0)
 		return -1;
 	if (setsockopt(fd, IPPROTO_IPV6, IPV6_CHECKSUM, &off, sizeof off) < 0 ||
-	    setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one, sizeof one) < 0)
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one, sizeof one) < 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one) < 0)
 		goto fail;
 	/* root may pass net.core.rmem_max (FORCE); else as much as allowed */
 	int rcv = NIO_MH_RCVBUF;

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include "nio.h"
 
@@ -54,6 +55,14 @@ static void nio_raw_cmsgs(struct msghdr *msg, struct nio_raw_meta *meta)
 	int hl;
 
 	for (c = CMSG_FIRSTHDR(msg); c; c = CMSG_NXTHDR(msg, c)) {
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS &&
+		    c->cmsg_len >= CMSG_LEN(sizeof(struct timespec))) {
+			struct timespec ts;
+			memcpy(&ts, CMSG_DATA(c), sizeof ts);
+			meta->rx_realtime_ns = (uint64_t)ts.tv_sec * 1000000000u +
+					       (uint64_t)ts.tv_nsec;
+			continue;
+		}
 		if (c->cmsg_level != IPPROTO_IPV6)
 			continue;
 		if (c->cmsg_type == IPV6_PKTINFO && c->cmsg_len >= CMSG_LEN(sizeof pi)) {
@@ -70,7 +79,8 @@ static void nio_raw_cmsgs(struct msghdr *msg, struct nio_raw_meta *meta)
 ssize_t nio_raw_recv(int fd, void *buf, size_t cap, struct nio_raw_meta *meta)
 {
 	union {
-		char buf[CMSG_SPACE(sizeof(struct in6_pktinfo)) + CMSG_SPACE(sizeof(int)) + 64];
+		char buf[CMSG_SPACE(sizeof(struct in6_pktinfo)) + CMSG_SPACE(sizeof(int)) +
+			 CMSG_SPACE(sizeof(struct timespec)) + 64];
 		struct cmsghdr align;
 	} cbuf;
 	struct sockaddr_in6 from;

@@ -263,6 +263,8 @@ void lma_free(struct lma *l);
 int lma_input_bu_home(struct lma *l, const struct in6_addr *src, const struct in6_addr *hoa,
 		      const struct mh_msg *bu, uint64_t now_ns, struct lma_actions *out);
 
+/* A PBU from src. realtime_ns: the LMA's clock (CLOCK_REALTIME) when the
+ * PBU arrived, against which RFC 5213 5.5 checks its timestamp. */
 int lma_input_pbu(struct lma *l, const struct in6_addr *src, const struct mh_msg *pbu,
 		  uint64_t now_ns, uint64_t realtime_ns, struct lma_actions *out);
 /* Appendix D: a MAG's Handover Acknowledge of our Handover Initiate
