@@ -25,8 +25,22 @@ struct proc_spec {
 };
 
 /* Returns the pid of the node init (the process pmipemu waits for; its exit
- * status is the program's), or -1 with errno. */
+ * status is the program's), or -1 with errno. Through the spawner when one
+ * runs. */
 pid_t proc_spawn(const struct proc_spec *s);
+
+/* proc_spawner.c: a helper forked while the caller is small clones the inits
+ * (CLONE_PARENT: they are still the caller's children). Start it before the
+ * run opens its TAPs; stop it when the run is over. */
+int proc_spawner_start(void);
+void proc_spawner_stop(void);
+bool proc_spawner_running(void);
+pid_t proc_spawner_spawn(const struct proc_spec *s);
+
+/* Between proc.c and proc_spawner.c: clone the init here (sibling: as a
+ * child of our parent), and the pidfd of the process the inits watch. */
+pid_t proc_clone(const struct proc_spec *s, bool sibling);
+int proc_parent_pidfd(void);
 
 /* Split a command line on blanks with "..." and '...' quoting, no shell.
  * Writes into buf, pointers into argv (NULL-terminated). 0 or -1 with *why. */

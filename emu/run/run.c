@@ -259,6 +259,7 @@ static void teardown(struct run *r)
 {
 	if (r->procs)
 		procs_reap(r);
+	proc_spawner_stop();
 	ev_timer_stop(r->loop, &r->act_timer);
 	ev_timer_stop(r->loop, &r->stop_timer);
 	ev_signal_stop(r->loop, &r->sig_int);
@@ -310,7 +311,7 @@ static int bring_up(struct run *r)
 	uint64_t start = run_now_ns();
 
 	r->origin_ns = netns_open_current();
-	if (r->origin_ns < 0)
+	if (r->origin_ns < 0 || proc_spawner_start() < 0)
 		return -1;
 	snprintf(sock, sizeof(sock), "%s/events.sock", r->st.dir);
 	r->log = evlog_open(r->loop, r->out_dir, sock, start);
