@@ -90,6 +90,9 @@ struct run_act {
 	int port, link;                 /* ATTACH */
 };
 
+/* How long before its start a flow's sender is started (run_sched.c). */
+#define RUN_FLOW_LEAD_NS 2000000000ull
+
 struct run_node {
 	int ns_fd;
 	int *ports;                     /* link engine port per interface */

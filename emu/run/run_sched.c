@@ -78,9 +78,16 @@ int run_sched_build(struct run *r)
 					.kind = RUN_ACT_PROC_STOP, .idx = n, .idx2 = p });
 		}
 	}
-	for (size_t f = 0; f < t->n_flows; f++)
-		run_sched_add(r, &(struct run_act){ .at_ns = t->flows[f].start_ns,
-			      .kind = RUN_ACT_FLOW_START, .idx = f });
+	/* A sender is started RUN_FLOW_LEAD_NS ahead and waits for its start
+	 * (trafgen --at): starting a process takes milliseconds, and seconds
+	 * when hundreds start at once (1000 flows of a generated domain: most
+	 * senders began sending a second or more late). */
+	for (size_t f = 0; f < t->n_flows; f++) {
+		uint64_t at = t->flows[f].start_ns;
+		run_sched_add(r, &(struct run_act){
+			.at_ns = at > RUN_FLOW_LEAD_NS ? at - RUN_FLOW_LEAD_NS : 0,
+			.kind = RUN_ACT_FLOW_START, .idx = f });
+	}
 	run_sched_add(r, &(struct run_act){ .at_ns = r->duration_ns, .kind = RUN_ACT_END });
 	return r->errors ? -1 : 0;
 }
@@ -372,7 +379,7 @@ static void flow_start(struct run *r, size_t f)
 {
 	const struct topo_flow *fl = &r->t->flows[f];
 	char dst[64], src[64], dport[8], sport[8], rate[32], size[16], dur[32];
-	char on[32], off[32], burst[16], out[700], log[700];
+	char on[32], off[32], burst[16], at[32], out[700], log[700];
 	size_t n = node_index(r, fl->from);
 
 	fmt_addr(&fl->dst, dst, sizeof(dst));
@@ -384,6 +391,7 @@ static void flow_start(struct run *r, size_t f)
 	snprintf(on, sizeof(on), "%.6fs", (double)fl->on_ns / 1e9);
 	snprintf(off, sizeof(off), "%.6fs", (double)fl->off_ns / 1e9);
 	snprintf(burst, sizeof(burst), "%u", fl->burst ? fl->burst : 1);
+	snprintf(at, sizeof(at), "%.6fs", (double)fl->start_ns / 1e9);
 	snprintf(out, sizeof(out), "%s/flows/%s.send.json", r->out_dir, fl->id);
 	snprintf(log, sizeof(log), "%s/logs/%s-trafgen-%s.log", r->out_dir, fl->from, fl->id);
 
@@ -408,6 +416,7 @@ static void flow_start(struct run *r, size_t f)
 	if (fl->pattern == TOPO_FLOW_BURST) {
 		argv[k++] = "--burst"; argv[k++] = burst;
 	}
+	argv[k++] = "--at"; argv[k++] = at;
 	argv[k++] = "--duration"; argv[k++] = dur;
 	argv[k++] = "--out"; argv[k++] = out;
 	argv[k] = NULL;

@@ -98,6 +98,19 @@ static void send_batch(int fd, struct mmsghdr *msgs, unsigned n,
 	}
 }
 
+/* Sleep until the flow's start; a signal cuts the wait short. The socket is
+ * opened after it: the source address to bind (an MN's home address) may
+ * only exist by then. */
+static bool wait_until(uint64_t at_ns, volatile sig_atomic_t *stop)
+{
+	struct timespec dl = { .tv_sec = (time_t)(at_ns / 1000000000ull),
+			       .tv_nsec = (long)(at_ns % 1000000000ull) };
+
+	while (at_ns && !*stop && tg_io_now_ns() < at_ns)
+		clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &dl, NULL);
+	return !at_ns || tg_io_now_ns() >= at_ns;
+}
+
 int tg_io_send_run(const struct tg_send_cfg *cfg, struct tg_send_result *res,
 		   volatile sig_atomic_t *stop, const char **why)
 {
@@ -105,9 +118,14 @@ int tg_io_send_run(const struct tg_send_cfg *cfg, struct tg_send_result *res,
 	struct iovec iov[BATCH];
 	struct mmsghdr msgs[BATCH];
 	uint64_t total = tg_pace_count(&cfg->pace);
-	int fd = open_sender(cfg, why);
-
 	memset(res, 0, sizeof *res);
+	if (!wait_until(cfg->start_at_ns, stop)) {
+		/* a flow that never began is no flow of 0 packets */
+		*why = "stopped before its start time";
+		errno = EINTR;
+		return -1;
+	}
+	int fd = open_sender(cfg, why);
 	if (fd < 0)
 		return -1;
 	res->start_ns = tg_io_now_ns();

@@ -22,6 +22,7 @@ struct tg_send_cfg {
 	struct sockaddr_in6 src;    /* address and/or port to bind */
 	struct tg_pace pace;
 	uint32_t size;              /* UDP payload bytes, >= TG_HDR_LEN */
+	uint64_t start_at_ns;       /* CLOCK_MONOTONIC; 0 = at once */
 };
 
 struct tg_errno_count {

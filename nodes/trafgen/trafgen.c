@@ -35,7 +35,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: trafgen send --flow ID --dst ADDR --dport P [--src ADDR] [--sport P]\n"
 		"                    --rate PPS --size BYTES [--pattern cbr|onoff|burst]\n"
-		"                    [--on D --off D] [--burst N] --duration D --out FILE\n"
+		"                    [--on D --off D] [--burst N] [--at T] --duration D --out FILE\n"
 		"       trafgen recv --flow ID --port P [--bind ADDR] [--duration D] --out FILE\n"
 		"durations: 10s, 250ms, 500us, 1000ns, 1.5s\n");
 }
@@ -75,8 +75,8 @@ struct opts {
 	unsigned long dport, sport, port, size, burst;
 	double rate;
 	enum tg_pattern pattern;
-	uint64_t on_ns, off_ns, duration_ns;
-	bool has_duration;
+	uint64_t on_ns, off_ns, duration_ns, at_ns;
+	bool has_duration, has_at;
 };
 
 static int parse_opt(struct opts *o, int c, const char *arg)
@@ -100,6 +100,7 @@ static int parse_opt(struct opts *o, int c, const char *arg)
 	case 'n': return parse_duration(arg, &o->on_ns);
 	case 'F': return parse_duration(arg, &o->off_ns);
 	case 'D': o->has_duration = true; return parse_duration(arg, &o->duration_ns);
+	case 'A': o->has_at = true; return parse_duration(arg, &o->at_ns);
 	}
 	return -1;
 }
@@ -112,7 +113,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		{ "sport", 1, NULL, 'S' }, { "port", 1, NULL, 'p' }, { "size", 1, NULL, 'z' },
 		{ "burst", 1, NULL, 'B' }, { "rate", 1, NULL, 'r' }, { "pattern", 1, NULL, 't' },
 		{ "on", 1, NULL, 'n' }, { "off", 1, NULL, 'F' }, { "duration", 1, NULL, 'D' },
-		{ "help", 0, NULL, 'h' }, { 0 },
+		{ "at", 1, NULL, 'A' }, { "help", 0, NULL, 'h' }, { 0 },
 	};
 	int c, li = 0;
 	while ((c = getopt_long(argc, argv, "h", lo, &li)) != -1) {
@@ -231,6 +232,14 @@ static int send_main(int argc, char **argv)
 		return 2;
 	}
 	cfg.has_src = o.src || o.sport;
+	if (o.has_at) {
+		uint64_t t0 = run_t0_ns();
+		if (!t0) {
+			fprintf(stderr, "trafgen send: --at needs PMIPEMU_T0_NS (the run's start)\n");
+			return 2;
+		}
+		cfg.start_at_ns = t0 + o.at_ns;
+	}
 	install_signals();
 	if (tg_io_send_run(&cfg, &r, &stop_flag, &why) < 0) {
 		fprintf(stderr, "trafgen send: %s: %s\n", why, strerror(errno));
