@@ -32,6 +32,20 @@ def eui64_iid(m):
     return ":".join(f"{iid[i] << 8 | iid[i + 1]:x}" for i in range(0, 8, 2))
 
 
+def seconds(t):
+    """A topology time ("3s", "250ms") in seconds."""
+    for unit, f in (("ms", 1e-3), ("us", 1e-6), ("s", 1.0)):
+        if t.endswith(unit):
+            return float(t[:-len(unit)]) * f
+    sys.exit(f"gen_domain.py: time {t!r} needs a unit (s, ms, us)")
+
+
+def pps(rate):
+    if not rate.endswith("pps"):
+        sys.exit(f"gen_domain.py: --rate {rate!r} must be in pps")
+    return float(rate[:-3])
+
+
 def hnp(n):
     return f"2001:db8:8:{n:x}::"
 
@@ -103,10 +117,15 @@ def main():
         w(f'  <link name="t{i}" a="lma:t{i}" b="mag{i}:eth0"/>')
         for j, n in enumerate(per[i]):
             w(f'  <link name="m{n}" a="mag{i}:a{j}" b="mn{n}:eth0"/>')
+    # Flows in phase would leave the CN as one burst of N packets each
+    # period: spread their starts over one period, as independent sources are.
+    period = 1.0 / pps(a.rate)
     for n in range(a.mns):
         dst = hnp(n).rstrip(":") + ":" + eui64_iid(mac(0xaa, n))
+        off = period * n / a.mns
+        start, stop = seconds(a.start) + off, seconds(a.stop) + off
         w(f'  <flow id="f{n}" from="cn" to="mn{n}" dst="{dst}" sport="{20000 + n % 40000}" '
-          f'dport="9000" rate="{a.rate}" size="100B" start="{a.start}" stop="{a.stop}"/>')
+          f'dport="9000" rate="{a.rate}" size="100B" start="{start:.6f}s" stop="{stop:.6f}s"/>')
     for n in range(a.mns):
         w(f'  <expect kind="delivery" flow="f{n}" min="{a.min_delivery}"/>')
     w("</topology>")

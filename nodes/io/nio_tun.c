@@ -25,7 +25,8 @@ static void nio_tun_name(struct ifreq *ifr, const char *name)
 	memcpy(ifr->ifr_name, name, strnlen(name, IFNAMSIZ - 1));
 }
 
-static int nio_tun_set_mtu(const char *name, unsigned mtu)
+/* SIOCSIFMTU (mtu != 0) or SIOCSIFTXQLEN of the interface called name. */
+static int nio_tun_set(const char *name, unsigned long req, int value)
 {
 	struct ifreq ifr;
 	int s, r, saved;
@@ -34,13 +35,18 @@ static int nio_tun_set_mtu(const char *name, unsigned mtu)
 	if (s < 0)
 		return -1;
 	nio_tun_name(&ifr, name);
-	ifr.ifr_mtu = (int)mtu;
-	r = ioctl(s, SIOCSIFMTU, &ifr);
+	if (req == SIOCSIFMTU)
+		ifr.ifr_mtu = value;
+	else
+		ifr.ifr_qlen = value;
+	r = ioctl(s, req, &ifr);
 	saved = errno;
 	close(s);
 	errno = saved;
 	return r;
 }
+
+#define NIO_TUN_TXQLEN 4096
 
 /* name may be a pattern such as "pmip%d"; mtu 0 keeps the default (1500). */
 int nio_tun_open(const char *name, unsigned mtu, int *ifindex)
@@ -59,8 +65,12 @@ int nio_tun_open(const char *name, unsigned mtu, int *ifindex)
 	ifr.ifr_flags = IFF_TUN | IFF_NO_PI;
 	if (ioctl(fd, TUNSETIFF, &ifr) < 0)
 		goto fail;
-	if (mtu && nio_tun_set_mtu(ifr.ifr_name, mtu) < 0)
+	if (mtu && nio_tun_set(ifr.ifr_name, SIOCSIFMTU, (int)mtu) < 0)
 		goto fail;
+	/* The kernel queues what the daemon has not read yet here (the TUN's
+	 * ring is txqueuelen long, 500 by default): a burst from 1000 flows
+	 * in phase overflowed it. Failure only leaves the default. */
+	(void)nio_tun_set(ifr.ifr_name, SIOCSIFTXQLEN, NIO_TUN_TXQLEN);
 	idx = nio_ifindex(ifr.ifr_name);
 	if (idx <= 0) {
 		errno = ENODEV;
