@@ -107,3 +107,35 @@ Test(tg_io, refused_sends_are_counted_not_fatal)
 	cr_assert_eq(res.errors[0].count, 10);
 	cr_assert_eq(res.errors[0].err, ENETUNREACH);
 }
+
+/* --at: nothing leaves before the start time (a lower bound only, no
+ * timing upper bound), and a stop during the wait ends it as a failure
+ * (no summary: a flow that never began is no flow of 0 packets). Port 9 (discard) on ::1: nobody needs to listen for UDP sends. */
+Test(tg_io, start_at_waits_for_its_time)
+{
+	struct tg_send_cfg cfg = { .flow_hash = tg_flow_hash("at-flow"), .size = 64,
+		.pace = { .pattern = TG_PATTERN_CBR, .rate_pps = 100, .duration_ns = 50 * MS } };
+	struct tg_send_result res;
+	const char *why = NULL;
+	cr_assert_eq(tg_io_resolve("::1", 9, &cfg.dst, &why), 0);
+	cfg.start_at_ns = tg_io_now_ns() + 200 * MS;
+	cr_assert_eq(tg_io_send_run(&cfg, &res, &never, &why), 0, "%s", why);
+	cr_assert_eq(res.attempted, 5);
+	cr_assert_geq(res.first_send_ns, cfg.start_at_ns);
+	cr_assert_geq(res.start_ns, cfg.start_at_ns);
+}
+
+static volatile sig_atomic_t stopped = 1;
+
+Test(tg_io, stop_during_start_wait_sends_nothing)
+{
+	struct tg_send_cfg cfg = { .flow_hash = tg_flow_hash("at-flow"), .size = 64,
+		.pace = { .pattern = TG_PATTERN_CBR, .rate_pps = 100, .duration_ns = 50 * MS } };
+	struct tg_send_result res;
+	const char *why = NULL;
+	cr_assert_eq(tg_io_resolve("::1", 9, &cfg.dst, &why), 0);
+	cfg.start_at_ns = tg_io_now_ns() + 3600000 * MS;   /* an hour: never reached */
+	cr_assert_eq(tg_io_send_run(&cfg, &res, &stopped, &why), -1);
+	cr_assert_str_eq(why, "stopped before its start time");
+	cr_assert_eq(res.attempted, 0);
+}
