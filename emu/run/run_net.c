@@ -1,7 +1,8 @@
 /*
  * run_net.c - the emulated network of a run: each node's namespace
- * (sysctls, TAPs, addresses, routes) and the links between the TAPs, as
- * the topology says (see run.h). Errors name the topology's file:line.
+ * (sysctls, TAPs, addresses, routes), as the topology says (see run.h);
+ * the links between the TAPs come up in run_linkwatch.c. Errors name the
+ * topology's file:line.
  *
  * Must not: start processes or touch the timeline; the order of the
  * steps (links last, once the daemons listen) is run.c's.
