@@ -26,6 +26,7 @@ static void usage(FILE *f)
 	      "\n"
 	      "  validate FILE...             check topologies (schema and semantics)\n"
 	      "  run FILE [--out DIR] [--duration D] [--seed N] [--quiet] [--no-realtime]\n"
+	      "      [--threads N] [--spin TIME]\n"
 	      "                               build the topology, run its timeline, tear down\n"
 	      "  test FILE... [--junit FILE] [--out DIR]\n"
 	      "                               run each topology and check its <expect>s;\n"
@@ -90,7 +91,8 @@ static struct topology *load(const char *file, const struct run_opts *o)
 	return load_why(file, o, NULL, 0);
 }
 
-enum { OPT_OUT = 1, OPT_DURATION, OPT_SEED, OPT_QUIET, OPT_JUNIT, OPT_RUN, OPT_NO_RT };
+enum { OPT_OUT = 1, OPT_DURATION, OPT_SEED, OPT_QUIET, OPT_JUNIT, OPT_RUN, OPT_NO_RT,
+       OPT_THREADS, OPT_SPIN };
 
 static const struct option run_longopts[] = {
 	{ "out", required_argument, NULL, OPT_OUT },
@@ -99,6 +101,8 @@ static const struct option run_longopts[] = {
 	{ "quiet", no_argument, NULL, OPT_QUIET },
 	{ "junit", required_argument, NULL, OPT_JUNIT },
 	{ "no-realtime", no_argument, NULL, OPT_NO_RT },
+	{ "threads", required_argument, NULL, OPT_THREADS },
+	{ "spin", required_argument, NULL, OPT_SPIN },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -127,6 +131,19 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
 		case OPT_QUIET: o->quiet = true; break;
 		case OPT_JUNIT: o->junit = optarg; break;
 		case OPT_NO_RT: o->no_realtime = true; break;
+		case OPT_THREADS:
+			o->threads = (unsigned)strtoul(optarg, &end, 10);
+			if (*end || !*optarg || o->threads > RUN_THREADS_MAX) {
+				fprintf(stderr, "pmipemu: bad --threads '%s' (0 to %d; 0 = one per core)\n",
+					optarg, RUN_THREADS_MAX);
+				return -1;
+			}
+			break;
+		case OPT_SPIN:
+			if (opt_time(optarg, &o->spin_ns) < 0)
+				return -1;
+			o->has_spin = true;
+			break;
 		case 'h': usage(stdout); exit(0);
 		default: return -1;
 		}

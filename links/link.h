@@ -4,10 +4,10 @@
  * devices through emulated lossy links.
  *
  * Owns: the contract emu/run/run.c programs against. The pure stages live in
- * link_rng.h, link_stage.h, link_dir.h, link_sched.h; the shells in
- * link_tap.h, link_pcap.h and link_io.c; the impairment model, shared with
- * the topology, in link_params.h. Must not: know about namespaces, nodes
- * or the topology file.
+ * link_rng.h, link_stage.h, link_dir.h, link_sched.h, link_wake.h; the
+ * shells in link_tap.h, link_pcap.h, link_io.c and link_worker_io.c; the
+ * impairment model, shared with the topology, in link_params.h. Must not:
+ * know about namespaces, nodes or the topology file.
  *
  * Time: every now_ns here is CLOCK_MONOTONIC nanoseconds (one machine);
  * the engine calls accept 0 for "read the clock now".
@@ -41,19 +41,47 @@ struct link_counters {
 	uint64_t bytes_out;             /* L2 bytes delivered */
 };
 
-/* ---- the engine (link_io.c) --------------------------------------------- */
+/* ---- the engine (link_io.c, link_worker_io.c) ---------------------------- */
 
-struct ev_loop;
 struct link_engine;
 
+#define LINK_THREADS_MAX      64
+#define LINK_BATCH_DEFAULT    64        /* frames read from one port per wake-up */
+#define LINK_SPIN_NS_DEFAULT  50000     /* pmipemu's default early wake-up */
+
+struct link_engine_opts {
+	uint64_t seed;          /* topology seed: stream (seed, link index, direction) */
+	const char *pcap_dir;   /* <node>-<iface>.pcap captures here; NULL = none */
+	unsigned threads;       /* worker threads; 0 = one per online core */
+	uint64_t spin_ns;       /* wake this long before a delivery is due and
+				 * poll until it is; 0 = sleep until the timer */
+	unsigned batch;         /* frames read per port per wake-up; 0 = default */
+};
+
 /*
- * Create an engine on a libev loop. seed: the topology seed; each link
- * direction draws from its own stream (seed, link index, direction).
- * pcap_dir: folder for <node>-<iface>.pcap captures, NULL = no capture.
- * Returns NULL with errno set on failure.
+ * Create an engine: `threads` workers, each with its own epoll loop,
+ * delivery timer, frame pool and heap. A link belongs to one worker for
+ * its whole life (link index modulo the worker count), and so do both
+ * directions, their rng streams and the ports attached to it: frames of
+ * one link and direction are handled in order by one thread, and a seed
+ * drops the same frames whatever the worker count. The engine's functions
+ * below are called from one thread (the orchestrator's); they lock the
+ * workers they touch. Returns NULL with errno set on failure.
  */
-struct link_engine *link_engine_new(struct ev_loop *loop, uint64_t seed,
-				    const char *pcap_dir);
+struct link_engine *link_engine_new(const struct link_engine_opts *o);
+
+/* Worker threads the engine runs. */
+unsigned link_engine_threads(const struct link_engine *e);
+
+/* What the workers did, summed over all of them (bench, report). */
+struct link_engine_stats {
+	uint64_t wakeups;               /* loop iterations */
+	uint64_t spin_ns;               /* time spent polling in the spin window */
+	uint64_t frames_read;
+	uint64_t read_batches;          /* wake-ups of a port that read >= 1 frame */
+	uint64_t port_errors;           /* ports given up on (EOF, hard read error) */
+};
+void link_engine_stats(const struct link_engine *e, struct link_engine_stats *out);
 
 /*
  * Add a TAP (fd from link_tap_open). The engine takes ownership of tap_fd:
@@ -106,10 +134,12 @@ uint64_t link_engine_port_orphans(const struct link_engine *e, int port);
  * instant maps to its capture timestamp exactly. */
 int64_t link_engine_realtime_offset_ns(const struct link_engine *e);
 
-/* Write buffered capture records to disk (also done every 500 ms). */
+/* Write buffered capture records to disk (each worker also does it for
+ * its ports every 500 ms). */
 void link_engine_flush(struct link_engine *e);
 
-/* Stop watchers, flush and close captures, close the TAP fds, free. */
+/* Stop and join the workers, flush and close captures, close the TAP fds,
+ * free. */
 void link_engine_free(struct link_engine *e);
 
 #endif

@@ -1,282 +1,100 @@
 /*
- * link_io.c - the link engine shell: one libev loop owning every TAP fd.
+ * link_io.c - the link engine shell, the orchestrator's side: ports, links,
+ * carrier, and the worker threads that relay the frames
+ * (link_worker_io.c).
  *
- * Owns: reading frames from TAPs in batches, running them through their
- * direction's pure pipeline (link_dir.c), holding them in the frame pool
- * until due, delivering them on a nanosecond timer (a CLOCK_MONOTONIC
- * timerfd with TFD_TIMER_ABSTIME watched by ev_io; ev_timer alone sleeps in
- * whole milliseconds with epoll), carrier on/off, and captures.
- * Must not: decide a frame's fate (the pure stages do), log or exit.
- *
- * A frame is stamped in the sender's capture when read from its TAP (it
- * entered the link) and in the receiver's when written to the far TAP (it
- * left the link). A write refused by the far TAP (EAGAIN: its kernel queue
- * is full; or any error) drops the frame, counted drop_tx, so a slow
- * reader cannot stall the engine.
+ * Owns: creating and freeing the engine and its workers, the port and link
+ * tables, which worker owns what (a link: index modulo the worker count;
+ * a port: its link's), link up/down, attach/detach and the carriers that
+ * follow, and reading counters. Every call here comes from one thread and
+ * takes the locks of the workers it touches (link_io.h).
+ * Must not: relay frames, decide a frame's fate, log or exit.
  */
 #include <errno.h>
-#include <ev.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/timerfd.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "link.h"
-#include "link_dir.h"
-#include "link_pcap.h"
-#include "link_pool.h"
-#include "link_sched.h"
+#include "link_io.h"
 #include "link_tap.h"
-
-#define IO_BATCH          64            /* frames read per fd per wakeup */
-#define IO_FRAME_MAX      (65536 + 64)  /* largest TAP read, with headroom */
-#define IO_POOL_SMALL     8192
-#define IO_SMALL_BYTES    2048          /* MTU 1500 frames and then some */
-#define IO_POOL_LARGE     64
-#define IO_PCAP_FLUSH_S   0.5
-
-struct io_port {
-	struct link_engine *e;
-	ev_io w;
-	int fd;
-	int id;
-	int link;                       /* -1: detached */
-	int end;                        /* 0 = a, 1 = b */
-	char node[LINK_NAME_MAX];
-	char iface[LINK_NAME_MAX];
-	struct link_pcap *pcap;
-	uint64_t orphans;
-};
-
-struct io_link {
-	char name[LINK_NAME_MAX];
-	int port[2];                    /* -1: free end */
-	bool up;
-	struct link_dir dir[2];
-};
-
-struct link_engine {
-	struct ev_loop *loop;
-	uint64_t seed;
-	char *pcap_dir;
-	int64_t realtime_off_ns;        /* CLOCK_REALTIME - CLOCK_MONOTONIC */
-	struct io_port **ports;
-	size_t n_ports;
-	struct io_link **links;
-	size_t n_links;
-	struct link_pool pool;
-	struct link_sched sched;
-	int tfd;
-	ev_io tw;
-	uint64_t armed_ns;              /* 0: timer disarmed */
-	ev_timer flush_w;
-	uint8_t *scratch;
-};
-
-static uint64_t io_clock_ns(clockid_t id)
-{
-	struct timespec ts;
-
-	clock_gettime(id, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
-
-static uint64_t io_now_ns(void)
-{
-	return io_clock_ns(CLOCK_MONOTONIC);
-}
 
 /* The caller's instant, or the clock's when it passes 0. */
 static uint64_t io_when(uint64_t now_ns)
 {
-	return now_ns ? now_ns : io_now_ns();
+	return now_ns ? now_ns : link_io_clock_ns(CLOCK_MONOTONIC);
 }
 
-static void io_capture(struct link_engine *e, struct io_port *p,
-		       const uint8_t *frame, size_t len, uint64_t mono_ns)
+/* ---- locks (link_io.h: always in worker order) --------------------------- */
+
+static void io_lock_all(const struct link_engine *e)
 {
-	if (p->pcap)
-		link_pcap_write(p->pcap, frame, len,
-				(uint64_t)((int64_t)mono_ns + e->realtime_off_ns));
+	for (unsigned i = 0; i < e->n_w; i++)
+		pthread_mutex_lock(&e->w[i].mu);
 }
 
-/* ---- delivery timer ----------------------------------------------------- */
-
-static void io_timer_arm(struct link_engine *e)
+static void io_unlock_all(const struct link_engine *e)
 {
-	const struct link_sched_entry *top = link_sched_peek(&e->sched);
-	struct itimerspec its = {0};
-	uint64_t at = top ? top->at_ns : 0;
-
-	if (at == e->armed_ns)
-		return;
-	if (at) {
-		/* an instant 0 would disarm: the earliest real one is 1 ns */
-		its.it_value.tv_sec = (time_t)(at / 1000000000ULL);
-		its.it_value.tv_nsec = (long)(at % 1000000000ULL);
-		if (!its.it_value.tv_sec && !its.it_value.tv_nsec)
-			its.it_value.tv_nsec = 1;
-	}
-	if (timerfd_settime(e->tfd, TFD_TIMER_ABSTIME, &its, NULL) == 0)
-		e->armed_ns = at;
+	for (unsigned i = e->n_w; i-- > 0;)
+		pthread_mutex_unlock(&e->w[i].mu);
 }
 
-static void io_deliver(struct link_engine *e, const struct link_sched_entry *s,
-		       uint64_t now_ns)
+static void io_lock2(const struct link_engine *e, int a, int b)
 {
-	struct io_link *l = e->links[s->link];
-	struct link_dir *d = &l->dir[s->dir];
-	int dst = l->port[s->dir == LINK_DIR_AB ? 1 : 0];
-	const uint8_t *frame = link_pool_data(&e->pool, s->buf);
-	size_t len = link_pool_len(&e->pool, s->buf);
-
-	if (dst >= 0 && write(e->ports[dst]->fd, frame, len) == (ssize_t)len) {
-		link_dir_delivered(d, len);
-		io_capture(e, e->ports[dst], frame, len, now_ns);
-	} else {
-		link_dir_tx_failed(d);
-	}
-	link_pool_put(&e->pool, s->buf);
+	pthread_mutex_lock(&e->w[a < b ? a : b].mu);
+	if (a != b)
+		pthread_mutex_lock(&e->w[a < b ? b : a].mu);
 }
 
-static void io_dispatch_due(struct link_engine *e)
+static void io_unlock2(const struct link_engine *e, int a, int b)
 {
-	const struct link_sched_entry *top;
-	struct link_sched_entry s;
-	uint64_t now = io_now_ns();
-
-	while ((top = link_sched_peek(&e->sched)) && top->at_ns <= now) {
-		link_sched_pop(&e->sched, &s);
-		io_deliver(e, &s, now);
-		now = io_now_ns();
-	}
-	io_timer_arm(e);
-}
-
-static void io_timer_cb(struct ev_loop *loop, ev_io *w, int revents)
-{
-	struct link_engine *e = w->data;
-	uint64_t expirations;
-
-	(void)loop;
-	(void)revents;
-	/* nonblocking; EAGAIN when re-armed after firing is harmless */
-	if (read(e->tfd, &expirations, sizeof(expirations)) < 0 && errno != EAGAIN)
-		return;
-	e->armed_ns = 0;                /* fired: an absolute timer is spent */
-	io_dispatch_due(e);
-}
-
-/* ---- reading frames ----------------------------------------------------- */
-
-static void io_schedule(struct link_engine *e, struct io_port *p, uint32_t buf,
-			const struct link_verdict *v)
-{
-	struct link_sched_entry s = { .at_ns = v->deliver_ns, .buf = buf,
-				      .link = (uint32_t)p->link, .dir = (uint8_t)p->end };
-
-	/* heap capacity is twice the pool: a buffer is scheduled at most twice */
-	link_sched_push(&e->sched, &s);
-	if (v->dup) {
-		link_pool_ref(&e->pool, buf);
-		link_sched_push(&e->sched, &s);
-	}
-}
-
-static void io_frame_in(struct link_engine *e, struct io_port *p, size_t len,
-			uint64_t now_ns)
-{
-	struct link_verdict v;
-	struct link_dir *d;
-	uint32_t buf;
-
-	io_capture(e, p, e->scratch, len, now_ns);
-	if (p->link < 0) {
-		p->orphans++;
-		return;
-	}
-	/* the direction leaving end a is AB, leaving end b is BA */
-	d = &e->links[p->link]->dir[p->end];
-	if (link_pool_get(&e->pool, len, &buf) < 0) {
-		link_dir_refuse(d, len);
-		return;
-	}
-	if (link_dir_input(d, len, now_ns, &v) != LINK_FATE_DELIVER) {
-		link_pool_put(&e->pool, buf);
-		return;
-	}
-	memcpy(link_pool_data(&e->pool, buf), e->scratch, len);
-	io_schedule(e, p, buf, &v);
-}
-
-static void io_port_cb(struct ev_loop *loop, ev_io *w, int revents)
-{
-	struct io_port *p = w->data;
-	struct link_engine *e = p->e;
-
-	(void)loop;
-	(void)revents;
-	for (int i = 0; i < IO_BATCH; i++) {
-		ssize_t n = read(p->fd, e->scratch, IO_FRAME_MAX);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)             /* EAGAIN: drained; EIO etc.: try later */
-			break;
-		io_frame_in(e, p, (size_t)n, io_now_ns());
-	}
-	io_dispatch_due(e);
-}
-
-static void io_flush_cb(struct ev_loop *loop, ev_timer *w, int revents)
-{
-	(void)loop;
-	(void)revents;
-	link_engine_flush(w->data);
+	pthread_mutex_unlock(&e->w[a].mu);
+	if (a != b)
+		pthread_mutex_unlock(&e->w[b].mu);
 }
 
 /* ---- engine ------------------------------------------------------------- */
 
-static int io_engine_init(struct link_engine *e)
+static unsigned io_threads(unsigned want)
 {
-	uint32_t frames;
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 
-	e->realtime_off_ns = (int64_t)(io_clock_ns(CLOCK_REALTIME) - io_now_ns());
-	e->scratch = malloc(IO_FRAME_MAX);
-	if (!e->scratch ||
-	    link_pool_init(&e->pool, IO_POOL_SMALL, IO_SMALL_BYTES,
-			   IO_POOL_LARGE, IO_FRAME_MAX) < 0)
+	if (!want)
+		want = cores > 0 ? (unsigned)cores : 1;
+	return want > LINK_THREADS_MAX ? LINK_THREADS_MAX : want;
+}
+
+static int io_engine_init(struct link_engine *e, unsigned threads)
+{
+	e->realtime_off_ns = (int64_t)(link_io_clock_ns(CLOCK_REALTIME) -
+				       link_io_clock_ns(CLOCK_MONOTONIC));
+	e->policy = sched_getscheduler(0);
+	if (e->policy < 0 || sched_getparam(0, &e->sp) < 0)
+		e->policy = SCHED_OTHER;
+	e->w = calloc(threads, sizeof(*e->w));
+	if (!e->w)
 		return -1;
-	frames = link_pool_size(&e->pool);
-	if (link_sched_init(&e->sched, 2 * (size_t)frames) < 0)
-		return -1;
-	e->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-	if (e->tfd < 0)
-		return -1;
-	ev_io_init(&e->tw, io_timer_cb, e->tfd, EV_READ);
-	e->tw.data = e;
-	ev_io_start(e->loop, &e->tw);
-	ev_timer_init(&e->flush_w, io_flush_cb, IO_PCAP_FLUSH_S, IO_PCAP_FLUSH_S);
-	e->flush_w.data = e;
-	ev_timer_start(e->loop, &e->flush_w);
-	ev_unref(e->loop);              /* the flush alone keeps no loop alive */
+	for (; e->n_w < threads; e->n_w++)
+		if (link_worker_init(&e->w[e->n_w], e, (int)e->n_w) < 0) {
+			link_worker_free(&e->w[e->n_w]);
+			return -1;
+		}
+	for (unsigned i = 0; i < e->n_w; i++)
+		if (link_worker_start(&e->w[i]) < 0)
+			return -1;
 	return 0;
 }
 
-struct link_engine *link_engine_new(struct ev_loop *loop, uint64_t seed,
-				    const char *pcap_dir)
+struct link_engine *link_engine_new(const struct link_engine_opts *o)
 {
 	struct link_engine *e = calloc(1, sizeof(*e));
 
 	if (!e)
 		return NULL;
-	e->loop = loop;
-	e->seed = seed;
-	e->tfd = -1;
-	if ((pcap_dir && !(e->pcap_dir = strdup(pcap_dir))) || io_engine_init(e) < 0) {
+	e->seed = o->seed;
+	e->spin_ns = o->spin_ns;
+	e->batch = o->batch ? o->batch : LINK_BATCH_DEFAULT;
+	if ((o->pcap_dir && !(e->pcap_dir = strdup(o->pcap_dir))) ||
+	    io_engine_init(e, io_threads(o->threads)) < 0) {
 		int err = errno;
 
 		link_engine_free(e);
@@ -284,6 +102,11 @@ struct link_engine *link_engine_new(struct ev_loop *loop, uint64_t seed,
 		return NULL;
 	}
 	return e;
+}
+
+unsigned link_engine_threads(const struct link_engine *e)
+{
+	return e->n_w;
 }
 
 static bool io_name_ok(const char *s)
@@ -301,10 +124,6 @@ int link_engine_add_port(struct link_engine *e, const char *node,
 		errno = EINVAL;
 		return -1;
 	}
-	ports = realloc(e->ports, (e->n_ports + 1) * sizeof(*ports));
-	if (!ports)
-		return -1;
-	e->ports = ports;
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return -1;
@@ -316,10 +135,21 @@ int link_engine_add_port(struct link_engine *e, const char *node,
 		return -1;
 	}
 	link_tap_set_carrier(tap_fd, false);
-	ev_io_init(&p->w, io_port_cb, tap_fd, EV_READ);
-	p->w.data = p;
-	ev_io_start(e->loop, &p->w);
-	e->ports[e->n_ports++] = p;
+	io_lock_all(e);         /* the workers read the table */
+	ports = realloc(e->ports, (e->n_ports + 1) * sizeof(*ports));
+	if (ports) {
+		e->ports = ports;
+		e->ports[e->n_ports++] = p;
+		/* detached ports are spread too: each has a reader */
+		if (link_worker_watch(&e->w[p->id % (int)e->n_w], p) < 0)
+			e->n_ports--;
+	}
+	io_unlock_all(e);
+	if (!ports || (size_t)p->id >= e->n_ports) {
+		link_pcap_close(p->pcap);
+		free(p);
+		return -1;
+	}
 	return p->id;
 }
 
@@ -333,20 +163,38 @@ static void io_drop_entry(const struct link_sched_entry *s, void *ctx)
 	link_pool_put(ctx, s->buf);
 }
 
-/* Bring directions and carriers in line with up + attachment. */
+/* Bring directions and carriers in line with up + attachment (the link's
+ * worker locked). */
 static void io_link_apply(struct link_engine *e, int id, uint64_t now_ns)
 {
 	struct io_link *l = e->links[id];
+	struct link_worker *w = &e->w[l->worker];
 	bool on = io_carrying(l);
 
 	if (!on && (l->dir[0].up || l->dir[1].up))
-		link_sched_remove_link(&e->sched, (uint32_t)id, io_drop_entry, &e->pool);
+		link_sched_remove_link(&w->sched, (uint32_t)id, io_drop_entry, &w->pool);
 	for (int d = 0; d < 2; d++)
 		link_dir_set_up(&l->dir[d], on, now_ns);
 	for (int end = 0; end < 2; end++)
 		if (l->port[end] >= 0)
 			link_tap_set_carrier(e->ports[l->port[end]]->fd, on);
-	io_timer_arm(e);
+	link_worker_arm(w);
+}
+
+/* Hand port p to the worker of link (both workers locked). */
+static int io_port_plug(struct link_engine *e, struct io_port *p, int link, int end)
+{
+	struct link_worker *to = &e->w[e->links[link]->worker];
+
+	if (p->worker != to->id) {
+		link_worker_unwatch(&e->w[p->worker], p);
+		if (link_worker_watch(to, p) < 0)
+			return -1;
+	}
+	p->link = link;
+	p->end = end;
+	e->links[link]->port[end] = p->id;
+	return 0;
 }
 
 static bool io_port_free(const struct link_engine *e, int port)
@@ -368,30 +216,35 @@ int link_engine_add_link(struct link_engine *e, const char *name, int port_a,
 		errno = EINVAL;
 		return -1;
 	}
-	links = realloc(e->links, (e->n_links + 1) * sizeof(*links));
-	if (!links)
-		return -1;
-	e->links = links;
 	l = calloc(1, sizeof(*l));
 	if (!l)
 		return -1;
-	int id = (int)e->n_links;
+	int id = (int)e->n_links, port[2] = { port_a, port_b }, rc = id;
 
 	strcpy(l->name, name);
-	l->port[0] = port_a;
-	l->port[1] = port_b;
+	l->port[0] = l->port[1] = -1;
 	l->up = up;
+	l->worker = id % (int)e->n_w;
 	link_dir_init(&l->dir[LINK_DIR_AB], ab, e->seed, (uint32_t)id, LINK_DIR_AB);
 	link_dir_init(&l->dir[LINK_DIR_BA], ba, e->seed, (uint32_t)id, LINK_DIR_BA);
-	e->links[e->n_links++] = l;
-	for (int end = 0; end < 2; end++) {
-		if (l->port[end] >= 0) {
-			e->ports[l->port[end]]->link = id;
-			e->ports[l->port[end]]->end = end;
-		}
+	io_lock_all(e);
+	links = realloc(e->links, (e->n_links + 1) * sizeof(*links));
+	if (links) {
+		e->links = links;
+		e->links[e->n_links++] = l;
+		for (int end = 0; end < 2; end++)
+			if (port[end] >= 0 && io_port_plug(e, e->ports[port[end]], id, end) < 0)
+				rc = -1;
+		io_link_apply(e, id, io_when(0));
 	}
-	io_link_apply(e, id, io_now_ns());
-	return id;
+	io_unlock_all(e);
+	if (!links) {
+		link_dir_free(&l->dir[0]);
+		link_dir_free(&l->dir[1]);
+		free(l);
+		return -1;
+	}
+	return rc;
 }
 
 static bool io_link_ok(const struct link_engine *e, int link)
@@ -405,8 +258,12 @@ int link_engine_set_up(struct link_engine *e, int link, bool up, uint64_t now_ns
 		errno = EINVAL;
 		return -1;
 	}
+	int w = e->links[link]->worker;
+
+	pthread_mutex_lock(&e->w[w].mu);
 	e->links[link]->up = up;
 	io_link_apply(e, link, io_when(now_ns));
+	pthread_mutex_unlock(&e->w[w].mu);
 	return 0;
 }
 
@@ -420,7 +277,11 @@ int link_engine_set_params(struct link_engine *e, int link, enum link_dir_id dir
 		errno = EINVAL;
 		return -1;
 	}
+	int w = e->links[link]->worker;
+
+	pthread_mutex_lock(&e->w[w].mu);
 	link_dir_set_params(&e->links[link]->dir[dir], p);
+	pthread_mutex_unlock(&e->w[w].mu);
 	return 0;
 }
 
@@ -433,12 +294,14 @@ int link_engine_detach(struct link_engine *e, int port, uint64_t now_ns)
 		return -1;
 	}
 	p = e->ports[port];
-	int link = p->link;
+	int link = p->link, w = p->worker;      /* the link's worker */
 
+	pthread_mutex_lock(&e->w[w].mu);
 	e->links[link]->port[p->end] = -1;
 	p->link = -1;
 	link_tap_set_carrier(p->fd, false);
 	io_link_apply(e, link, io_when(now_ns));
+	pthread_mutex_unlock(&e->w[w].mu);
 	return 0;
 }
 
@@ -457,11 +320,13 @@ int link_engine_attach(struct link_engine *e, int port, int link, uint64_t now_n
 		errno = EBUSY;
 		return -1;
 	}
-	l->port[end] = port;
-	e->ports[port]->link = link;
-	e->ports[port]->end = end;
+	int from = e->ports[port]->worker, to = l->worker, rc;
+
+	io_lock2(e, from, to);
+	rc = io_port_plug(e, e->ports[port], link, end);
 	io_link_apply(e, link, io_when(now_ns));
-	return 0;
+	io_unlock2(e, from, to);
+	return rc;
 }
 
 int link_engine_find_link(const struct link_engine *e, const char *name)
@@ -488,7 +353,11 @@ void link_engine_counters(const struct link_engine *e, int link,
 		*out = (struct link_counters){0};
 		return;
 	}
+	int w = e->links[link]->worker;
+
+	pthread_mutex_lock(&e->w[w].mu);
 	*out = e->links[link]->dir[dir].c;
+	pthread_mutex_unlock(&e->w[w].mu);
 }
 
 int64_t link_engine_realtime_offset_ns(const struct link_engine *e)
@@ -498,75 +367,48 @@ int64_t link_engine_realtime_offset_ns(const struct link_engine *e)
 
 uint64_t link_engine_port_orphans(const struct link_engine *e, int port)
 {
+	uint64_t n;
+
 	if (port < 0 || (size_t)port >= e->n_ports)
 		return 0;
-	return e->ports[port]->orphans;
+	pthread_mutex_lock(&e->w[e->ports[port]->worker].mu);
+	n = e->ports[port]->orphans;
+	pthread_mutex_unlock(&e->w[e->ports[port]->worker].mu);
+	return n;
+}
+
+void link_engine_stats(const struct link_engine *e, struct link_engine_stats *out)
+{
+	*out = (struct link_engine_stats){0};
+	for (unsigned i = 0; i < e->n_w; i++) {
+		const struct link_engine_stats *s = &e->w[i].st;
+
+		pthread_mutex_lock(&e->w[i].mu);
+		out->wakeups += s->wakeups;
+		out->spin_ns += s->spin_ns;
+		out->frames_read += s->frames_read;
+		out->read_batches += s->read_batches;
+		out->port_errors += s->port_errors;
+		pthread_mutex_unlock(&e->w[i].mu);
+	}
 }
 
 void link_engine_flush(struct link_engine *e)
 {
+	io_lock_all(e);
 	for (size_t i = 0; i < e->n_ports; i++)
 		if (e->ports[i]->pcap)
 			link_pcap_flush(e->ports[i]->pcap);
-}
-
-/* Closing a TAP fd unregisters its device, ~25 ms each here, nearly all
- * of it asleep waiting for RCU grace periods (doc/bench.md, teardown), and
- * closes in flight at once share those waits: measured on 2 vCPUs, 198 TAPs
- * took 4.9 s one after the other, 1.0 s with 8 closing threads, 0.33 s with
- * 64, 0.25 s with 128. Threads take the fds from a shared counter; the
- * caller closes too, alone if no thread starts. Stacks are small: a worker
- * only calls close(). */
-#define IO_CLOSE_THREADS 64
-#define IO_CLOSE_STACK   (64 * 1024)
-
-struct io_closer {
-	int *fds;
-	size_t n;
-	atomic_size_t next;
-};
-
-static void *io_close_worker(void *arg)
-{
-	struct io_closer *c = arg;
-	size_t i;
-
-	while ((i = atomic_fetch_add(&c->next, 1)) < c->n)
-		close(c->fds[i]);
-	return NULL;
-}
-
-static void io_close_all(int *fds, size_t n)
-{
-	struct io_closer c = { .fds = fds, .n = n };
-	pthread_t t[IO_CLOSE_THREADS];
-	pthread_attr_t attr;
-	size_t k = 0, want = n > IO_CLOSE_THREADS ? IO_CLOSE_THREADS : (n ? n - 1 : 0);
-
-	atomic_init(&c.next, 0);
-	if (want && pthread_attr_init(&attr) == 0) {
-		pthread_attr_setstacksize(&attr, IO_CLOSE_STACK);
-		while (k < want && pthread_create(&t[k], &attr, io_close_worker, &c) == 0)
-			k++;
-		pthread_attr_destroy(&attr);
-	}
-	io_close_worker(&c);
-	while (k > 0)
-		pthread_join(t[--k], NULL);
+	io_unlock_all(e);
 }
 
 static void io_engine_stop(struct link_engine *e)
 {
 	int *fds = calloc(e->n_ports ? e->n_ports : 1, sizeof(*fds));
 
-	if (e->tfd >= 0) {
-		ev_io_stop(e->loop, &e->tw);
-		ev_ref(e->loop);        /* pairs the ev_unref of the flush timer */
-		ev_timer_stop(e->loop, &e->flush_w);
-		close(e->tfd);
-	}
+	for (unsigned i = 0; i < e->n_w; i++)
+		link_worker_stop(&e->w[i]);
 	for (size_t i = 0; i < e->n_ports; i++) {
-		ev_io_stop(e->loop, &e->ports[i]->w);
 		link_pcap_close(e->ports[i]->pcap);
 		if (fds)
 			fds[i] = e->ports[i]->fd;
@@ -575,7 +417,7 @@ static void io_engine_stop(struct link_engine *e)
 		free(e->ports[i]);
 	}
 	if (fds)
-		io_close_all(fds, e->n_ports);
+		link_close_fds(fds, e->n_ports);
 	free(fds);
 }
 
@@ -589,11 +431,11 @@ void link_engine_free(struct link_engine *e)
 		link_dir_free(&e->links[i]->dir[1]);
 		free(e->links[i]);
 	}
-	link_sched_free(&e->sched);
-	link_pool_free(&e->pool);
+	for (unsigned i = 0; i < e->n_w; i++)
+		link_worker_free(&e->w[i]);
+	free(e->w);
 	free(e->ports);
 	free(e->links);
-	free(e->scratch);
 	free(e->pcap_dir);
 	free(e);
 }

@@ -319,7 +319,13 @@ static int bring_up(struct run *r)
 		fprintf(stderr, "pmipemu: events log: %s\n", strerror(errno));
 		return -1;
 	}
-	r->links = link_engine_new(r->loop, r->t->seed, r->out_dir);
+	_Static_assert(RUN_THREADS_MAX == LINK_THREADS_MAX, "run.h's bound is the engine's");
+	struct link_engine_opts lo = {
+		.seed = r->t->seed, .pcap_dir = r->out_dir, .threads = r->opts->threads,
+		.spin_ns = r->opts->has_spin ? r->opts->spin_ns : LINK_SPIN_NS_DEFAULT,
+	};
+
+	r->links = link_engine_new(&lo);
 	if (!r->links)
 		return -1;
 	(void)run_neigh_size(r->t);     /* from init_net, before the nodes */

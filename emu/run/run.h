@@ -19,6 +19,8 @@
 #include "state.h"
 #include "topo/topo.h"
 
+#define RUN_THREADS_MAX 64              /* the link engine's LINK_THREADS_MAX */
+
 struct run_opts {
 	const char *out_dir;            /* NULL = captures/<name>-<date-time> */
 	uint64_t duration_ns;           /* 0 = the topology's */
@@ -27,6 +29,9 @@ struct run_opts {
 	bool quiet;                     /* no summary on stdout */
 	const char *junit;              /* junit.xml path, NULL = none */
 	bool no_realtime;               /* keep pmipemu at normal priority */
+	unsigned threads;               /* link engine workers; 0 = one per core */
+	bool has_spin;
+	uint64_t spin_ns;               /* link engine early wake-up; 0 = off */
 };
 
 /* Result of a run, for `pmipemu test`. */

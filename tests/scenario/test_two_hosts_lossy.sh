@@ -26,7 +26,9 @@ assert 0.06 <= loss <= 0.14, f"loss {loss:.3f} outside [0.06, 0.14]"
 d = sorted((float(rx[s]) - float(tx[s])) * 1e3 for s in rx if s in tx)
 p50 = statistics.median(d)
 print(f"  one-way delay from captures: min {d[0]:.3f} ms, p50 {p50:.3f} ms, max {d[-1]:.3f} ms")
-assert d[0] >= 10.0, f"a frame arrived before the configured delay: {d[0]:.3f} ms"
+# frame.time_epoch is a double: ~0.2 us of rounding at today's epoch, and a
+# punctual engine writes frames within it of 10 ms.
+assert d[0] >= 10.0 - 0.001, f"a frame arrived before the configured delay: {d[0]:.4f} ms"
 assert p50 <= 10.6, f"median delay {p50:.3f} ms is more than 0.6 ms over 10 ms"
 PY
 

@@ -228,7 +228,7 @@ Test(link_io, frames_cross_a_10ms_link_between_namespaces_with_carrier_and_captu
 	cr_assert_eq(link_tap_set_up(if_b, ns_b, true, &why), 0, "%s", why);
 
 	struct ev_loop *loop = ev_loop_new(EVFLAG_AUTO);
-	struct link_engine *e = link_engine_new(loop, 1, dir);
+	struct link_engine *e = link_engine_new(&(struct link_engine_opts){ .seed = 1, .pcap_dir = dir });
 	cr_assert_not_null(e);
 	int pa = link_engine_add_port(e, "na", "eth0", tap_a);
 	int pb = link_engine_add_port(e, "nb", "eth0", tap_b);
@@ -337,7 +337,7 @@ Test(link_io, link_down_drops_frames_in_flight_and_they_never_arrive, .timeout =
 
 	open_pair(ns, tap, ifn);
 	struct ev_loop *loop = ev_loop_new(EVFLAG_AUTO);
-	struct link_engine *e = link_engine_new(loop, 1, NULL);
+	struct link_engine *e = link_engine_new(&(struct link_engine_opts){ .seed = 1 });
 	cr_assert_not_null(e);
 	int pa = link_engine_add_port(e, "na", "eth0", tap[0]);
 	int pb = link_engine_add_port(e, "nb", "eth0", tap[1]);
@@ -355,9 +355,14 @@ Test(link_io, link_down_drops_frames_in_flight_and_they_never_arrive, .timeout =
 	ev_io_init(&rw, rx_cb, s_b, EV_READ);
 	rw.data = &rx;
 	ev_io_start(loop, &rw);
-	run_for(loop, 0.05);
+	/* the workers read on their own threads: wait until all are read */
 	struct link_counters c;
-	link_engine_counters(e, l, LINK_DIR_AB, &c);
+	for (int i = 0; i < 2000; i++) {
+		link_engine_counters(e, l, LINK_DIR_AB, &c);
+		if (c.in >= N_FRAMES)
+			break;
+		usleep(1000);
+	}
 	cr_assert_eq(c.in_flight, N_FRAMES, "in flight %lu", (unsigned long)c.in_flight);
 
 	cr_assert_eq(link_engine_set_up(e, l, false, 0), 0);

@@ -56,7 +56,7 @@ static int devices_present(int ns, char names[][IFNAMSIZ], int n)
 static void free_removes_all(int n_ns, int per_ns)
 {
 	struct ev_loop *loop = ev_loop_new(EVFLAG_AUTO);
-	struct link_engine *e = link_engine_new(loop, 1, NULL);
+	struct link_engine *e = link_engine_new(&(struct link_engine_opts){ .seed = 1 });
 	char names[N_NS][TAPS_NS][IFNAMSIZ];
 	int ns[N_NS];
 	const char *why = "";
