@@ -139,8 +139,8 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
 				return -1;
 			}
 			break;
-		case OPT_SPIN:
-			if (opt_time(optarg, &o->spin_ns) < 0)
+		case OPT_SPIN:  /* a bare 0 (off) needs no unit */
+			if (strcmp(optarg, "0") && opt_time(optarg, &o->spin_ns) < 0)
 				return -1;
 			o->has_spin = true;
 			break;
