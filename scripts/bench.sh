@@ -12,7 +12,7 @@
 # Environment: B (build dir, default build), BENCH_REPS (default 3),
 # BENCH_PPS_S, BENCH_DELAY_S (seconds of traffic a measurement, 2 and 3),
 # BENCH_PPS_SIZES ("64 1452"), BENCH_SCALE_SIZES ("10 50 100"),
-# BENCH_TABLES (default "pps delay scale pmip appd domain"), BENCH_DOMAIN_SIZES
+# BENCH_TABLES (default "pps threads delay scale pmip appd domain"), BENCH_DOMAIN_SIZES
 # ("10x100 50x500 100x1000", MAGSxMNS), APPD_RUNS (the
 # appendix D fast handover repeated, default 20: about 10 s a run).
 set -u -o pipefail
@@ -23,9 +23,9 @@ BENCH_BIN=$(realpath "$B/bin")
 BENCH_OUT="$B/bench"
 BENCH_RES="$BENCH_OUT/results.md"
 BENCH_REPS=${BENCH_REPS:-3}
-BENCH_TABLES=${BENCH_TABLES:-"pps delay scale pmip appd domain"}
+BENCH_TABLES=${BENCH_TABLES:-"pps threads delay scale pmip appd domain"}
 
-for f in lib topo link_pps delay scale pmip appd domain; do
+for f in lib topo link_pps link_threads delay scale pmip appd domain; do
 	# shellcheck source=/dev/null
 	. "tests/bench/$f.sh"
 done
@@ -52,6 +52,7 @@ say 'commit: %s\n' "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
 for t in $BENCH_TABLES; do
 	case $t in
 	pps)   bench_link_pps ;;
+	threads) bench_link_threads ;;
 	delay) bench_delay ;;
 	scale) bench_scale ;;
 	pmip)  bench_pmip ;;

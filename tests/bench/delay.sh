@@ -1,6 +1,7 @@
 # delay.sh - table 2 of `make bench`: how far the delivered delay is from
-# the configured one, 10 ms at 10k frames/s, against a plain veth pair
-# (sourced).
+# the configured one, 10 ms at 100 and at 10k frames/s, with the link
+# engine's early wake-up (--spin, default 50 us) and without (--spin 0),
+# against a plain veth pair (sourced).
 #
 # Owns: three views of the same traffic: trafgen end to end (receiver's
 # kernel arrival time minus the sender's send time, as report.json computes
@@ -11,7 +12,9 @@
 # Must not: judge the numbers.
 
 BENCH_DELAY_MS=10
-BENCH_DELAY_RATE=10000
+BENCH_DELAY_RATE=10000                 # the veth baseline's rate
+BENCH_DELAY_RATES=${BENCH_DELAY_RATES:-"100 10000"}
+BENCH_DELAY_SPINS=${BENCH_DELAY_SPINS:-"50us 0"}
 BENCH_DELAY_S=${BENCH_DELAY_S:-3}      # seconds of traffic
 
 # Per-frame link time (ns) from the two captures of the emulated link:
@@ -34,51 +37,63 @@ delay_from_records() {
 	awk -F, 'NR > 1 {print $3 - $2}' "$1"
 }
 
-DELAY_FMT='%-40s %9s %9s %9s %9s %7s %6s\n'
+DELAY_FMT='%-46s %9s %9s %9s %9s %7s %6s %6s\n'
 
-# delay_row LABEL OFFSET_NS IDLE: percentiles of the ns on stdin minus the
-# offset, in microseconds, and the machine's idle share meanwhile.
+# delay_row LABEL OFFSET_NS IDLE [RELAY% [P99FILE]]: percentiles of the ns
+# on stdin minus the offset, in microseconds, the machine's idle share
+# meanwhile and pmipemu's CPU share; the p99 (us, or -) also into P99FILE
+# (the row runs at the end of a pipe: a variable would not come back).
 delay_row() {
-	local label=$1 off=$2 idle=$3 p50 p99 max min n
+	local label=$1 off=$2 idle=$3 relay=${4:--} p99f=${5:-/dev/null} p50 p99 max min n
 	read -r p50 p99 max min n <<<"$(percentiles)"
 	if [ "$n" = 0 ]; then
-		say '%-40s %s\n' "$label" "no samples"
+		echo - >"$p99f"
+		say '%-46s %s\n' "$label" "no samples"
 		return
 	fi
+	delay_us "$p99" "$off" >"$p99f"
 	say "$DELAY_FMT" "$label" "$(delay_us "$min" "$off")" "$(delay_us "$p50" "$off")" \
-		"$(delay_us "$p99" "$off")" "$(delay_us "$max" "$off")" "$n" "$idle"
+		"$(delay_us "$p99" "$off")" "$(delay_us "$max" "$off")" "$n" "$idle" "$relay"
 }
 
 delay_us() {
 	awk -v v="$1" -v o="$2" 'BEGIN{printf "%.1f", (v - o) / 1e3}'
 }
 
-# The emulated link, run as the rest of the bench runs it, or with
-# pmipemu under SCHED_FIFO (children reset to normal): the difference is
-# what waiting for a CPU costs the delivery timer on a busy machine.
+# The emulated link at RATE frames/s with pmipemu --spin SPIN (pmipemu
+# runs SCHED_FIFO by default: what is left is the engine's own lateness).
+# Sets DELAY_LINK_P99 to the link-alone p99 (us).
 delay_emu_rows() {
-	local label=$1 d=$2 off=$3
-	shift 3
-	if delay_run_emu "$d" "$@"; then
-		delay_from_records "$d/tg/recv.csv" | delay_row "emu$label, trafgen end to end" "$off" "$(cat "$d/idle")"
-		delay_from_captures "$d/run" | delay_row "emu$label, link alone (captures)" "$off" "$(cat "$d/idle")"
+	local rate=$1 spin=$2 d=$3 off=$4 label
+	label="emu ${rate}/s --spin $spin"
+	if delay_run_emu "$d" "$rate" "$spin"; then
+		delay_from_records "$d/tg/recv.csv" |
+			delay_row "$label, end to end" "$off" "$(cat "$d/idle")" "$(cat "$d/relay")"
+		delay_from_captures "$d/run" |
+			delay_row "$label, link alone" "$off" "$(cat "$d/idle")" "$(cat "$d/relay")" "$d/p99"
+		DELAY_LINK_P99=$(cat "$d/p99")
 		rm -rf "$d/run"
 	else
-		say '%-40s %s\n' "emu$label" "measurement failed"
+		DELAY_LINK_P99=-
+		say '%-46s %s\n' "$label" "measurement failed"
 	fi
 }
 
-# delay_run_emu DIR [PREFIX...]: PREFIX runs pmipemu, e.g. under chrt.
+# delay_run_emu DIR RATE SPIN: one run; DIR/idle and DIR/relay get the
+# machine's idle share and pmipemu's CPU share over the sending time.
 delay_run_emu() {
-	local dir=$1 i0
-	shift
+	local dir=$1 rate=$2 spin=$3 i0 c0 pid
 	mkdir -p "$dir/tg"
-	topo_two_hosts "$dir/topo.xml" "${BENCH_DELAY_MS}ms" 64 "$BENCH_DELAY_RATE" \
+	topo_two_hosts "$dir/topo.xml" "${BENCH_DELAY_MS}ms" 64 "$rate" \
 		"$BENCH_DELAY_S" "$dir/tg" "$BENCH_BIN/trafgen"
-	bench_bg "$@" "$BENCH_BIN/pmipemu" run "$dir/topo.xml" --out "$dir/run" >"$dir/pmipemu.out" 2>&1
-	sleep 1; i0=$(idle_s); sleep "$BENCH_DELAY_S"
+	bench_bg "$BENCH_BIN/pmipemu" run "$dir/topo.xml" --out "$dir/run" --spin "$spin" \
+		>"$dir/pmipemu.out" 2>&1
+	pid=$BENCH_LAST
+	sleep 1; i0=$(idle_s); c0=$(cpu_ns_s "$pid"); sleep "$BENCH_DELAY_S"
+	awk -v c0="$c0" -v c1="$(cpu_ns_s "$pid")" -v d="$BENCH_DELAY_S" \
+		'BEGIN{printf "%.1f\n", (c1 - c0) / d * 100}' >"$dir/relay"
 	delay_idle "$i0" >"$dir/idle"
-	bench_wait "$BENCH_LAST" || { echo "bench: pmipemu failed, see $dir/pmipemu.out" >&2; return 1; }
+	bench_wait "$pid" || { echo "bench: pmipemu failed, see $dir/pmipemu.out" >&2; return 1; }
 }
 
 # Idle share (percent) of all cores since idle_s gave $1, BENCH_DELAY_S ago.
@@ -108,20 +123,32 @@ delay_run_veth() {
 }
 
 bench_delay() {
-	local off=$((BENCH_DELAY_MS * 1000000)) d
-	bench_table "2. Delay error, ${BENCH_DELAY_MS} ms configured, ${BENCH_DELAY_RATE} frames/s of 64 B payload for ${BENCH_DELAY_S} s (microseconds)"
-	say "$DELAY_FMT" "path (latency minus configured)" min p50 p99 max frames idle%
-	delay_emu_rows "" "$BENCH_TMP/delay-emu" "$off"
-	delay_emu_rows " (chrt -f -R 10)" "$BENCH_TMP/delay-emu-fifo" "$off" chrt -f -R 10
+	local off=$((BENCH_DELAY_MS * 1000000)) d rate spin goals=""
+	bench_table "2. Delay error, ${BENCH_DELAY_MS} ms configured, 64 B payload for ${BENCH_DELAY_S} s (microseconds)"
+	say "$DELAY_FMT" "path (latency minus configured)" min p50 p99 max frames idle% relay%
+	for rate in $BENCH_DELAY_RATES; do
+		for spin in $BENCH_DELAY_SPINS; do
+			delay_emu_rows "$rate" "$spin" "$BENCH_TMP/delay-emu-$rate-$spin" "$off"
+			goals="$goals $rate/s --spin $spin: $(delay_goal "$DELAY_LINK_P99");"
+		done
+	done
 	d="$BENCH_TMP/delay-veth"
 	if delay_run_veth "$d"; then
-		delay_from_records "$d/tg/recv.csv" | delay_row "veth, trafgen end to end (nothing conf.)" 0 "$(cat "$d/idle")"
+		delay_from_records "$d/tg/recv.csv" | delay_row "veth ${BENCH_DELAY_RATE}/s, end to end (nothing conf.)" 0 "$(cat "$d/idle")"
 	else
-		say '%-40s %s\n' "veth" "measurement failed"
+		say '%-46s %s\n' "veth" "measurement failed"
 	fi
+	say '\ngoal (issue 15): link alone p99 <= 50 us; p99 / 50 us:%s\n' "$goals"
 	say '\nend to end: receiver kernel arrival time (SO_TIMESTAMPNS) minus send time in the payload,\n'
 	say 'nearest-rank percentiles as in report.json; it includes both stacks and the TAPs. link alone:\n'
 	say 'time the engine wrote the frame to h2 minus time it read it from h1 (the two captures).\n'
-	say 'chrt -f -R 10: pmipemu alone under SCHED_FIFO (its children reset to SCHED_OTHER), to show\n'
-	say 'how much of the error is waiting for a CPU. idle%%: idle share of all cores meanwhile.\n'
+	say -- '--spin: the workers wake that long before a delivery and poll until it is due (0: sleep\n'
+	say 'until the instant). relay%%: pmipemu'"'"'s CPU share over the sending time (the cost of the\n'
+	say 'polling is the difference between a rate'"'"'s two rows). idle%%: idle share of all cores.\n'
+}
+
+# "0.62x" of the 50 us goal, or "-".
+delay_goal() {
+	[ "$1" = - ] && { echo -; return; }
+	awk -v p="$1" 'BEGIN{printf "%.2fx", p / 50}'
 }

@@ -112,6 +112,13 @@ cpu_s() {
 	awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' "/proc/$1/stat" 2>/dev/null || echo 0
 }
 
+# CPU seconds used so far by a process's live threads, to the nanosecond
+# (/proc/PID/task/*/schedstat: cpu_s has the tick's 10 ms resolution); 0
+# when gone.
+cpu_ns_s() {
+	cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{s += $1} END {printf "%.6f\n", s / 1e9}'
+}
+
 # Idle CPU seconds of the whole machine so far (all cores, /proc/stat).
 idle_s() {
 	awk -v hz="$(getconf CLK_TCK)" '$1 == "cpu" {print ($5 + $6) / hz; exit}' /proc/stat

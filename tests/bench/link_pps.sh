@@ -159,9 +159,12 @@ pps_row() {
 	local us=-
 	[ "$crl" != - ] && [ "$lpps" != - ] && [ "$lpps" -gt 0 ] &&
 		us=$(awk -v c="$crl" -v p="$lpps" 'BEGIN{printf "%.1f", c / 100 / p * 1e6}')
+	PPS_RECV["$kind $size"]=$rpps
 	say "$PPS_FMT" "$kind" "$size" "$l2" "$off" "$lpps" "$rpps" "$range" "$err" "$txd" \
 		"$ldrop" "$rxd" "$ctx" "$crl" "$crx" "$idle" "$us" "$(pps_limit "$kind" "$row")"
 }
+
+declare -A PPS_RECV                    # "kind size" -> the row's recv_pps
 
 PPS_FMT='%-5s %5s %5s %8s %8s %8s %15s %6s %8s %6s %7s %4s %6s %4s %5s %8s  %s\n'
 
@@ -184,7 +187,12 @@ bench_link_pps() {
 			pps_row "$kind" "$size" "$l2" "${runs[@]}"
 		done
 	done
-	say '\noffered: sent / sending time (sender summary). link_pps: link a>b delivered / sending time.\n'
+	say '\ngoal (issue 15): emu recv_pps >= 1.0x veth'"'"'s:'
+	for size in $BENCH_PPS_SIZES; do
+		say ' %s B %s;' "$size" "$(awk -v e="${PPS_RECV["emu $size"]:-0}" \
+			-v v="${PPS_RECV["veth $size"]:-0}" 'BEGIN{if (v > 0) printf "%.2fx", e / v; else print "-"}')"
+	done
+	say '\n\noffered: sent / sending time (sender summary). link_pps: link a>b delivered / sending time.\n'
 	say 'recv_pps: received / receiving time (receiver records). Drops: counts over the whole run.\n'
 	say 'tx_drop: sending interface TX dropped (emu: TAP queue full, the relay did not read in time).\n'
 	say 'l_drop: link engine drops. rx_drop: receiving interface RX dropped + Udp6RcvbufErrors.\n'
