@@ -25,9 +25,9 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lev -lm
 CRIT_LIBS  := $(shell pkg-config --libs criterion 2>/dev/null)
 
-# Includes name their folder from the top, emu/ or nodes/ ("links/link.h",
-# "topo/topo.h", "io/nio.h"); nodes/ still reaches pmip/ and io/ bare.
-INCDIRS := . emu nodes links nodes/pmip nodes/io
+# Includes name their folder, from the top, emu/ or nodes/ ("links/link.h",
+# "topo/topo.h", "io/nio.h"); a file's own folder needs no name.
+INCDIRS := . emu nodes
 
 # CFLAGS is the user's (make CFLAGS='-O0 -g' replaces it); what the tree
 # needs to build and the warnings every file is clean of are added apart.
@@ -228,7 +228,7 @@ $(BENCH_PROGS): $(B)/bench/%: $(B)/obj/tests/bench/%.o $(call obj,$(BENCH_HELP))
 
 $(B)/obj/tests/bench/%.o: tests/bench/%.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Itests/bench -Inodes/lma -c $< -o $@
+	$(CC) $(ALL_CFLAGS) -Itests/bench -c $< -o $@
 
 bench-build: $(BENCH_PROGS)
 

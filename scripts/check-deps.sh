@@ -4,15 +4,13 @@
 # including file's folder, then INCDIRS, the Makefile's -I list, in order)
 # and the folder it lands in must be the file's own or one that the table
 # of doc/design.md ("Which folder may include which") allows. A header
-# from another folder must be named with its folder ("io/nio.h"), except
-# in the folders of BARE_OK (nodes/ still reaches nodes/pmip and nodes/io
-# through -I). The table itself must have no cycle.
+# from another folder must be named with its folder ("io/nio.h"). The
+# table itself must have no cycle.
 set -eu
 cd "$(dirname "$0")/.."
 tmp=$(mktemp /tmp/check-deps.XXXXXX)
 trap 'rm -f "$tmp"' EXIT
 : "${INCDIRS:=$(make -s --no-print-directory print-incdirs)}"
-BARE_OK=${BARE_OK:-"nodes/lma nodes/mag nodes/mn nodes/rad nodes/io nodes/trafgen nodes/pmip"}
 table=$(sed -n '/<!-- check-deps: the rows/,/<!-- check-deps: end -->/p' doc/design.md |
         grep -E '^\| [a-z]' | grep -v '^| folder |' |
         sed -E 's/^\| *([^ |]+) *\| *([^|]*)\|.*$/\1:\2/; s/,/ /g; s/  */ /g; s/ *$//')
@@ -72,7 +70,7 @@ for f in $(find emu links nodes -name '*.[ch]' | sort); do
     if ! allowed "$dir" "$hit"; then
       echo "$f:$line: $dir may not include $hit (doc/design.md, \"Which folder may include which\")" >&2
       bad=1
-    elif [ "${inc#*/}" = "$inc" ] && ! printf ' %s ' "$BARE_OK" | grep -q " $dir "; then
+    elif [ "${inc#*/}" = "$inc" ]; then
       echo "$f:$line: #include \"$inc\" names no folder (write \"${to#*/}/$inc\" or the path from the top)" >&2
       bad=1
     fi

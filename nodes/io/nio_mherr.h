@@ -7,7 +7,7 @@
 #ifndef PMIPEMU_NIO_MHERR_H
 #define PMIPEMU_NIO_MHERR_H
 
-#include "mh_rx.h"
+#include "pmip/mh_rx.h"
 
 struct nio_mherr {
 	int icmp_fd;                    /* send-only raw ICMPv6, -1 if none */

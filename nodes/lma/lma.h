@@ -18,10 +18,10 @@
 #include <stdint.h>
 #include <netinet/in.h>
 
-#include "bce.h"
-#include "flow_tab.h"
-#include "mh.h"
-#include "mh_auth.h"
+#include "pmip/bce.h"
+#include "pmip/flow_tab.h"
+#include "pmip/mh.h"
+#include "pmip/mh_auth.h"
 
 struct topo_node;
 

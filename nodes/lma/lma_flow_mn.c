@@ -20,7 +20,7 @@
  * (lma_flow_mn_forget, from lma_session_delete).
  */
 #include "lma_int.h"
-#include "flow_ts.h"
+#include "pmip/flow_ts.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "lma_io_int.h"
-#include "mip6_ext.h"
+#include "pmip/mip6_ext.h"
 
 /* Appendix C: a BA to a mobile node, with the type 2 Routing Header the
  * kernel cannot add (RFC 6275 6.4, 9.5.4): the packet is built whole. */

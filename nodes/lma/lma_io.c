@@ -21,8 +21,8 @@
 #include <unistd.h>
 
 #include "lma_ctl.h"
-#include "nio.h"
-#include "nio_mherr.h"
+#include "io/nio.h"
+#include "io/nio_mherr.h"
 
 #define IP6_HDR_LEN 40
 

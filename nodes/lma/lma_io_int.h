@@ -9,8 +9,8 @@
 
 #include "lma_ctl.h"
 #include "lma_io.h"
-#include "nio.h"
-#include "nio_mherr.h"
+#include "io/nio.h"
+#include "io/nio_mherr.h"
 
 #define PKT_MAX     65536
 #define BATCH       64          /* packets per readiness, then yield */

@@ -17,7 +17,7 @@
 
 #include "lma.h"
 #include "lma_io.h"
-#include "nio.h"
+#include "io/nio.h"
 #include "topo/topo.h"
 
 struct lmad_args {

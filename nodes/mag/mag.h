@@ -18,9 +18,9 @@
 #include <stdint.h>
 #include <netinet/in.h>
 
-#include "mh.h"
-#include "nd.h"
-#include "mh_auth.h"
+#include "pmip/mh.h"
+#include "pmip/nd.h"
+#include "pmip/mh_auth.h"
 
 struct topo_node;
 

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <arpa/inet.h>
 
-#include "hex.h"
+#include "pmip/hex.h"
 #include "mag_int.h"
 
 const char *mag_act_type_name(enum mag_act_type t)

@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "mag_fh.h"
-#include "nd.h"
+#include "pmip/nd.h"
 #include "mag_int.h"
 
 const char *mag_fh_act_type_name(enum mag_fh_act_type t)

@@ -17,9 +17,9 @@
 
 #include "mag_fh.h"
 #include "mag_fh_io.h"
-#include "nd.h"
-#include "nio.h"
-#include "tnl.h"
+#include "pmip/nd.h"
+#include "io/nio.h"
+#include "pmip/tnl.h"
 
 #define PKT_MAX 65575
 #define BATCH 64

@@ -25,11 +25,11 @@
 
 #include "mag_io.h"
 #include "mag_ctl.h"
-#include "mh.h"
-#include "nd.h"
-#include "nio.h"
-#include "nio_mherr.h"
-#include "tnl.h"
+#include "pmip/mh.h"
+#include "pmip/nd.h"
+#include "io/nio.h"
+#include "io/nio_mherr.h"
+#include "pmip/tnl.h"
 
 #define PKT_MAX 65575                    /* IPv6 max payload + header */
 #define BATCH 64                         /* packets per wakeup per fd */

@@ -18,7 +18,7 @@
 #include "mag.h"
 #include "mag_io.h"
 #include "mag_fh_io.h"
-#include "nio.h"
+#include "io/nio.h"
 #include "topo/topo.h"
 
 struct magd_args {

@@ -19,8 +19,8 @@
 #include <stdint.h>
 #include <netinet/in.h>
 
-#include "flow_sel.h"
-#include "nd.h"
+#include "pmip/flow_sel.h"
+#include "pmip/nd.h"
 
 struct topo_node;
 

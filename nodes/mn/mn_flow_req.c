@@ -16,7 +16,7 @@
  */
 #include <string.h>
 
-#include "flow_ts.h"
+#include "pmip/flow_ts.h"
 #include "mn_int.h"
 
 size_t mn_flow_requests(const struct mn *m, size_t i, struct nd_flow_req *out, size_t max)

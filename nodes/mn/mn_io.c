@@ -28,8 +28,8 @@
 #include <sys/socket.h>
 
 #include "mn_io.h"
-#include "nd.h"
-#include "nio.h"
+#include "pmip/nd.h"
+#include "io/nio.h"
 
 struct mn_ra_io {
 	struct mn_io *io;

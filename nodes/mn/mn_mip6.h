@@ -18,7 +18,7 @@
 #include <stdint.h>
 #include <netinet/in.h>
 
-#include "mh.h"
+#include "pmip/mh.h"
 
 /* RFC 6275 12: InitialBindackTimeoutFirstReg (1.5 s, 13), MAX_BINDACK_TIMEOUT */
 #define MN_MIP6_FIRST_REG_TIMEOUT_NS 1500000000ULL

@@ -19,11 +19,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "mip6_ext.h"
+#include "pmip/mip6_ext.h"
 #include "mn_io.h"
 #include "mn_mip6_io.h"
-#include "nio.h"
-#include "tnl.h"
+#include "io/nio.h"
+#include "pmip/tnl.h"
 
 #define MIP6_TUN_NAME  "mip0"
 #define MIP6_TUN_MTU   1400

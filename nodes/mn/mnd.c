@@ -18,7 +18,7 @@
 #include "mn.h"
 #include "mn_io.h"
 #include "mn_mip6_io.h"
-#include "nio.h"
+#include "io/nio.h"
 #include "topo/topo.h"
 
 struct mnd_args {

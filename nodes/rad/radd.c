@@ -23,8 +23,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "nd.h"
-#include "nio.h"
+#include "pmip/nd.h"
+#include "io/nio.h"
 
 #define RADD_PREFIX_MAX 8
 #define RADD_INTERVAL_MS 1000      /* RFC 6275 7.5 allows below RFC 4861's 3 s */

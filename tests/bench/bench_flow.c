@@ -20,7 +20,7 @@
 #include <string.h>
 
 #include "synth.h"
-#include "flow_tab.h"
+#include "pmip/flow_tab.h"
 
 #define KNOWN_FLOWS 1000
 #define MIN_NS 300000000ULL            /* each measurement runs >= 0.3 s */

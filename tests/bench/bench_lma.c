@@ -21,7 +21,7 @@
 #include <string.h>
 
 #include "synth.h"
-#include "lma.h"
+#include "lma/lma.h"
 
 #define MH_BUF 256
 /* The wall clock the PBUs are stamped with and the engine is given (5.5):

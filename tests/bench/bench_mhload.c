@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "nio.h"
+#include "io/nio.h"
 #include "synth.h"
 
 #define MH_BUF 2048

@@ -13,7 +13,7 @@
 #include <stdint.h>
 #include <netinet/in.h>
 
-#include "mh.h"
+#include "pmip/mh.h"
 
 /* The LMA and the one MAG of every bench (documentation prefix, RFC 3849). */
 #define BENCH_LMAA     "2001:db8:1::1"

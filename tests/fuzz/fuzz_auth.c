@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mh.h"
-#include "mh_auth.h"
+#include "pmip/mh.h"
+#include "pmip/mh_auth.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "flow_tab.h"
-#include "flow_ts.h"
+#include "pmip/flow_tab.h"
+#include "pmip/flow_ts.h"
 
 #define TEXT_MAX 1024
 

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mh.h"
-#include "mh_rx.h"
+#include "pmip/mh.h"
+#include "pmip/mh_rx.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

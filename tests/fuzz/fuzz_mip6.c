@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mh.h"
-#include "mip6_ext.h"
+#include "pmip/mh.h"
+#include "pmip/mip6_ext.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "nio.h"
+#include "io/nio.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

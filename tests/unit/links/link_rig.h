@@ -19,7 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "link.h"
+#include "links/link.h"
 
 #define RIG_LINKS_MAX 8
 #define RIG_FRAME     60

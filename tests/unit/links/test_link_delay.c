@@ -3,7 +3,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "link_stage.h"
+#include "links/link_stage.h"
 
 #define N 100000
 #define MS 1000000ULL

@@ -3,7 +3,7 @@
 #include <criterion/criterion.h>
 #include <math.h>
 
-#include "link_dir.h"
+#include "links/link_dir.h"
 
 #define MS 1000000ULL
 

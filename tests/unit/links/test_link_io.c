@@ -25,8 +25,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "link.h"
-#include "link_tap.h"
+#include "links/link.h"
+#include "links/link_tap.h"
 
 
 #define ETH_P_TEST 0x88B5       /* IEEE local experimental ethertype */

@@ -2,7 +2,7 @@
 #include <criterion/criterion.h>
 #include <math.h>
 
-#include "link_stage.h"
+#include "links/link_stage.h"
 
 Test(link_loss, none_never_drops)
 {

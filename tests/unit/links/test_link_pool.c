@@ -1,7 +1,7 @@
 /* Unit tests of link_pool.c: size classes, bounds, reference counts. */
 #include <criterion/criterion.h>
 
-#include "link_pool.h"
+#include "links/link_pool.h"
 
 Test(link_pool, small_frames_take_small_slots_large_frames_large_ones)
 {

@@ -1,7 +1,7 @@
 /* Unit tests of link_queue.c: serialization time and backlog limits. */
 #include <criterion/criterion.h>
 
-#include "link_stage.h"
+#include "links/link_stage.h"
 
 #define MS 1000000ULL
 

@@ -2,7 +2,7 @@
 #include <criterion/criterion.h>
 #include <math.h>
 
-#include "link_rng.h"
+#include "links/link_rng.h"
 
 #define N 100000
 

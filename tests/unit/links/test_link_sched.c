@@ -1,7 +1,7 @@
 /* Unit tests of link_sched.c: delivery heap order, ties, bounds, removal. */
 #include <criterion/criterion.h>
 
-#include "link_sched.h"
+#include "links/link_sched.h"
 
 static void push(struct link_sched *s, uint64_t at, uint32_t buf, uint32_t link)
 {

@@ -16,8 +16,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "link.h"
-#include "link_tap.h"
+#include "links/link.h"
+#include "links/link_tap.h"
 
 #define N_NS      3
 #define TAPS_NS   12            /* 36 TAPs: more than one closing thread's share */

@@ -1,7 +1,7 @@
 /* Unit tests of link_wake.c: sleep, poll in the spin window, or idle. */
 #include <criterion/criterion.h>
 
-#include "link_wake.h"
+#include "links/link_wake.h"
 
 #define US 1000ULL
 

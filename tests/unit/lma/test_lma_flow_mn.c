@@ -10,7 +10,7 @@
 
 #include <stdio.h>
 
-#include "flow_ts.h"
+#include "pmip/flow_ts.h"
 
 TestSuite(lma_flow_mn, .init = setup, .fini = teardown);
 

@@ -7,7 +7,7 @@
  * PBA's statuses are reported; an MN without a session here is refused.
  */
 #include "mag_testlib.h"
-#include "flow_ts.h"
+#include "pmip/flow_ts.h"
 #include "mag/mag_ctl.h"
 
 TestSuite(mag_flow, .init = tsetup, .fini = tteardown);

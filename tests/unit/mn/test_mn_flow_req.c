@@ -6,7 +6,7 @@
  * loss, never on another interface.
  */
 #include "mn_testlib.h"
-#include "flow_ts.h"
+#include "pmip/flow_ts.h"
 
 static struct mn_selector sel(const char *text)
 {

@@ -30,7 +30,7 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 
-#include "nd.h"
+#include "pmip/nd.h"
 
 static pid_t mnd_pid = -1;
 static char cfg_path[64], ctl_path[64], log_path[64];

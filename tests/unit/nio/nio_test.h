@@ -18,7 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "nio.h"
+#include "io/nio.h"
 
 /* Skip unless root with TUN; then enter a fresh netns with lo up. */
 static inline void nio_test_netns(void)

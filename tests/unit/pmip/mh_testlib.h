@@ -8,7 +8,7 @@
 #include <arpa/inet.h>
 #include <string.h>
 
-#include "mh.h"
+#include "pmip/mh.h"
 
 static inline struct in6_addr tl_addr(const char *s)
 {

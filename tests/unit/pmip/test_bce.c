@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "bce.h"
+#include "pmip/bce.h"
 
 static const struct hash_key seed = { 0x0123456789abcdefULL, 0xfedcba9876543210ULL };
 static const uint8_t mac_a[6] = { 2, 0, 0, 0, 0, 0xa };

@@ -7,7 +7,7 @@
 #include <arpa/inet.h>
 #include <string.h>
 
-#include "flow_sel.h"
+#include "pmip/flow_sel.h"
 
 static struct flow_sel sel(const char *text)
 {

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "flow_tab.h"
+#include "pmip/flow_tab.h"
 
 static const struct hash_key hk = { 0x1111, 0x2222 };
 

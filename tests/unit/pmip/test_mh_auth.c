@@ -7,7 +7,7 @@
  */
 #include <criterion/criterion.h>
 
-#include "mh_auth.h"
+#include "pmip/mh_auth.h"
 #include "mh_testlib.h"
 
 #define KEY_HEX "00112233445566778899aabbccddeeff00112233"

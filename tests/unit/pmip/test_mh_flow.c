@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "flow_ts.h"
+#include "pmip/flow_ts.h"
 #include "mh_testlib.h"
 
 static struct flow_sel sel(const char *text)

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "mh_rx.h"
+#include "pmip/mh_rx.h"
 #include "mh_testlib.h"
 
 static int encode(const struct mh_msg *m, uint8_t *buf, size_t cap)

@@ -6,7 +6,7 @@
 #include <criterion/criterion.h>
 
 #include "mh_testlib.h"
-#include "mip6_ext.h"
+#include "pmip/mip6_ext.h"
 
 static int build_bu(uint8_t *pkt, size_t cap, struct mip6_ext *x)
 {

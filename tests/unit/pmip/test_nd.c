@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mh.h"
-#include "nd.h"
+#include "pmip/mh.h"
+#include "pmip/nd.h"
 
 static struct in6_addr a6(const char *s)
 {

@@ -11,8 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "flow_ts.h"
-#include "nd.h"
+#include "pmip/flow_ts.h"
+#include "pmip/nd.h"
 
 static void rs_with_flows(struct nd_rs *rs)
 {

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tnl.h"
+#include "pmip/tnl.h"
 
 static struct in6_addr a6(const char *s)
 {
