@@ -74,6 +74,23 @@ static void snap_execs(struct run *r, struct run_snapshot *s)
 }
 
 /* The drops summary of the events log: one event per link at the end. */
+/* The link engine's own figures: its workers, what their early wake-ups
+ * spent polling (the CPU cost of punctual deliveries), how they read. */
+static void log_engine_stats(struct run *r)
+{
+	struct link_engine_stats st;
+	struct json_object *o = json_object_new_object();
+
+	link_engine_stats(r->links, &st);
+	json_object_object_add(o, "threads", json_object_new_int((int)link_engine_threads(r->links)));
+	json_object_object_add(o, "spin_ms", json_object_new_double((double)st.spin_ns / 1e6));
+	json_object_object_add(o, "wakeups", json_object_new_int64((int64_t)st.wakeups));
+	json_object_object_add(o, "frames_read", json_object_new_int64((int64_t)st.frames_read));
+	json_object_object_add(o, "read_batches", json_object_new_int64((int64_t)st.read_batches));
+	json_object_object_add(o, "port_errors", json_object_new_int64((int64_t)st.port_errors));
+	evlog_emit(r->log, "link_engine", NULL, o);
+}
+
 static void log_link_stats(struct run *r, const struct run_snapshot *s)
 {
 	static const char *dir[2] = { "ab", "ba" };
@@ -100,6 +117,7 @@ static void log_link_stats(struct run *r, const struct run_snapshot *s)
 		}
 		evlog_emit(r->log, "link_stats", NULL, o);
 	}
+	log_engine_stats(r);
 }
 
 void run_report_snapshot(struct run *r)
