@@ -25,6 +25,16 @@ for d in 0.01 0.02 0.04 0.07; do
   $PMIPEMU run $TOPO --out "$out" > "$TMP/stdout" 2>&1 &
   pid=$!
   sleep $d
+  # No program can take a signal before it runs: on a loaded machine the
+  # exec alone can outlast $d. pmipemu blocks SIGTERM first thing in main
+  # and later catches it; the stop goes once it does either (bit 14 of
+  # SigBlk or SigCgt), still during bring-up.
+  for _ in $(seq 200); do
+    m=$(awk '/^Sig(Blk|Cgt)/ {printf "%s ", $2}' /proc/$pid/status 2>/dev/null)
+    set -- $m
+    [ $# = 2 ] && (( ((16#$1 | 16#$2) >> 14) & 1 )) && break
+    sleep 0.01
+  done
   kill -TERM $pid
   wait $pid; rc=$?
   ms=$(( ($(date +%s%N) - t0) / 1000000 ))
