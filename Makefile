@@ -33,7 +33,7 @@ INCDIRS := . emu nodes
 # needs to build and the warnings every file is clean of are added apart.
 # WARN holds for gcc and clang alike (make clang).
 CFLAGS  ?= $(OPT) -g
-WARN    ?= -Wall -Wextra -Werror
+WARN    ?= -Wall -Wextra -Wshadow -Wmissing-prototypes -Wformat=2 -Werror
 BUILD_CFLAGS := -std=c11 -D_GNU_SOURCE -MMD -MP $(addprefix -I,$(INCDIRS)) $(PKG_CFLAGS)
 ifneq ($(SAN),)
 SAN_CFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined

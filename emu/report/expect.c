@@ -12,6 +12,7 @@
 #include <regex.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,10 +20,18 @@
 
 #define EXEC_OUT_MAX (1u << 20)     /* outputs are small; bound what we read */
 
-static void fail(struct report_expect *o, const char *fmt, const char *a)
+static void fail(struct report_expect *o, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* The message may be truncated on purpose: vsnprintf, not snprintf. */
+static void fail(struct report_expect *o, const char *fmt, ...)
 {
+	va_list ap;
+
 	o->pass = false;
-	report_fmt(o->message, sizeof o->message, fmt, a);
+	va_start(ap, fmt);
+	vsnprintf(o->message, sizeof o->message, fmt, ap);
+	va_end(ap);
 }
 
 static const char *cmp_op(enum topo_cmp c)

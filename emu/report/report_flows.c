@@ -58,7 +58,7 @@ static uint32_t iface_index(struct report_flow *f, const char *name)
 			return (uint32_t)i;
 	if (f->n_ifaces == TG_IFACE_MAX)
 		return TG_IFACE_MAX;
-	snprintf(f->ifnames[f->n_ifaces], REPORT_IFNAME_MAX, "%s", name);
+	report_fmt(f->ifnames[f->n_ifaces], REPORT_IFNAME_MAX, "%s", name);
 	return (uint32_t)f->n_ifaces++;
 }
 

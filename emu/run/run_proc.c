@@ -72,19 +72,20 @@ static char **run_proc_env(struct run *r, size_t node, char *store, size_t len)
 	static char *env[12];
 	size_t n = 0, off = 0;
 	const char *node_name = r->t->nodes[node].name;
-	const char *fmt[] = {
-		"PATH=%s:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-		"PMIPEMU_RUN_DIR=%s",
-		"PMIPEMU_STATE_DIR=%s",
-		"PMIPEMU_NODE=%s",
-		"PMIPEMU_EVENT_SOCK=%s/events.sock",
-		"PMIPEMU_XSD=%s",       /* the one pmipemu found: tree or installed */
+	/* NAME=value suffix */
+	const struct { const char *name, *val, *suffix; } var[] = {
+		{ "PATH", r->bin_dir, ":/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" },
+		{ "PMIPEMU_RUN_DIR", r->out_dir, "" },
+		{ "PMIPEMU_STATE_DIR", r->st.dir, "" },
+		{ "PMIPEMU_NODE", node_name, "" },
+		{ "PMIPEMU_EVENT_SOCK", r->st.dir, "/events.sock" },
+		/* the one pmipemu found: tree or installed */
+		{ "PMIPEMU_XSD", topo_xsd_path(), "" },
 	};
-	const char *arg[] = { r->bin_dir, r->out_dir, r->st.dir, node_name,
-			      r->st.dir, topo_xsd_path() };
 
-	for (size_t i = 0; i < sizeof(fmt) / sizeof(fmt[0]); i++) {
-		int k = snprintf(store + off, len - off, fmt[i], arg[i]);
+	for (size_t i = 0; i < sizeof(var) / sizeof(var[0]); i++) {
+		int k = snprintf(store + off, len - off, "%s=%s%s", var[i].name,
+				 var[i].val, var[i].suffix);
 		env[n++] = store + off;
 		off += (size_t)k + 1;
 	}

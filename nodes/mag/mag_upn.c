@@ -114,7 +114,7 @@ int mag_input_upn(struct mag *m, const struct in6_addr *src, const struct mh_msg
 		  uint64_t now_ns, struct mag_acts *acts)
 {
 	struct mag_bul *b;
-	bool change, brings_in;
+	bool change = false, brings_in = false;
 	uint8_t status;
 	const char *why = NULL;
 

@@ -34,11 +34,12 @@ int mn_cfg_from_topo(struct mn_cfg *c, const struct topo_node *n, const char **w
 		return -1;
 	}
 	for (size_t i = 0; i < n->n_ifaces; i++) {
-		if (strlen(n->ifaces[i].name) >= MN_IFNAME_MAX) {
+		size_t len = strlen(n->ifaces[i].name);
+		if (len >= MN_IFNAME_MAX) {
 			*why = "interface name longer than 15 characters";
 			return -1;
 		}
-		snprintf(c->ifname[i], MN_IFNAME_MAX, "%s", n->ifaces[i].name);
+		memcpy(c->ifname[i], n->ifaces[i].name, len + 1);
 	}
 	c->n_iface = n->n_ifaces;
 	c->fast_handover = n->pmip.present && n->pmip.fast_handover;

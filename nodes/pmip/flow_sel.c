@@ -163,7 +163,7 @@ static int term_field(const char *k)
 /* The value v of field f into s. */
 static int parse_value(enum flow_field f, const char *v, struct flow_sel *s, const char **why)
 {
-	uint32_t lo, hi;
+	uint32_t lo = 0, hi = 0;
 	int r = 0;
 
 	switch (f) {

@@ -57,7 +57,7 @@ static inline void rig_open(struct rig *r, const struct link_engine_opts *o, int
 		char node[16], name[16];
 
 		for (int end = 0; end < 2; end++) {
-			int fd;
+			int fd = -1;
 
 			cr_assert_eq(rig_pair(&fd, &r->peer[i][end]), 0);
 			r->efd[i][end] = fd;

@@ -82,7 +82,7 @@ Test(link_batch, a_backlog_is_read_in_batches_the_last_one_partial_in_order, .ti
 		struct link_engine_opts o = { .seed = 1, .threads = 1, .batch = batch[k] };
 		struct link_engine *e = link_engine_new(&o);
 		struct link_engine_stats st;
-		int fd, peer;
+		int fd = -1, peer = -1;
 
 		cr_assert_not_null(e);
 		cr_assert_eq(rig_pair(&fd, &peer), 0);

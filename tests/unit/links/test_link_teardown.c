@@ -67,8 +67,8 @@ static void free_removes_all(int n_ns, int per_ns)
 	for (int k = 0; k < n_ns; k++) {
 		ns[k] = new_netns();
 		for (int i = 0; i < per_ns; i++) {
-			snprintf(names[k][i], IFNAMSIZ, "td%d%c%d", (int)getpid() % 100000,
-				 'a' + k, i);
+			snprintf(names[k][i], IFNAMSIZ, "td%u%c%u", (unsigned)getpid() % 100000u,
+				 'a' + k, (unsigned)i % 100u);
 			int fd = link_tap_open(names[k][i], ns[k], NULL, 0, &why);
 
 			cr_assert_geq(fd, 0, "%s: %s: %s", names[k][i], why, strerror(errno));

@@ -23,14 +23,15 @@ static struct mh_prefix share_a_with_b(void)
 	return pa;
 }
 
-static uint32_t add_rule(const char *fmt, const struct mh_prefix *p)
+/* The rule "prefix P/64 rest" for the prefix p. */
+static uint32_t add_rule(const char *rest, const struct mh_prefix *p)
 {
 	char text[FLOW_RULE_TEXT_MAX], ps[INET6_ADDRSTRLEN];
 	struct flow_rule r;
 	const char *why = NULL;
 
 	inet_ntop(AF_INET6, &p->prefix, ps, sizeof(ps));
-	snprintf(text, sizeof(text), fmt, ps);
+	snprintf(text, sizeof(text), "prefix %s/64 %s", ps, rest);
 	cr_assert_eq(flow_rule_parse(text, &r, &why), 0, "%s: %s", text, why);
 	lma_actions_clear(&A);
 	cr_assert_eq(lma_flow_add(L, &r, FLOW_ORIGIN_CTL, &why, &A), 0, "%s: %s", text, why);
@@ -62,7 +63,7 @@ Test(lma_flow, a_flow_of_a_shared_prefix_goes_to_the_session_its_rule_names)
 	struct mh_prefix p = share_a_with_b();
 
 	cr_assert(addr_is(peer_of(&p, 4000, 5004), &MAG1), "no rule: route[0]");
-	add_rule("prefix %s/64 udp dport 5004 -> 02:00:00:00:01:0b", &p);
+	add_rule("udp dport 5004 -> 02:00:00:00:01:0b", &p);
 	cr_assert_eq(count_event(LMA_EV_FLOW_ADDED), 1);
 	cr_assert(addr_is(peer_of(&p, 4000, 5004), &MAG2), "audio over B");
 	cr_assert(addr_is(peer_of(&p, 4000, 5006), &MAG1), "other flows stay");
@@ -73,7 +74,7 @@ Test(lma_flow, fallback_when_the_preferred_session_is_gone)
 {
 	struct mh_prefix p = share_a_with_b();
 
-	add_rule("prefix %s/64 udp -> 02:00:00:00:01:0b fallback 02:00:00:00:01:0a", &p);
+	add_rule("udp -> 02:00:00:00:01:0b fallback 02:00:00:00:01:0a", &p);
 	cr_assert(addr_is(peer_of(&p, 1, 2), &MAG2));
 	/* B deregisters: 5.3.5, its route is no longer usable */
 	struct mh_msg m = pbu(MN1, 2, 0, MH_HI_ATTACH_NEW_IFACE, MH_ATT_3GPP_EUTRAN, MAC_B, &p);
@@ -86,7 +87,7 @@ Test(lma_flow, rule_on_an_unshared_prefix_uses_the_prefix_route)
 {
 	struct mh_prefix p = register_a(0);
 
-	add_rule("prefix %s/64 udp -> 02:00:00:00:01:0b", &p);
+	add_rule("udp -> 02:00:00:00:01:0b", &p);
 	cr_assert(addr_is(peer_of(&p, 1, 2), &MAG1), "B does not route it: not sent anywhere else");
 }
 
@@ -95,7 +96,7 @@ Test(lma_flow, any_shares_flows_by_weight_and_keeps_each_flow_on_one_path)
 	struct mh_prefix p = share_a_with_b();
 	unsigned on1 = 0;
 
-	add_rule("prefix %s/64 udp -> any 02:00:00:00:01:0a=1 02:00:00:00:01:0b=1", &p);
+	add_rule("udp -> any 02:00:00:00:01:0a=1 02:00:00:00:01:0b=1", &p);
 	for (uint16_t f = 1; f <= 2000; f++) {
 		const struct in6_addr *a = peer_of(&p, f, 9);
 
@@ -117,7 +118,7 @@ Test(lma_flow, bad_rules_are_refused_with_a_reason)
 	cr_assert(strstr(refuse(t), "not an interface"), "MAC_C is MN3's");
 	snprintf(t, sizeof(t), "prefix %s/64 udp -> wlan9", ps);
 	cr_assert(strstr(refuse(t), "not an interface"));
-	add_rule("prefix %s/64 udp dport 5000-5010 -> 02:00:00:00:01:0a", &p);
+	add_rule("udp dport 5000-5010 -> 02:00:00:00:01:0a", &p);
 	snprintf(t, sizeof(t), "prefix %s/64 udp dport 5005 -> 02:00:00:00:01:0b", ps);
 	cr_assert(strstr(refuse(t), "overlaps"));
 }
@@ -130,7 +131,7 @@ Test(lma_flow, profile_iface_names_and_static_prefixes)
 	struct mh_prefix p3 = pfx("2001:db8:300:1::", 64);
 
 	/* held by a profile before any binding: the operator's policy */
-	add_rule("prefix %s/64 tcp -> wlan0", &p3);
+	add_rule("tcp -> wlan0", &p3);
 	cr_assert_str_eq(flow_tab_find(lma_flows(L), 1)->target[0].name, "wlan0");
 	cr_assert_eq(flow_tab_find(lma_flows(L), 1)->target[0].ref[5], 0xc);
 }
@@ -260,7 +261,7 @@ Test(lma_flow, show_bindings_marks_shared_prefixes_and_their_rules)
 	struct mh_prefix p = share_a_with_b();
 	char out[16384];
 
-	add_rule("prefix %s/64 id 5 udp dport 5004 -> 02:00:00:00:01:0b", &p);
+	add_rule("id 5 udp dport 5004 -> 02:00:00:00:01:0b", &p);
 	cr_assert(lma_show_bindings(L, 2 * SEC, out, sizeof(out)) > 0);
 	cr_assert(strstr(out, "\"shared\":true,\"flow_rules\":[5]"), "%s", out);
 }

@@ -278,15 +278,21 @@ Test(flow_tab, index_answers_as_a_full_walk_would)
 
 #define RND(m) ((seed = seed * 1103515245u + 12345u) >> 8) % (m)
 	for (unsigned i = 0; i < 400; i++) {
-		const char *kinds[] = { "udp dport %u", "udp sport %u", "src 2001:db8:c::%x",
-					"dst 2001:db8:100:1::%x", "udp dport %u-%u", "tcp", "any" };
 		unsigned k = RND(7);
 		unsigned a = RND(8);
 		unsigned prio = RND(4) * 10;
 		unsigned b = a + RND(4);
 		char sel[80];
 
-		snprintf(sel, sizeof(sel), kinds[k], a, b);
+		switch (k) {
+		case 0: snprintf(sel, sizeof(sel), "udp dport %u", a); break;
+		case 1: snprintf(sel, sizeof(sel), "udp sport %u", a); break;
+		case 2: snprintf(sel, sizeof(sel), "src 2001:db8:c::%x", a); break;
+		case 3: snprintf(sel, sizeof(sel), "dst 2001:db8:100:1::%x", a); break;
+		case 4: snprintf(sel, sizeof(sel), "udp dport %u-%u", a, b); break;
+		case 5: snprintf(sel, sizeof(sel), "tcp"); break;
+		default: snprintf(sel, sizeof(sel), "any"); break;
+		}
 		snprintf(text, sizeof(text), "prefix 2001:db8:100:1::/64 prio %u %s -> g3", prio, sel);
 		struct flow_rule r;
 		const char *why;
