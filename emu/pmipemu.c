@@ -26,7 +26,7 @@ static void usage(FILE *f)
 	      "\n"
 	      "  validate FILE...             check topologies (schema and semantics)\n"
 	      "  run FILE [--out DIR] [--duration D] [--seed N] [--quiet] [--no-realtime]\n"
-	      "      [--threads N] [--spin TIME]\n"
+	      "      [--threads N] [--spin TIME] [--spin-budget PCT]\n"
 	      "                               build the topology, run its timeline, tear down\n"
 	      "  test FILE... [--junit FILE] [--out DIR]\n"
 	      "                               run each topology and check its <expect>s;\n"
@@ -92,7 +92,7 @@ static struct topology *load(const char *file, const struct run_opts *o)
 }
 
 enum { OPT_OUT = 1, OPT_DURATION, OPT_SEED, OPT_QUIET, OPT_JUNIT, OPT_RUN, OPT_NO_RT,
-       OPT_THREADS, OPT_SPIN };
+       OPT_THREADS, OPT_SPIN, OPT_SPIN_BUDGET };
 
 static const struct option run_longopts[] = {
 	{ "out", required_argument, NULL, OPT_OUT },
@@ -103,6 +103,7 @@ static const struct option run_longopts[] = {
 	{ "no-realtime", no_argument, NULL, OPT_NO_RT },
 	{ "threads", required_argument, NULL, OPT_THREADS },
 	{ "spin", required_argument, NULL, OPT_SPIN },
+	{ "spin-budget", required_argument, NULL, OPT_SPIN_BUDGET },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -143,6 +144,13 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
 			if (strcmp(optarg, "0") && opt_time(optarg, &o->spin_ns) < 0)
 				return -1;
 			o->has_spin = true;
+			break;
+		case OPT_SPIN_BUDGET:
+			o->spin_budget_pct = (unsigned)strtoul(optarg, &end, 10);
+			if (*end || !*optarg || o->spin_budget_pct < 1 || o->spin_budget_pct > 100) {
+				fprintf(stderr, "pmipemu: bad --spin-budget '%s' (1 to 100 %%)\n", optarg);
+				return -1;
+			}
 			break;
 		case 'h': usage(stdout); exit(0);
 		default: return -1;

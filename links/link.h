@@ -47,7 +47,8 @@ struct link_engine;
 
 #define LINK_THREADS_MAX      64
 #define LINK_BATCH_DEFAULT    64        /* frames read from one port per wake-up */
-#define LINK_SPIN_NS_DEFAULT  50000     /* pmipemu's default early wake-up */
+#define LINK_SPIN_NS_DEFAULT  100000    /* pmipemu's default early wake-up */
+#define LINK_SPIN_BUDGET_DEFAULT 20     /* % of each 100 ms a worker may poll */
 
 struct link_engine_opts {
 	uint64_t seed;          /* topology seed: stream (seed, link index, direction) */
@@ -55,6 +56,8 @@ struct link_engine_opts {
 	unsigned threads;       /* worker threads; 0 = one per online core */
 	uint64_t spin_ns;       /* wake this long before a delivery is due and
 				 * poll until it is; 0 = sleep until the timer */
+	unsigned spin_budget_pct; /* share of each 100 ms a worker may spend
+				 * polling; 0 = default, >= 100: no bound */
 	unsigned batch;         /* frames read per port per wake-up; 0 = default */
 };
 

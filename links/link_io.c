@@ -92,6 +92,7 @@ struct link_engine *link_engine_new(const struct link_engine_opts *o)
 		return NULL;
 	e->seed = o->seed;
 	e->spin_ns = o->spin_ns;
+	e->spin_pct = o->spin_budget_pct ? o->spin_budget_pct : LINK_SPIN_BUDGET_DEFAULT;
 	e->batch = o->batch ? o->batch : LINK_BATCH_DEFAULT;
 	if ((o->pcap_dir && !(e->pcap_dir = strdup(o->pcap_dir))) ||
 	    io_engine_init(e, io_threads(o->threads)) < 0) {

@@ -24,6 +24,7 @@
 #include "link_pcap.h"
 #include "link_pool.h"
 #include "link_sched.h"
+#include "link_wake.h"
 
 struct io_port {
 	struct link_engine *e;
@@ -60,6 +61,7 @@ struct link_worker {
 	uint8_t *scratch;
 	uint64_t armed_ns;              /* timer's instant; 0: disarmed */
 	uint64_t next_flush_ns;
+	struct link_spin_budget budget;
 	struct link_engine_stats st;
 };
 
@@ -68,6 +70,7 @@ struct link_engine {
 	char *pcap_dir;
 	int64_t realtime_off_ns;        /* CLOCK_REALTIME - CLOCK_MONOTONIC */
 	uint64_t spin_ns;
+	unsigned spin_pct;
 	unsigned batch;
 	int policy;                     /* the creator's scheduling, for workers */
 	struct sched_param sp;

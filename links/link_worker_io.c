@@ -27,7 +27,6 @@
 #include <unistd.h>
 
 #include "link_io.h"
-#include "link_wake.h"
 
 #define IO_FRAME_MAX      (65536 + 64)  /* largest TAP read, with headroom */
 #define IO_POOL_SMALL     8192
@@ -74,11 +73,13 @@ static void wk_timer_set(struct link_worker *w, uint64_t at)
 }
 
 /* Plan the next wait: arm (or disarm) the timer; returns epoll's timeout:
- * 0 inside the spin window, else the flush period. */
+ * 0 inside the spin window (while the budget lasts), else the flush
+ * period. */
 static int wk_plan(struct link_worker *w, uint64_t now)
 {
 	const struct link_sched_entry *top = link_sched_peek(&w->sched);
-	struct link_wake k = link_wake_plan(top ? top->at_ns : 0, now, w->e->spin_ns);
+	uint64_t spin = link_spin_allowed(&w->budget, now, w->e->spin_pct) ? w->e->spin_ns : 0;
+	struct link_wake k = link_wake_plan(top ? top->at_ns : 0, now, spin);
 
 	if (k.kind == LINK_WAKE_POLL)
 		return 0;
@@ -254,8 +255,10 @@ static void *wk_main(void *arg)
 		wk_dispatch_due(w);
 		uint64_t now = wk_now();
 
-		if (t0)
+		if (t0) {
 			w->st.spin_ns += now - t0;
+			link_spin_charge(&w->budget, now - t0);
+		}
 		wk_flush(w, now);
 		timeout = wk_plan(w, now);
 		pthread_mutex_unlock(&w->mu);

@@ -323,6 +323,7 @@ static int bring_up(struct run *r)
 	struct link_engine_opts lo = {
 		.seed = r->t->seed, .pcap_dir = r->out_dir, .threads = r->opts->threads,
 		.spin_ns = r->opts->has_spin ? r->opts->spin_ns : LINK_SPIN_NS_DEFAULT,
+		.spin_budget_pct = r->opts->spin_budget_pct,
 	};
 
 	r->links = link_engine_new(&lo);

@@ -32,6 +32,7 @@ struct run_opts {
 	unsigned threads;               /* link engine workers; 0 = one per core */
 	bool has_spin;
 	uint64_t spin_ns;               /* link engine early wake-up; 0 = off */
+	unsigned spin_budget_pct;       /* its polling's share of a core; 0 = default */
 };
 
 /* Result of a run, for `pmipemu test`. */

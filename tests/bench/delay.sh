@@ -14,7 +14,7 @@
 BENCH_DELAY_MS=10
 BENCH_DELAY_RATE=10000                 # the veth baseline's rate
 BENCH_DELAY_RATES=${BENCH_DELAY_RATES:-"100 10000"}
-BENCH_DELAY_SPINS=${BENCH_DELAY_SPINS:-"50us 0"}
+BENCH_DELAY_SPINS=${BENCH_DELAY_SPINS:-"100us 0"}
 BENCH_DELAY_S=${BENCH_DELAY_S:-3}      # seconds of traffic
 
 # Per-frame link time (ns) from the two captures of the emulated link:

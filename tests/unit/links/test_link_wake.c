@@ -33,6 +33,29 @@ Test(link_wake, a_frame_already_due_is_polled_for_at_once)
 	cr_assert_eq(link_wake_plan(1000 * US, 1000 * US, 50 * US).kind, LINK_WAKE_POLL);
 }
 
+Test(link_wake, polling_stops_when_the_period_budget_is_spent_and_resumes_next_period)
+{
+	struct link_spin_budget b = {0};
+	uint64_t t = 5 * LINK_SPIN_PERIOD_NS;
+
+	cr_assert(link_spin_allowed(&b, t, 20));
+	link_spin_charge(&b, LINK_SPIN_PERIOD_NS / 5 - 1);      /* just under 20 % */
+	cr_assert(link_spin_allowed(&b, t + 1000, 20));
+	link_spin_charge(&b, 1);
+	cr_assert(!link_spin_allowed(&b, t + 2000, 20), "20 %% of the period spent");
+	cr_assert(!link_spin_allowed(&b, t + LINK_SPIN_PERIOD_NS - 1, 20));
+	cr_assert(link_spin_allowed(&b, t + LINK_SPIN_PERIOD_NS, 20), "a new period");
+	cr_assert_eq(b.used_ns, 0);
+}
+
+Test(link_wake, a_budget_of_100_percent_never_stops_polling)
+{
+	struct link_spin_budget b = {0};
+
+	link_spin_charge(&b, 10 * LINK_SPIN_PERIOD_NS);
+	cr_assert(link_spin_allowed(&b, 1, 100));
+}
+
 Test(link_wake, spin_off_sleeps_until_the_instant_itself)
 {
 	struct link_wake k = link_wake_plan(1001 * US, 1000 * US, 0);
