@@ -18,7 +18,14 @@ bench_appd_repeat() {
 	tmp=$(mktemp -d /tmp/pmipemu-appd-rep.XXXXXX) || return 1
 	. scripts/bench_appd.sh
 	for i in $(seq "$n"); do
-		"$pm" run topologies/appd-fast-handover.xml --out "$tmp/r$i" >/dev/null 2>&1
+		# The flows' senders start on time to the microsecond (trafgen
+		# --at): with the same phase every run, the same packet would meet
+		# the cut each time. Run i starts the flows (i-1)/n of a 5 ms
+		# period later, so the runs sample every phase of the cut.
+		sed "s/start=\"2s\"/start=\"$(awk -v i="$i" -v n="$n" \
+			'BEGIN { printf "%.6fs", 2 + (i - 1) * 0.005 / n }')\"/" \
+			topologies/appd-fast-handover.xml > "$tmp/topo.xml"
+		"$pm" run "$tmp/topo.xml" --out "$tmp/r$i" >/dev/null 2>&1
 		appd_measure "$tmp/r$i" >> "$tmp/all.jsonl" 2>/dev/null \
 			|| echo "appd: run $i gave no measure" >&2
 		rm -rf "$tmp/r$i"
