@@ -19,6 +19,7 @@
  * drops the frame, counted drop_tx, so a slow reader cannot stall a worker.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -243,6 +244,10 @@ static void *wk_main(void *arg)
 	struct epoll_event ev[IO_EVENTS];
 	int timeout = (int)(IO_FLUSH_NS / 1000000ULL);
 
+	char name[16];
+
+	snprintf(name, sizeof(name), "link-worker%d", w->id);
+	pthread_setname_np(pthread_self(), name);       /* top -H, perf */
 	wk_priority(w);
 	while (!atomic_load(&w->stop)) {
 		uint64_t t0 = timeout ? 0 : wk_now();
