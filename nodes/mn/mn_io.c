@@ -209,6 +209,12 @@ static void on_link(void *arg, int ifindex, const char *ifname, bool carrier, bo
 }
 
 #define MN_IO_CARRIER_POLL_S 0.01
+/* Appendix D: the uplink of a lost interface moves when mnd sees the loss;
+ * until then the MN's own packets go to the dead interface and are lost
+ * (doc/bench.md table 7b: an uplink loss traced to this with a 10 ms poll).
+ * As magd does with fast handover on (MAG_FH_IO_CARRIER_POLL_S); a poll is
+ * one ETHTOOL_GLINK ioctl per interface (doc/nio.md). */
+#define MN_IO_FH_CARRIER_POLL_S 0.002
 
 static void on_carrier_poll(struct ev_loop *loop, ev_timer *w, int revents)
 {
@@ -381,8 +387,9 @@ static int io_open(struct mn_io *io, const char **why)
 		*why = "cannot start the address monitor";
 		return -1;
 	}
-	ev_timer_init(&io->carrier_w, on_carrier_poll, MN_IO_CARRIER_POLL_S,
-		      MN_IO_CARRIER_POLL_S);
+	double poll = mn_cfg(io->m)->fast_handover ? MN_IO_FH_CARRIER_POLL_S
+						   : MN_IO_CARRIER_POLL_S;
+	ev_timer_init(&io->carrier_w, on_carrier_poll, poll, poll);
 	io->carrier_w.data = io;
 	ev_timer_start(io->loop, &io->carrier_w);
 	if (mn_nl_ra_routes(on_ra_route, io) < 0)
