@@ -196,6 +196,10 @@ print-incdirs:
 check-docs: all
 	@scripts/check-docs.sh
 
+# Every unit test asserts something (a test that cannot fail is a defect).
+check-tests:
+	@scripts/check-test-asserts.py
+
 scenario: all tools
 	@tests/scenario/run-all.sh
 
@@ -204,6 +208,7 @@ test: deps
 	$(MAKE) lint-engines
 	$(MAKE) check-deps
 	$(MAKE) check-docs
+	$(MAKE) check-tests
 	$(MAKE) unit
 	$(MAKE) asan-unit
 	$(MAKE) scenario
@@ -285,6 +290,6 @@ install: all
 clean:
 	rm -rf build build-asan build-clang build-fuzz
 
-.PHONY: tools check-docs all deps run test unit unit-build asan-unit scenario bench fuzz fuzz-build print-pure clean clang lint-engines check-deps print-incdirs install
+.PHONY: tools check-docs check-tests all deps run test unit unit-build asan-unit scenario bench fuzz fuzz-build print-pure clean clang lint-engines check-deps print-incdirs install
 
 -include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
