@@ -118,4 +118,20 @@ printf '  %-22s %8s %10s %8s\n' "combined (BID groups)" "$(per "$mc_n" "$rc_n")"
 [ "$(per "$mc_n" "$rc_n")" = 2.0 ] || fail "combined: $(per "$mc_n" "$rc_n") messages per period, not 2"
 awk -v c="$bc_n" -v rc="$rc_n" -v s="$bs_n" -v rs="$rs_n" 'BEGIN { exit !(c / rc < s / rs) }' ||
   fail "combining saved no bytes"
+
+# The expectations prove the handoff, not the state before it (issue 14):
+# with the MAG's fast handover off, the WLAN prefix does not move to g3 and
+# the three checks of the after-state must fail.
+sed '/<node name="mag1"/,/<\/node>/s/fast-handover="on"/fast-handover="off"/' \
+  topologies/fig1-single-mag.xml > "$TMP/fig1-off.xml"
+grep -q 'fast-handover="off"' "$TMP/fig1-off.xml" || fail "could not turn the MAG's fast handover off"
+$PMIPEMU run "$TMP/fig1-off.xml" --out "$TMP/off" > "$TMP/off.stdout" 2>&1
+rc=$?
+[ "$rc" = 1 ] || fail "the run without the MAG's fast handover exited $rc, not 1"
+for id in after bul_after addr_g3_after; do
+  jq -e --arg id "$id" '.expectations[] | select(.kind == "exec" and .target == $id) | .pass == false' \
+    "$TMP/off/report.json" > /dev/null || fail "exec $id passed without the handoff"
+done
+note "without the MAG's fast handover the after-state checks fail (after, bul_after, addr_g3_after)"
+check_leftovers
 echo ok
