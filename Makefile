@@ -3,7 +3,7 @@
 #   make            build programs into build/bin/
 #   make deps       install the Debian packages we need (root)
 #   make run        deps + build + run the default topology, print a summary
-#   make test       deps + build + every test (checks, unit, ASan/UBSan unit,
+#   make test       (root) deps + build + every test (checks, unit, ASan/UBSan unit,
 #                   scenario)
 #   make unit       unit tests only (no root needed)
 #   make bench      performance tables, with a baseline measured in the run
@@ -204,6 +204,8 @@ scenario: all tools
 	@tests/scenario/run-all.sh
 
 test: deps
+	@[ "$$(id -u)" = 0 ] || { echo "make test: needs root (the scenario tests make namespaces and TAP devices): FAILED, nothing was tested; 'make unit' runs the unit tests alone" >&2; exit 1; }
+	@command -v tshark > /dev/null || { echo "make test: tshark is missing (it judges every capture): FAILED, nothing was tested; 'make deps' installs it" >&2; exit 1; }
 	$(MAKE) all
 	$(MAKE) lint-engines
 	$(MAKE) check-deps
