@@ -112,7 +112,7 @@ all: $(PROGS)
 
 # `pmipemu --version`: the git description of the tree it was built from.
 PMIPEMU_VERSION := $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
-$(call obj,$(EMU_MAIN)): DEFS += -DPMIPEMU_VERSION='"$(PMIPEMU_VERSION)"'
+$(call obj,$(EMU_MAIN) nodes/io/nio_prog.c nodes/trafgen/trafgen.c): DEFS += -DPMIPEMU_VERSION='"$(PMIPEMU_VERSION)"'
 EMU_LIBS := $(LIBCLI) $(LIBRUN) $(LIBREPORT) $(LIBTOPO) $(LIBLINK) $(LIBTG) $(LIBNIO) $(LIBPMIP)
 $(B)/bin/pmipemu: $(call obj,$(EMU_MAIN)) $(EMU_LIBS)
 $(B)/bin/lmad:    $(call obj,nodes/lma/lmad.c) $(LIBLMA) $(LIBNIO) $(LIBTOPO) $(LIBLINK) $(LIBPMIP)

@@ -1,5 +1,6 @@
 #!/bin/sh
-# Every option a program's --help (or its usage line) names appears in its
+# Every program answers --help (usage on stdout, exit 0) and --version
+# ("PROG VERSION", exit 0), and every option its --help names appears in its
 # man page: short options as "Fl x" (or in a "Fl xyz" group), long ones as
 # "Fl \-name"; for pmipemu every command as "Cm name". Prints each one
 # missing; exit 1 if any is. Needs the programs built (build/bin).
@@ -10,7 +11,10 @@ bad=0
 for prog in pmipemu:1 trafgen:1 lmad:8 magd:8 mnd:8 radd:8; do
   p=${prog%:*}; man=doc/man/$p.${prog#*:}
   [ -x "$B/bin/$p" ] || { echo "check-man-options: $B/bin/$p is not built" >&2; exit 1; }
-  help=$("$B/bin/$p" --help 2>&1)
+  help=$("$B/bin/$p" --help 2>/dev/null) || { echo "$p --help: exit $?, not 0 (or nothing on stdout)"; bad=1; }
+  [ -n "$help" ] || help=$("$B/bin/$p" --help 2>&1)
+  "$B/bin/$p" --version 2>/dev/null | grep -qx "$p [^ ]*" ||
+    { echo "$p --version: not one line \"$p VERSION\""; bad=1; }
   page=$(sed 's/\\-/-/g' "$man")      # "\-" is how mdoc writes a hyphen
   for o in $(printf '%s\n' "$help" | grep -o -- '--[a-z][a-z-]*' | sort -u); do
     n=${o#--}

@@ -142,6 +142,13 @@ int nio_link_carrier(int ifindex);
  * yet, -1 with errno. */
 int nio_link_operational(int ifindex);
 
+/* ---- every program (nio_prog.c) ----------------------------------------
+ * "--help" (or "-h") as the only argument prints usage on stdout, "--version"
+ * prints "PROG VERSION" (git describe at build time); both exit 0. Returns
+ * for anything else. */
+void nio_prog_std_args(int argc, char **argv, const char *prog, const char *usage);
+const char *nio_prog_version(void);
+
 /* ---- control socket (unix SOCK_STREAM, one line in, one JSON doc out) ---- */
 /* The handler writes a NUL-terminated JSON document into out (cap bytes). */
 typedef void (*nio_ctl_cb)(void *arg, const char *line, char *out, size_t cap);

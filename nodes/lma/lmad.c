@@ -25,9 +25,13 @@ struct lmad_args {
 	const char *config, *node, *ctl;
 };
 
+static const char usage_text[] =
+	"usage: lmad [-n] [-d] [-S] -f CONFIG.xml [-N NODE] [-s CTL.sock]\n"
+	"       lmad --help | --version\n";
+
 static void usage(void)
 {
-	fprintf(stderr, "usage: lmad [-n] [-d] [-S] -f CONFIG.xml [-N NODE] [-s CTL.sock]\n");
+	fputs(usage_text, stderr);
 	exit(2);
 }
 
@@ -36,6 +40,7 @@ static void parse_args(int argc, char **argv, struct lmad_args *a)
 	int c;
 
 	memset(a, 0, sizeof(*a));
+	nio_prog_std_args(argc, argv, "lmad", usage_text);
 	while ((c = getopt(argc, argv, "ndSf:N:s:h")) != -1) {
 		switch (c) {
 		case 'n': a->check_only = true; break;

@@ -27,10 +27,13 @@ struct magd_args {
 	const char *config, *node, *ctl;
 };
 
+static const char usage_text[] =
+	"usage: magd [-n] [-d] [-M] [-H HI] -f CONFIG.xml [-N NODE] [-s CTL.sock]\n"
+	"       magd --help | --version\n";
+
 static void usage(void)
 {
-	fprintf(stderr, "usage: magd [-n] [-d] [-M] [-H HI] -f CONFIG.xml "
-		"[-N NODE] [-s CTL.sock]\n");
+	fputs(usage_text, stderr);
 	exit(2);
 }
 
@@ -39,6 +42,7 @@ static void parse_args(int argc, char **argv, struct magd_args *a)
 	int c;
 	memset(a, 0, sizeof(*a));
 	a->default_hi = -1;
+	nio_prog_std_args(argc, argv, "magd", usage_text);
 	while ((c = getopt(argc, argv, "ndMH:f:N:s:h")) != -1) {
 		switch (c) {
 		case 'n': a->check_only = true; break;

@@ -30,10 +30,14 @@ struct mnd_args {
 	size_t n_sel;
 };
 
+static const char usage_text[] =
+	"usage: mnd [-n] [-d] [-r on|off] [-F SELECTOR]... [-Q QUEUE] [-T TABLE]\n"
+	"           -f CONFIG.xml [-N NODE] [-s CTL.sock]\n"
+	"       mnd --help | --version\n";
+
 static void usage(void)
 {
-	fprintf(stderr, "usage: mnd [-n] [-d] [-r on|off] [-F SELECTOR]... [-Q QUEUE] "
-		"[-T TABLE] -f CONFIG.xml [-N NODE] [-s CTL.sock]\n");
+	fputs(usage_text, stderr);
 	exit(2);
 }
 
@@ -54,6 +58,7 @@ static void parse_args(int argc, char **argv, struct mnd_args *a)
 	memset(a, 0, sizeof(*a));
 	a->uplink_return = -1;
 	a->queue = a->table = -1;
+	nio_prog_std_args(argc, argv, "mnd", usage_text);
 	while ((c = getopt(argc, argv, "ndr:F:Q:T:f:N:s:h")) != -1) {
 		switch (c) {
 		case 'n': a->check_only = true; break;

@@ -52,7 +52,8 @@ static void usage(FILE *f)
 		"  -I MS          interval of unsolicited RAs (default %d)\n"
 		"  -l S           router lifetime, 0 = not a default router (default %d)\n"
 		"  -v S           prefix valid and preferred lifetime (default %d)\n"
-		"  -h, --help     this text\n",
+		"  -h, --help     this text\n"
+		"  --version      the version\n",
 		RADD_PREFIX_MAX, RADD_INTERVAL_MS, RADD_ROUTER_LIFETIME_S, RADD_VALID_S);
 }
 
@@ -87,7 +88,8 @@ static long parse_num(const char *s, long max)
 /* Options into r (RA contents and interval); 0, or 2 with a message. */
 static int parse_args(int argc, char **argv, struct radd *r)
 {
-	static const struct option longs[] = { { "help", no_argument, NULL, 'h' }, { 0 } };
+	static const struct option longs[] = { { "help", no_argument, NULL, 'h' },
+					       { "version", no_argument, NULL, 'V' }, { 0 } };
 	long interval = RADD_INTERVAL_MS, life = RADD_ROUTER_LIFETIME_S, valid = RADD_VALID_S;
 	int c;
 
@@ -108,6 +110,7 @@ static int parse_args(int argc, char **argv, struct radd *r)
 		case 'l': life = parse_num(optarg, 9000); break;   /* RFC 4861 4.2 */
 		case 'v': valid = parse_num(optarg, 0x7fffffff); break;
 		case 'h': usage(stdout); exit(0);
+		case 'V': printf("radd %s\n", nio_prog_version()); exit(0);
 		default: usage(stderr); return 2;
 		}
 	}

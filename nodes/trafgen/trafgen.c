@@ -30,6 +30,12 @@ static void install_signals(void)
 	sigaction(SIGINT, &sa, NULL);
 }
 
+/* trafgen stands alone (no pmipemu library): the build's version is given
+ * to this file as to nio_prog.c. */
+#ifndef PMIPEMU_VERSION
+#define PMIPEMU_VERSION "0.1"
+#endif
+
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -37,6 +43,7 @@ static void usage(FILE *f)
 		"                    --rate PPS --size BYTES [--pattern cbr|onoff|burst]\n"
 		"                    [--on D --off D] [--burst N] [--at T] --duration D --out FILE\n"
 		"       trafgen recv --flow ID --port P [--bind ADDR] [--duration D] --out FILE\n"
+		"       trafgen --help | --version\n"
 		"durations: 10s, 250ms, 500us, 1000ns, 1.5s\n");
 }
 
@@ -325,6 +332,10 @@ int main(int argc, char **argv)
 		return send_main(argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "recv") == 0)
 		return recv_main(argc - 1, argv + 1);
+	if (argc == 2 && !strcmp(argv[1], "--version")) {
+		printf("trafgen %s\n", PMIPEMU_VERSION);
+		return 0;
+	}
 	usage(argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) ? stdout : stderr);
-	return 2;
+	return argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) ? 0 : 2;
 }
