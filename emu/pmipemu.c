@@ -26,9 +26,9 @@ static void usage(FILE *f)
 	      "\n"
 	      "  validate FILE...             check topologies (schema and semantics)\n"
 	      "  run FILE [--out DIR] [--duration D] [--seed N] [--quiet] [--no-realtime]\n"
-	      "      [--threads N] [--spin TIME] [--spin-budget PCT]\n"
+	      "      [--threads N] [--spin TIME] [--spin-budget PCT] [--set PATH/@ATTR=VALUE]...\n"
 	      "                               build the topology, run its timeline, tear down\n"
-	      "  test FILE... [--junit FILE] [--out DIR]\n"
+	      "  test FILE... [--junit FILE] [--out DIR] [--set PATH/@ATTR=VALUE]...\n"
 	      "                               run each topology and check its <expect>s;\n"
 	      "                               exit 1 if any fails\n"
 	      "  ctl [--run ID] [--pretty] NODE COMMAND\n"
@@ -58,7 +58,7 @@ static struct topology *load_why(const char *file, const struct run_opts *o,
 				 char *why, size_t len)
 {
 	struct topo_errors errs = { 0 };
-	struct topology *t = topo_load(file, &errs);
+	struct topology *t = topo_load_set(file, o ? o->sets : NULL, o ? o->n_sets : 0, &errs);
 	char a[32], b[32];
 	size_t n = 0;
 
@@ -69,6 +69,9 @@ static struct topology *load_why(const char *file, const struct run_opts *o,
 		if (why && n + 2 < len)
 			n += (size_t)snprintf(why + n, len - n, "%s%s", n ? "; " : "", errs.msgs[i]);
 	}
+	if (errs.n && o && o->n_sets)
+		fprintf(stderr, "pmipemu: %s: read with %zu --set override(s): an error on an "
+			"overridden attribute may come from one\n", file, o->n_sets);
 	topo_errors_free(&errs);
 	if (t && o && o->duration_ns && o->duration_ns < topo_last_instant(t)) {
 		fprintf(stderr, "pmipemu: %s: --duration %s ends before the timeline's last "
@@ -92,7 +95,7 @@ static struct topology *load(const char *file, const struct run_opts *o)
 }
 
 enum { OPT_OUT = 1, OPT_DURATION, OPT_SEED, OPT_QUIET, OPT_JUNIT, OPT_RUN, OPT_NO_RT,
-       OPT_THREADS, OPT_SPIN, OPT_SPIN_BUDGET };
+       OPT_THREADS, OPT_SPIN, OPT_SPIN_BUDGET, OPT_SET };
 
 static const struct option run_longopts[] = {
 	{ "out", required_argument, NULL, OPT_OUT },
@@ -104,6 +107,7 @@ static const struct option run_longopts[] = {
 	{ "threads", required_argument, NULL, OPT_THREADS },
 	{ "spin", required_argument, NULL, OPT_SPIN },
 	{ "spin-budget", required_argument, NULL, OPT_SPIN_BUDGET },
+	{ "set", required_argument, NULL, OPT_SET },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -151,6 +155,13 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
 				fprintf(stderr, "pmipemu: bad --spin-budget '%s' (1 to 100 %%)\n", optarg);
 				return -1;
 			}
+			break;
+		case OPT_SET:
+			if (o->n_sets == RUN_SETS_MAX) {
+				fprintf(stderr, "pmipemu: more than %d --set\n", RUN_SETS_MAX);
+				return -1;
+			}
+			o->sets[o->n_sets++] = optarg;
 			break;
 		case 'h': usage(stdout); exit(0);
 		default: return -1;

@@ -21,6 +21,8 @@
 
 #define RUN_THREADS_MAX 64              /* the link engine's LINK_THREADS_MAX */
 
+#define RUN_SETS_MAX 32
+
 struct run_opts {
 	const char *out_dir;            /* NULL = captures/<name>-<date-time> */
 	uint64_t duration_ns;           /* 0 = the topology's */
@@ -33,6 +35,8 @@ struct run_opts {
 	bool has_spin;
 	uint64_t spin_ns;               /* link engine early wake-up; 0 = off */
 	unsigned spin_budget_pct;       /* its polling's share of a core; 0 = default */
+	const char *sets[RUN_SETS_MAX]; /* --set PATH/@ATTR=VALUE, in order */
+	size_t n_sets;
 };
 
 /* Result of a run, for `pmipemu test`. */

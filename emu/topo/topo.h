@@ -363,6 +363,11 @@ void topo_free(struct topology *t);
 /* Same from memory (fuzzing, tests); `name` stands for the file in messages. */
 struct topology *topo_load_mem(const char *buf, size_t len, const char *name,
 			       struct topo_errors *errs);
+/* topo_load with overrides, each "PATH/@ATTR=VALUE" (topo_set.c, pmipemu(1)
+ * --set): written into the document before any check, so judged as the
+ * file's own values. */
+struct topology *topo_load_set(const char *path, const char *const *sets, size_t n_sets,
+			       struct topo_errors *errs);
 
 /* Where the XSD lives: $PMIPEMU_XSD, else next to the binary ../../doc/, else
  * the installed path. */

@@ -19,10 +19,10 @@ static size_t topo_cli_count_procs(const struct topology *t)
 	return n;
 }
 
-static int topo_cli_one(const char *path)
+static int topo_cli_one(const char *path, const char *const *sets, size_t n_sets)
 {
 	struct topo_errors errs = { 0 };
-	struct topology *t = topo_load(path, &errs);
+	struct topology *t = topo_load_set(path, sets, n_sets, &errs);
 
 	for (size_t i = 0; i < errs.n; i++)
 		fprintf(stderr, "%s\n", errs.msgs[i]);
@@ -49,18 +49,25 @@ int topo_cli_validate(int argc, char **argv)
 	int rc = 0;
 
 	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-		printf("usage: pmipemu validate FILE...\n"
+		printf("usage: pmipemu validate [--set PATH/@ATTR=VALUE]... FILE...\n"
 		       "Checks each topology against doc/topology.xsd and the rules of\n"
 		       "doc/topology.md; prints FILE:LINE: message per problem.\n"
+		       "--set overrides an attribute first, as run and test do (pmipemu(1)).\n"
 		       "Exit status 0 all valid, 2 otherwise.\n");
 		return 0;
 	}
-	if (argc < 2 || argv[1][0] == '-') {
-		fprintf(stderr, "usage: pmipemu validate FILE...\n");
+	const char *sets[32];
+	size_t n_sets = 0;
+	int i = 1;
+
+	for (; i + 1 < argc && !strcmp(argv[i], "--set") && n_sets < 32; i += 2)
+		sets[n_sets++] = argv[i + 1];
+	if (i >= argc || argv[i][0] == '-') {
+		fprintf(stderr, "usage: pmipemu validate [--set PATH/@ATTR=VALUE]... FILE...\n");
 		return 2;
 	}
-	for (int i = 1; i < argc; i++)
-		if (topo_cli_one(argv[i]) != 0)
+	for (; i < argc; i++)
+		if (topo_cli_one(argv[i], sets, n_sets) != 0)
 			rc = 2;
 	return rc;
 }

@@ -53,6 +53,9 @@ void *topo_grow_max(struct topo_pctx *c, xmlNode *x, void *arrp, size_t *n, size
 void topo_over_cap(struct topo_pctx *c, xmlNode *x, const size_t *n, size_t max,
 		   const char *what);
 
+/* topo_set.c: one `--set PATH/@ATTR=VALUE` written into doc; -1 with why. */
+int topo_set_apply(xmlDoc *doc, const char *set, char *why, size_t len);
+
 struct topo_loc topo_p_loc(struct topo_pctx *c, const xmlNode *n);
 /* The attribute's value or NULL if absent; owned by the context. */
 const char *topo_p_attr(struct topo_pctx *c, xmlNode *n, const char *name);

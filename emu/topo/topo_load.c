@@ -134,8 +134,26 @@ void topo_pctx_free(struct topo_pctx *c)
 	c->ev_patch = NULL;
 }
 
-struct topology *topo_load_mem(const char *buf, size_t len, const char *name,
-			       struct topo_errors *errs)
+/* The overrides, in order; all are tried, each bad one is an error. */
+static int topo_load_sets(struct topology *t, xmlDoc *doc, const char *const *sets,
+			  size_t n_sets, struct topo_errors *errs)
+{
+	struct topo_loc l = { t->file, 0 };
+	char why[512];
+	int bad = 0;
+
+	for (size_t i = 0; i < n_sets; i++) {
+		if (topo_set_apply(doc, sets[i], why, sizeof why) < 0) {
+			topo_errors_add(errs, &l, "--set %s: %s", sets[i], why);
+			bad = 1;
+		}
+	}
+	return bad ? -1 : 0;
+}
+
+static struct topology *topo_load_mem_set(const char *buf, size_t len, const char *name,
+					  const char *const *sets, size_t n_sets,
+					  struct topo_errors *errs)
 {
 	struct topology *t = calloc(1, sizeof(*t));
 	struct topo_pctx c = { .t = t, .errs = errs };
@@ -169,6 +187,11 @@ struct topology *topo_load_mem(const char *buf, size_t len, const char *name,
 		free(t);
 		return NULL;
 	}
+	if (topo_load_sets(t, doc, sets, n_sets, errs) < 0) {
+		xmlFreeDoc(doc);
+		free(t);
+		return NULL;
+	}
 	topo_validate(t, doc, errs);
 	root = xmlDocGetRootElement(doc);
 	if (root && topo_is_elem(root, "topology")) {
@@ -186,7 +209,19 @@ struct topology *topo_load_mem(const char *buf, size_t len, const char *name,
 	return t;
 }
 
+struct topology *topo_load_mem(const char *buf, size_t len, const char *name,
+			       struct topo_errors *errs)
+{
+	return topo_load_mem_set(buf, len, name, NULL, 0, errs);
+}
+
 struct topology *topo_load(const char *path, struct topo_errors *errs)
+{
+	return topo_load_set(path, NULL, 0, errs);
+}
+
+struct topology *topo_load_set(const char *path, const char *const *sets, size_t n_sets,
+			       struct topo_errors *errs)
 {
 	struct topology *t;
 	FILE *f = fopen(path, "rb");
@@ -219,7 +254,7 @@ struct topology *topo_load(const char *path, struct topo_errors *errs)
 		return NULL;
 	}
 	fclose(f);
-	t = topo_load_mem(buf, len, path, errs);
+	t = topo_load_mem_set(buf, len, path, sets, n_sets, errs);
 	free(buf);
 	return t;
 }
