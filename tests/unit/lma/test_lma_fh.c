@@ -112,22 +112,36 @@ Test(lma_fh, each_mag_gets_a_handover_initiate_naming_the_other, .init = fh_on)
 	cr_assert_neq(to1->seq, to2->seq);
 }
 
+/* RFC 5213 baseline: both interfaces register (two PBAs, accepted, each
+ * prefix routed to its own MAG), and nothing of appendix D happens. */
 Test(lma_fh, without_fast_handover_no_dormant_route_and_no_hi)
 {
 	struct mh_prefix pa, pb;
 
-	two_mags(&pa, &pb);
+	two_mags(&pa, &pb);     /* pfx_of asserts each PBA accepted */
 	cr_assert_eq(n_sent(MH_TYPE_HI), 0);
 	cr_assert_null(bce_find_prefix(lma_bce(L), &pa.prefix, 64)->dormant);
+	cr_assert_null(bce_find_prefix(lma_bce(L), &pb.prefix, 64)->dormant);
+	struct in6_addr ha = host_in(&pa, 1), hb = host_in(&pb, 1);
+	cr_assert(addr_is(lma_downlink_peer(L, &ha), &MAG1));
+	cr_assert(addr_is(lma_downlink_peer(L, &hb), &MAG2));
+	cr_assert_eq(count_event(LMA_EV_DORMANT_INSTALLED), 0);
 }
 
+/* Both interfaces behind MAG1: each is registered (accepted PBA, prefix
+ * routed to MAG1), but there is no other MAG to hand over to, so no HI
+ * and no dormant route (appendix D is between MAGs). */
 Test(lma_fh, two_interfaces_behind_one_mag_get_no_hi, .init = fh_on)
 {
 	register_a(0);
 	struct mh_msg m = pbu(MN1, 2, 40, MH_HI_ATTACH_NEW_IFACE, MH_ATT_3GPP_EUTRAN, MAC_B, NULL);
 
 	input(&MAG1, &m, SEC);
+	struct mh_prefix pb = pfx_of();
+	struct in6_addr hb = host_in(&pb, 1);
+	cr_assert(addr_is(lma_downlink_peer(L, &hb), &MAG1));
 	cr_assert_eq(n_sent(MH_TYPE_HI), 0);
+	cr_assert_null(bce_find_prefix(lma_bce(L), &pb.prefix, 64)->dormant);
 }
 
 Test(lma_fh, acknowledged_hi_is_not_repeated_on_refresh, .init = fh_on)

@@ -158,18 +158,32 @@ Test(mag_attach, attach_on_non_access_interface_is_refused)
 	cr_assert_eq(count_acts(MAG_ACT_SEND_PBU), 0);
 }
 
+/* The first attach sends the PBU; the repeat finds that PBU still pending
+ * and sends nothing more, and the PBA to the first one is still accepted. */
 Test(mag_attach, repeated_attach_sends_no_second_pbu)
 {
 	attach(IF_ETH, LL_A1, S_NS);
+	cr_assert_eq(count_acts(MAG_ACT_SEND_PBU), 1);
+	struct mh_msg first = *nth_pbu(0);
 	attach(IF_ETH, LL_A1, S_NS + 100);
 	cr_assert_eq(count_acts(MAG_ACT_SEND_PBU), 0);
+	struct mh_msg r = make_pba(&first, PBA_STATUS_ACCEPTED, 100, "2001:db8:100:1::");
+	pba(&r, S_NS + 1000);
+	cr_assert_eq(count_acts(MAG_ACT_ROUTE_ADD), 1, "the pending PBU's answer matched");
 }
 
+/* RFC 5213 6.9.1.2: the routes and the RA wait for the accepted PBA; they
+ * come with it, not with the attach. */
 Test(mag_attach, no_route_and_no_ra_before_the_pba)
 {
 	attach(IF_ETH, LL_A1, S_NS);
+	cr_assert_eq(count_acts(MAG_ACT_SEND_PBU), 1);
 	cr_assert_eq(count_acts(MAG_ACT_ROUTE_ADD), 0);
 	cr_assert_eq(count_acts(MAG_ACT_SEND_RA), 0);
+	struct mh_msg r = make_pba(nth_pbu(0), PBA_STATUS_ACCEPTED, 100, "2001:db8:100:1::");
+	pba(&r, S_NS + 1000);
+	cr_assert_eq(count_acts(MAG_ACT_ROUTE_ADD), 1);
+	cr_assert_geq(count_acts(MAG_ACT_SEND_RA), 1);
 }
 
 Test(mag_attach, attach_events_are_valid_json_with_names)
