@@ -11,9 +11,12 @@
  *
  * Every PBU of the session (registration, refresh, retransmission) carries
  * its flows with Action Add: the LMA treats a repeat as a no-op, and an
- * LMA that restarted learns them again with the next refresh. A Delete
- * is carried once and forgotten when its PBA arrives. A changed request
- * on a registered session with no PBU outstanding starts a refresh now.
+ * LMA that restarted learns them again with the next refresh. A request
+ * the LMA refused (a non-zero status in the PBA) is not carried again:
+ * the refusal stands until the MN changes that request (the same request
+ * repeated changes nothing). A Delete is carried once and forgotten when
+ * its PBA arrives. A changed request on a registered session with no PBU
+ * outstanding starts a refresh now.
  */
 #include <string.h>
 
@@ -44,8 +47,12 @@ static bool take(struct mag_bul *b, const struct nd_flow_req *r)
 	f.action = MH_FLOW_ACTION_ADD;
 	f.n_bref = r->scope == ND_FLOW_SCOPE_THIS_IFACE;   /* "don't mind": none */
 	f.bref[0] = (uint16_t)b->id;
-	if (cur && mh_flow_equal(cur, &f))
-		return false;
+	if (cur) {
+		struct mh_flow was = *cur;      /* the request, not the LMA's answer */
+		was.status = 0;
+		if (mh_flow_equal(&was, &f))
+			return false;
+	}
 	if (!cur) {
 		if (b->n_flow >= MH_FLOW_MAX)
 			return false;
@@ -86,6 +93,8 @@ void mag_flow_pbu(const struct mag *m, const struct mag_txn *t, struct mh_msg *p
 		const struct mag_bul *b = &m->bul[t->bul[i]];
 
 		for (uint8_t j = 0; j < b->n_flow && p->n_flow < MH_FLOW_MAX; j++) {
+			if (b->flow[j].action == MH_FLOW_ACTION_ADD && b->flow[j].status)
+				continue;               /* refused: not asked again */
 			p->flow[p->n_flow] = b->flow[j];
 			p->flow[p->n_flow++].status = 0;   /* the LMA's to set */
 		}

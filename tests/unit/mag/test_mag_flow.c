@@ -86,6 +86,38 @@ Test(mag_flow, every_later_pbu_carries_it_again_and_a_repeat_sends_nothing)
 	cr_assert(p->group[0].has_bid);
 }
 
+/* A refusal stands: the refreshes after it do not ask again, nor does the
+ * same request repeated; a changed request is asked (issue 12). */
+Test(mag_flow, a_refused_request_is_not_sent_again_until_it_changes)
+{
+	struct nd_flow_req r = req(1, MH_FLOW_ACTION_ADD, ND_FLOW_SCOPE_THIS_IFACE, "udp sport 1");
+	struct nd_flow_req r2 = req(1, MH_FLOW_ACTION_ADD, ND_FLOW_SCOPE_THIS_IFACE, "udp sport 2");
+
+	register_mn(IF_WLAN, LL_A2, "2001:db8:100:1::", S_NS);
+	send_flows(&r, 1, 2 * S_NS);
+	const struct mh_msg *p = nth_pbu(0);
+	cr_assert_not_null(p);
+	struct mh_msg a = make_pba(p, 0, tcfg.lifetime_s, NULL);
+	a.n_flow = 1;
+	a.flow[0] = p->flow[0];
+	a.flow[0].status = MH_FLOW_STATUS_OPTION_MALFORMED;
+	pba(&a, 2 * S_NS + 1000);
+	cr_assert_eq(send_flows(&r, 1, 3 * S_NS), 0);
+	cr_assert_null(nth_pbu(0), "the refused request repeated: no PBU");
+	timer(2 * S_NS + (uint64_t)tcfg.lifetime_s * S_NS / 100 * tcfg.refresh_pct + 1);
+	p = nth_pbu(0);
+	cr_assert_not_null(p, "the periodic refresh");
+	cr_assert_eq(p->n_flow, 0, "the refresh does not ask again");
+	a = make_pba(p, 0, tcfg.lifetime_s, NULL);
+	uint64_t t = 2 * S_NS + (uint64_t)tcfg.lifetime_s * S_NS / 100 * tcfg.refresh_pct + 1000;
+	pba(&a, t);
+	cr_assert_eq(send_flows(&r2, 1, t + 1000), 0);
+	p = nth_pbu(0);
+	cr_assert_not_null(p, "a changed request starts a refresh");
+	cr_assert_eq(p->n_flow, 1);
+	cr_assert_eq(p->flow[0].ts.sport_lo, 2);
+}
+
 Test(mag_flow, dont_mind_has_no_binding_reference)
 {
 	struct nd_flow_req r = req(4, MH_FLOW_ACTION_ADD, ND_FLOW_SCOPE_ANY_IFACE, "tcp");
