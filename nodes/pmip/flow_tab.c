@@ -112,15 +112,13 @@ bool flow_tab_has_prefix(const struct flow_tab *t, const struct in6_addr *p, uin
 	return find_pfx(t, p, plen, flow_pfx_hash(t, p, plen)) != NULL;
 }
 
-/* Refusals that need the prefix's other rules. */
-static const char *check_against(const struct flow_pfx *x, const struct flow_rule *r)
+/* Refusals that need the prefix's other rules: the index finds the rules
+ * that can overlap r (flow_index.c) without walking them all. */
+static const char *check_against(const struct flow_tab *t, const struct flow_pfx *x,
+				 const struct flow_rule *r)
 {
-	for (size_t i = 0; x && i < x->n; i++) {
-		const struct flow_rule *o = &x->v[i]->r;
-
-		if (o->prio == r->prio && flow_sel_overlap(&o->sel, &r->sel))
-			return "overlaps a rule of this prefix with the same prio";
-	}
+	if (flow_ix_overlap(t, x, r))
+		return "overlaps a rule of this prefix with the same prio";
 	return NULL;
 }
 
@@ -218,7 +216,7 @@ int flow_tab_add(struct flow_tab *t, struct flow_rule *r, const char **why)
 	struct flow_ent *e;
 
 	if ((*why = check_rule(t, r)) ||
-	    (*why = check_against(find_pfx(t, &r->prefix, r->plen, h), r)))
+	    (*why = check_against(t, find_pfx(t, &r->prefix, r->plen, h), r)))
 		return -1;
 	e = calloc(1, sizeof(*e));
 	if (!e)

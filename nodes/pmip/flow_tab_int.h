@@ -38,6 +38,7 @@ struct flow_pfx {
 	struct flow_ent **v;
 	size_t nw, capw;
 	struct flow_ent **w;
+	struct flow_bucket *bk[5];      /* the prefix's buckets, by enum flow_ix_kind */
 };
 
 /* Rules of one prefix with one exact field value, in match order. */
@@ -51,7 +52,8 @@ enum flow_ix_kind {
 
 struct flow_bucket {
 	struct hash_node hn;            /* by (prefix, kind, value) */
-	const struct flow_pfx *pfx;
+	struct flow_pfx *pfx;
+	struct flow_bucket *next_k, *prev_k;   /* the prefix's buckets of this kind */
 	uint8_t kind;                   /* enum flow_ix_kind */
 	uint8_t val[16];
 	size_t n, cap;
@@ -90,6 +92,10 @@ void flow_ix_del(struct flow_tab *t, struct flow_pfx *x, struct flow_ent *e);
 struct flow_ent *flow_ix_lookup(struct flow_tab *t, const struct flow_pfx *x,
 				const struct flow_key *k);
 void flow_ix_free(struct flow_tab *t);
+/* A rule of x with r's prio whose selector overlaps r's, found among the
+ * rules that can overlap it, or NULL. */
+const struct flow_rule *flow_ix_overlap(const struct flow_tab *t, const struct flow_pfx *x,
+					const struct flow_rule *r);
 
 /* flow_pin.c */
 void flow_pin_free(struct flow_tab *t);

@@ -337,7 +337,7 @@ bench_flow_table() {
 	local prog
 	bench_table "8. LMA flow table: lookup cost per packet (ns), cached flow vs first packet of a flow"
 	prog=$(pmip_prog bench_flow) || return 0
-	say '%8s  %-7s %10s %10s %12s %10s %8s\n' rules layout hash_ns cached_ns first_pkt_ns rules_walked matched
+	say '%8s  %-7s %10s %10s %12s %10s %8s %10s\n' rules layout hash_ns cached_ns first_pkt_ns rules_walked matched add_ns
 	"$prog" ${BENCH_FLOW_SIZES:-10 1000 100000} 2>&1 | tee -a "$BENCH_RES"
 }
 

@@ -329,3 +329,55 @@ Test(flow_tab, index_answers_as_a_full_walk_would)
 #undef RND
 	flow_tab_free(t);
 }
+
+/* The overlap check through the index (flow_ix_overlap) refuses exactly
+ * what a check against every rule of the prefix would: random rules naming
+ * one, two or no fields exactly or as ranges, at random prios, some
+ * removed between adds. */
+Test(flow_tab, indexed_overlap_check_agrees_with_a_full_walk)
+{
+	struct flow_tab *t = flow_tab_new(&hk);
+	uint32_t seed = 7;
+	unsigned accepted = 0, overlapping = 0;
+
+#define RND(m) ((seed = seed * 1103515245u + 12345u) >> 8) % (m)
+	for (unsigned i = 0; i < 1500; i++) {
+		unsigned k = RND(9), a = RND(12), b = a + RND(3), c2 = b + RND(4), prio = RND(3);
+		char sel[96], text[200];
+
+		switch (k) {
+		case 0: snprintf(sel, sizeof(sel), "udp dport %u", a); break;
+		case 1: snprintf(sel, sizeof(sel), "udp sport %u", a); break;
+		case 2: snprintf(sel, sizeof(sel), "src 2001:db8:c::%x", a); break;
+		case 3: snprintf(sel, sizeof(sel), "dst 2001:db8:100:1::%x", a); break;
+		case 4: snprintf(sel, sizeof(sel), "udp dport %u-%u", a, b); break;
+		case 5: snprintf(sel, sizeof(sel), "tcp"); break;
+		case 6: snprintf(sel, sizeof(sel), "udp src 2001:db8:c::%x dport %u", a, b); break;
+		case 7: snprintf(sel, sizeof(sel), "udp sport %u dport %u-%u", a, b, c2); break;
+		default: snprintf(sel, sizeof(sel), "any"); break;
+		}
+		snprintf(text, sizeof(text), "prefix 2001:db8:100:1::/64 prio %u %s -> g3", prio, sel);
+		struct flow_rule r = rule(text);
+		struct ref_ctx c = { .n = 0 };
+		bool want_refused = false;
+
+		cr_assert_lt(flow_tab_n_rules(t), 512, "collect's room");
+		flow_tab_foreach(t, collect, &c);
+		for (size_t j = 0; j < c.n && !want_refused; j++)
+			want_refused = c.v[j]->prio == r.prio && flow_sel_overlap(&c.v[j]->sel, &r.sel);
+		const char *why = NULL;
+		int rc = flow_tab_add(t, &r, &why);
+		cr_assert_eq(rc, want_refused ? -1 : 0, "%s: %s", text, why ? why : "accepted");
+		accepted += rc == 0;
+		overlapping += want_refused;
+		if (RND(4) == 0 && flow_tab_n_rules(t) > 0) {
+			c.n = 0;
+			flow_tab_foreach(t, collect, &c);
+			flow_tab_del(t, c.v[RND(c.n)]->id);
+		}
+	}
+#undef RND
+	cr_assert_gt(accepted, 50);
+	cr_assert_gt(overlapping, 50, "both answers occur");
+	flow_tab_free(t);
+}
