@@ -266,6 +266,32 @@ static void collect(void *arg, const struct flow_rule *r)
 	c->v[c->n++] = r;
 }
 
+/* A random rule of prefix 2001:db8:100:1::/64 into text: one of the first
+ * `kinds` selector shapes (exact ports or addresses, a port range, a
+ * protocol, nothing, then two-field ones), values below `vals`, a prio of
+ * RND(prios) * step. */
+static void random_rule(uint32_t *seed, unsigned kinds, unsigned vals, unsigned prios,
+			unsigned step, char *text, size_t cap)
+{
+#define R(m) ((*seed = *seed * 1103515245u + 12345u) >> 8) % (m)
+	unsigned k = R(kinds), a = R(vals), b = a + R(4), c = b + R(4), prio = R(prios) * step;
+#undef R
+	char sel[96];
+
+	switch (k) {
+	case 0: snprintf(sel, sizeof(sel), "udp dport %u", a); break;
+	case 1: snprintf(sel, sizeof(sel), "udp sport %u", a); break;
+	case 2: snprintf(sel, sizeof(sel), "src 2001:db8:c::%x", a); break;
+	case 3: snprintf(sel, sizeof(sel), "dst 2001:db8:100:1::%x", a); break;
+	case 4: snprintf(sel, sizeof(sel), "udp dport %u-%u", a, b); break;
+	case 5: snprintf(sel, sizeof(sel), "tcp"); break;
+	case 7: snprintf(sel, sizeof(sel), "udp src 2001:db8:c::%x dport %u", a, b); break;
+	case 8: snprintf(sel, sizeof(sel), "udp sport %u dport %u-%u", a, b, c); break;
+	default: snprintf(sel, sizeof(sel), "any"); break;
+	}
+	snprintf(text, cap, "prefix 2001:db8:100:1::/64 prio %u %s -> g3", prio, sel);
+}
+
 /* The index (flow_index.c) gives what a walk of every rule in match order
  * gives: random rules of every kind (exact ports, addresses, ranges, none)
  * and prios, random packets, some rules removed. */
@@ -278,22 +304,7 @@ Test(flow_tab, index_answers_as_a_full_walk_would)
 
 #define RND(m) ((seed = seed * 1103515245u + 12345u) >> 8) % (m)
 	for (unsigned i = 0; i < 400; i++) {
-		unsigned k = RND(7);
-		unsigned a = RND(8);
-		unsigned prio = RND(4) * 10;
-		unsigned b = a + RND(4);
-		char sel[80];
-
-		switch (k) {
-		case 0: snprintf(sel, sizeof(sel), "udp dport %u", a); break;
-		case 1: snprintf(sel, sizeof(sel), "udp sport %u", a); break;
-		case 2: snprintf(sel, sizeof(sel), "src 2001:db8:c::%x", a); break;
-		case 3: snprintf(sel, sizeof(sel), "dst 2001:db8:100:1::%x", a); break;
-		case 4: snprintf(sel, sizeof(sel), "udp dport %u-%u", a, b); break;
-		case 5: snprintf(sel, sizeof(sel), "tcp"); break;
-		default: snprintf(sel, sizeof(sel), "any"); break;
-		}
-		snprintf(text, sizeof(text), "prefix 2001:db8:100:1::/64 prio %u %s -> g3", prio, sel);
+		random_rule(&seed, 7, 8, 4, 10, text, sizeof(text));
 		struct flow_rule r;
 		const char *why;
 		cr_assert_eq(flow_rule_parse(text, &r, &why), 0, "%s: %s", text, why);
@@ -342,21 +353,9 @@ Test(flow_tab, indexed_overlap_check_agrees_with_a_full_walk)
 
 #define RND(m) ((seed = seed * 1103515245u + 12345u) >> 8) % (m)
 	for (unsigned i = 0; i < 1500; i++) {
-		unsigned k = RND(9), a = RND(12), b = a + RND(3), c2 = b + RND(4), prio = RND(3);
-		char sel[96], text[200];
+		char text[200];
 
-		switch (k) {
-		case 0: snprintf(sel, sizeof(sel), "udp dport %u", a); break;
-		case 1: snprintf(sel, sizeof(sel), "udp sport %u", a); break;
-		case 2: snprintf(sel, sizeof(sel), "src 2001:db8:c::%x", a); break;
-		case 3: snprintf(sel, sizeof(sel), "dst 2001:db8:100:1::%x", a); break;
-		case 4: snprintf(sel, sizeof(sel), "udp dport %u-%u", a, b); break;
-		case 5: snprintf(sel, sizeof(sel), "tcp"); break;
-		case 6: snprintf(sel, sizeof(sel), "udp src 2001:db8:c::%x dport %u", a, b); break;
-		case 7: snprintf(sel, sizeof(sel), "udp sport %u dport %u-%u", a, b, c2); break;
-		default: snprintf(sel, sizeof(sel), "any"); break;
-		}
-		snprintf(text, sizeof(text), "prefix 2001:db8:100:1::/64 prio %u %s -> g3", prio, sel);
+		random_rule(&seed, 9, 12, 3, 1, text, sizeof(text));
 		struct flow_rule r = rule(text);
 		struct ref_ctx c = { .n = 0 };
 		bool want_refused = false;
