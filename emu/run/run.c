@@ -417,6 +417,9 @@ int run_topology(struct topology *t, const struct run_opts *o,
 	uint64_t td0 = run_now_ns();
 	teardown(&r);
 	uint64_t td = run_now_ns() - td0;
+	const char *why;
+	if (!res->setup_failed && run_pcapng_write(r.out_dir, r.start_unix_ns, &why) < 0)
+		fprintf(stderr, "pmipemu: %s/run.pcapng not written: %s\n", r.out_dir, why);
 	if (!res->setup_failed)
 		run_report_finish(&r, res, td);
 	else

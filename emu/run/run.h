@@ -54,6 +54,10 @@ int run_topology(struct topology *t, const struct run_opts *o,
 /* First thing of `run` and `test`: SIGINT/SIGTERM/SIGHUP wait (blocked)
  * until a run's handlers take them, so a stop at any moment is a stop. */
 void run_hold_signals(void);
+/* run_pcapng.c: DIR/run.pcapng from every DIR/NODE-IFACE.pcap (one named
+ * interface each, frames in time order); after the captures are closed.
+ * 0, or -1 with why. */
+int run_pcapng_write(const char *dir, int64_t start_unix_ns, const char **why);
 
 /* ---- internal, shared by run*.c ----------------------------------------- */
 

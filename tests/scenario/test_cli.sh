@@ -47,6 +47,45 @@ t = (first - start) / 1e9
 print(f"  ping's first packet at run time {t * 1e3:.3f} ms, ping started at {ps * 1e3:.3f} ms")
 assert ps <= t <= ps + 0.2, "capture time - start is not the run time of events.jsonl"
 PY
+# run.pcapng (issue 14 item 4): every endpoint capture merged, one named
+# interface per NODE-IFACE.pcap with all its frames, in time order, the
+# run start in the section comment; tshark reads it cleanly.
+tclean "$TMP/run1/run.pcapng"
+python3 - "$TMP/run1" <<'PY' || fail "run.pcapng is not the merge of the captures (above)"
+import glob, json, os, subprocess, sys
+run = sys.argv[1]
+def fields(path, *f):
+    out = subprocess.run(["tshark", "-r", path, "-T", "fields", *sum([["-e", x] for x in f], [])],
+                         capture_output=True, text=True, check=True).stdout
+    return [l.split("\t") for l in out.splitlines()]
+merged = fields(run + "/run.pcapng", "frame.interface_name", "frame.time_epoch", "frame.len")
+caps = sorted(glob.glob(run + "/*.pcap"))
+assert caps, "no endpoint capture"
+for c in caps:
+    name = os.path.basename(c)[:-5]
+    own = [(t, n) for t, n in ((r[0], r[1]) for r in fields(c, "frame.time_epoch", "frame.len"))]
+    mine = [(r[1], r[2]) for r in merged if r[0] == name]
+    assert own == mine, f"{name}: {len(own)} frames in its pcap, {len(mine)} in run.pcapng (or other times)"
+    print(f"  run.pcapng {name}: {len(mine)} frames, same times and lengths")
+assert len(merged) == sum(1 for r in merged if r[0] in [os.path.basename(c)[:-5] for c in caps])
+ts = [int(r[1].replace(".", "")) for r in merged]
+assert ts == sorted(ts), "run.pcapng is not in time order"
+start = json.load(open(run + "/report.json"))["start_unix_ns"]
+info = subprocess.run(["capinfos", run + "/run.pcapng"], capture_output=True, text=True).stdout
+assert f"start_unix_ns={start}" in info, "the section comment does not give report.json's start"
+PY
+# --set: the same topology with its loss switched off from the command
+# line: the expectation it failed (loss max=0) now holds, exit 0, and the
+# link dropped nothing, so the override reached the link engine.
+$PMIPEMU run tests/data/scenario/impossible.xml --set 'link[@name=ab]/impair[@dir=ab]/@loss=0' \
+	--out "$TMP/set0" --quiet > /dev/null 2>&1; rc=$?
+[ $rc = 0 ] || fail "run --set loss=0: exit $rc, expected 0 (every expectation holds)"
+[ "$(jget "$TMP/set0/report.json" "['links']['ab']['ab']['drop_loss']")" = 0 ] \
+	|| fail "run --set loss=0: the link still dropped frames"
+$PMIPEMU validate --set 'link[@name=nowhere]/impair/@loss=0' tests/data/scenario/impossible.xml \
+	2> "$TMP/err"; rc=$?
+[ $rc = 2 ] && grep -q -- "--set link\[@name=nowhere\]/impair/@loss=0: .* matches no element" "$TMP/err" \
+	|| fail "--set on no element: exit $rc, $(cat "$TMP/err")"
 python3 - "$TMP/junit.xml" <<'PY' || exit 1
 import sys, xml.etree.ElementTree as ET
 root = ET.parse(sys.argv[1]).getroot()
