@@ -4,6 +4,7 @@
  */
 #include "compare.h"
 #include "ctl.h"
+#include "graph.h"
 #include "junit_file.h"
 #include "run/run.h"
 #include "run/state.h"
@@ -36,6 +37,7 @@ static void usage(FILE *f)
 	      "  exec [--run ID] NODE CMD...  run a command inside a node of a live run\n"
 	      "  ls                           list the live runs (id, pid, run folder)\n"
 	      "  compare RUN_A RUN_B          two runs' flows and handovers side by side\n"
+	      "  graph FILE [--svg OUT]       the topology as a Graphviz graph (DOT, or SVG)\n"
 	      "  clean                        remove what crashed or killed runs left\n"
 	      "  help, --help                 this text\n"
 	      "  version, --version           the version\n"
@@ -308,6 +310,8 @@ int main(int argc, char **argv)
 		return cmd_clean(argc, argv);
 	if (!strcmp(cmd, "compare"))
 		return compare_main(argc, argv);
+	if (!strcmp(cmd, "graph"))
+		return graph_main(argc, argv);
 	if (!strcmp(cmd, "ls")) {
 		if (argc != 1) {
 			fprintf(stderr, "usage: pmipemu ls\n");

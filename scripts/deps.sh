@@ -5,7 +5,7 @@ set -eu
 PKGS="build-essential pkg-config clang libclang-rt-14-dev libpcap-dev
 libnetfilter-queue-dev libev-dev libxml2-dev libxml2-utils libcriterion-dev
 libjson-c-dev libmnl-dev nettle-dev iproute2 iptables iputils-ping tshark ethtool
-librsvg2-bin mandoc procps python3 util-linux jq"
+librsvg2-bin mandoc procps python3 util-linux jq graphviz"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" \

@@ -16,6 +16,21 @@ $PMIPEMU run tests/data/scenario/impossible.xml --duration 2s --out "$TMP/short"
 [ $rc = 2 ] || fail "--duration shorter than the timeline gave exit $rc, expected 2"
 grep -q -- "--duration 2s ends before" "$TMP/err" || fail "no --duration message: $(cat "$TMP/err")"
 
+# graph: the topology drawn by Graphviz, an SVG with every node and link
+$PMIPEMU graph topologies/appd-fast-handover.xml --svg "$TMP/g.svg" || fail "graph --svg exit $?"
+python3 - "$TMP/g.svg" <<'PY' || fail "graph: the SVG lacks nodes or links (above)"
+import sys, xml.etree.ElementTree as ET
+ns = "{http://www.w3.org/2000/svg}"
+root = ET.parse(sys.argv[1]).getroot()
+assert root.tag == ns + "svg", root.tag
+titles = [t.text for t in root.iter(ns + "title")]
+for n in ("cn", "lma", "mag1", "mag2", "mn", "mag1--mag2", "mag2--mn"):
+    assert n in titles, f"no {n} in the SVG: {titles}"
+texts = " ".join(t.text or "" for t in root.iter(ns + "text"))
+assert "mm" in texts and "2ms" in texts, "a link's name or delay is not drawn"
+PY
+$PMIPEMU graph tests/data/topo/bad/dup_node.xml > /dev/null 2>&1; [ $? = 2 ] || fail "graph of a bad file should exit 2"
+
 # Several topologies, one of them broken: one JUnit file, an error suite
 # for the one that did not load, no junit-NAME.xml beside it.
 $PMIPEMU test tests/data/scenario/impossible.xml tests/data/topo/bad/dup_flow.xml \
