@@ -94,6 +94,8 @@ struct mag_bul *mag_bul_new(struct mag *m, const struct mag_profile *p,
 void mag_bul_set_state(struct mag *m, struct mag_bul *b, enum mag_bul_state s,
 		       uint64_t now_ns, struct mag_acts *acts, const char *why);
 struct mag_bul *mag_bul_find(struct mag *m, const char *mn_id, const uint8_t ll_id[6]);
+/* mag_txn.c: t's retransmission or give-up, when its timer is due. */
+void mag_txn_timer(struct mag *m, struct mag_txn *t, uint64_t now_ns, struct mag_acts *acts);
 /* A refresh PBU for b now (RFC 5213 6.9.1.3, HI 5). */
 void mag_bul_refresh(struct mag *m, struct mag_bul *b, uint64_t now_ns,
 		     struct mag_acts *acts);
@@ -166,7 +168,7 @@ void mag_session_attach_services(struct mag *m, const struct mag_bul *first,
  * prefixes b took (routes, a withdrawal RA), and goes when none is left. */
 void mag_subset_accepted(struct mag *m, struct mag_bul *old, const struct mag_bul *b,
 			 uint64_t now_ns, struct mag_acts *acts);
-/* mag_engine.c: start the HI 2 PBU moving from's prefixes into to. */
+/* mag_attach.c: start the HI 2 PBU moving from's prefixes into to. */
 int mag_handoff_start(struct mag *m, struct mag_bul *from, struct mag_bul *to,
 		      uint64_t now_ns, struct mag_acts *acts, const char **why);
 
