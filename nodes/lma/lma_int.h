@@ -218,6 +218,17 @@ bool lma_prefix_is_zero(const struct mh_prefix *p);
  * registers one no session holds (after an LMA restart, RFC 5847) gets it. */
 bool lma_prefix_in_pool(const struct lma *l, const struct mh_prefix *p);
 
+/* lma_check.c: a PBU's checks (RFC 5213 5.3.1, 5.5); each returns a PBA
+ * status, 0 when the PBU passes. Common: every group at once, in the
+ * RFC's order (realtime_ns: the LMA's clock when the PBU arrived). Group:
+ * the options a session group must carry. Order: the group's timestamp
+ * or sequence number against the entry it updates (c->ref). */
+uint8_t lma_check_common(struct lma *l, const struct in6_addr *src,
+			 const struct mh_msg *pbu, uint64_t realtime_ns);
+uint8_t lma_check_group(const struct mh_group *g);
+uint8_t lma_check_order(const struct lma *l, const struct in6_addr *src,
+			const struct mh_msg *pbu, const struct lma_group_ctx *c);
+
 /* lma_act.c: building actions and events. */
 void lma_act_pba(struct lma *l, struct lma_actions *a, const struct in6_addr *dst,
 		 const struct mh_msg *pba);
