@@ -218,6 +218,9 @@ bool lma_prefix_is_zero(const struct mh_prefix *p);
  * registers one no session holds (after an LMA restart, RFC 5847) gets it. */
 bool lma_prefix_in_pool(const struct lma *l, const struct mh_prefix *p);
 
+/* lma_handoff.c: plan a rejection of the group with status. */
+void lma_reject(struct lma_group_ctx *c, uint8_t status);
+
 /* lma_check.c: a PBU's checks (RFC 5213 5.3.1, 5.5); each returns a PBA
  * status, 0 when the PBU passes. Common: every group at once, in the
  * RFC's order (realtime_ns: the LMA's clock when the PBU arrived). Group:
