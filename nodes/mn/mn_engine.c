@@ -99,9 +99,9 @@ bool mn_iface_usable(const struct mn *m, size_t i)
 
 /* ---- rules ------------------------------------------------------------------ */
 
-static void rule_act(struct mn *m, enum mn_act_type t, size_t i,
-		     const struct in6_addr *prefix, uint8_t plen, uint32_t fwmark,
-		     uint32_t table, struct mn_acts *acts)
+void mn_rule_act(struct mn *m, enum mn_act_type t, size_t i,
+		 const struct in6_addr *prefix, uint8_t plen, uint32_t fwmark,
+		 uint32_t table, struct mn_acts *acts)
 {
 	struct mn_act *a = mn_act_push(acts, t);
 	a->ifindex = m->ifc[i].ifindex;
@@ -118,7 +118,7 @@ static void rule_act(struct mn *m, enum mn_act_type t, size_t i,
  * goes in before the old one leaves: with equal priority the old one still
  * matches first meanwhile (and falls through when its route is dead), so no
  * packet meets a moment without a rule. */
-static void sync_rules(struct mn *m, size_t i, struct mn_acts *acts)
+void mn_sync_rules(struct mn *m, size_t i, struct mn_acts *acts)
 {
 	struct mn_iface *f = &m->ifc[i];
 	uint32_t want = m->ifc[f->target].table;
@@ -126,17 +126,17 @@ static void sync_rules(struct mn *m, size_t i, struct mn_acts *acts)
 		struct mn_prefix *p = &f->pfx[k];
 		if (!p->used || p->rule_table == want)
 			continue;
-		rule_act(m, MN_ACT_RULE_ADD, i, &p->prefix, p->plen, 0, want, acts);
+		mn_rule_act(m, MN_ACT_RULE_ADD, i, &p->prefix, p->plen, 0, want, acts);
 		if (p->rule_table)
-			rule_act(m, MN_ACT_RULE_DEL, i, &p->prefix, p->plen, 0,
+			mn_rule_act(m, MN_ACT_RULE_DEL, i, &p->prefix, p->plen, 0,
 				 p->rule_table, acts);
 		p->rule_table = want;
 	}
 	if (!m->cfg.n_sel || f->ifindex <= 0 || f->mark_table == want)
 		return;
-	rule_act(m, MN_ACT_RULE_ADD, i, NULL, 0, mn_iface_mark(m, i), want, acts);
+	mn_rule_act(m, MN_ACT_RULE_ADD, i, NULL, 0, mn_iface_mark(m, i), want, acts);
 	if (f->mark_table)
-		rule_act(m, MN_ACT_RULE_DEL, i, NULL, 0, mn_iface_mark(m, i),
+		mn_rule_act(m, MN_ACT_RULE_DEL, i, NULL, 0, mn_iface_mark(m, i),
 			 f->mark_table, acts);
 	f->mark_table = want;
 }
@@ -204,7 +204,7 @@ static void retarget(struct mn *m, struct mn_acts *acts)
 			   m->ifc[to].name);
 		move_events(m, i, f->target, to, acts);
 		f->target = to;
-		sync_rules(m, i, acts);
+		mn_sync_rules(m, i, acts);
 	}
 }
 
@@ -232,7 +232,7 @@ static void rearm(struct mn *m, struct mn_acts *acts)
 }
 
 /* Every input ends here: rules follow the new state, the timer the routers. */
-static int done(struct mn *m, struct mn_acts *acts)
+int mn_done(struct mn *m, struct mn_acts *acts)
 {
 	retarget(m, acts);
 	rearm(m, acts);
@@ -285,7 +285,7 @@ int mn_ra(struct mn *m, int ifindex, const struct in6_addr *src,
 		/* RFC 4861 6.3.4: lifetime 0 = not a default router (any more) */
 		if (same)
 			router_forget(m, (size_t)i, "router lifetime 0", acts);
-		return done(m, acts);
+		return mn_done(m, acts);
 	}
 	if (!same || !f->route_installed) {
 		char r[INET6_ADDRSTRLEN];
@@ -301,7 +301,7 @@ int mn_ra(struct mn *m, int ifindex, const struct in6_addr *src,
 	f->last_ra_ns = now_ns;
 	f->router_expiry_ns = now_ns + (uint64_t)router_lifetime_s * 1000000000ull;
 	mn_flow_ra(m, (size_t)i, now_ns, acts);     /* section 3: ask the network */
-	return done(m, acts);
+	return mn_done(m, acts);
 }
 
 int mn_timer(struct mn *m, uint64_t now_ns, struct mn_acts *acts)
@@ -312,7 +312,7 @@ int mn_timer(struct mn *m, uint64_t now_ns, struct mn_acts *acts)
 			router_forget(m, i, "router lifetime expired", acts);
 	}
 	m->deadline_ns = 0;              /* the timer fired: arm the next anew */
-	return done(m, acts);
+	return mn_done(m, acts);
 }
 
 /* ---- links ------------------------------------------------------------------ */
@@ -357,8 +357,8 @@ int mn_iface_attach(struct mn *m, const char *name, int ifindex, bool carrier,
 	f->ifindex = ifindex;
 	f->carrier = carrier;
 	f->up = up;
-	sync_rules(m, (size_t)i, acts);  /* the fwmark rule, with selectors */
-	return done(m, acts);
+	mn_sync_rules(m, (size_t)i, acts);  /* the fwmark rule, with selectors */
+	return mn_done(m, acts);
 }
 
 int mn_link(struct mn *m, int ifindex, bool carrier, bool up, uint64_t now_ns,
@@ -368,105 +368,7 @@ int mn_link(struct mn *m, int ifindex, bool carrier, bool up, uint64_t now_ns,
 	if (i < 0)
 		return -1;
 	link_set(m, (size_t)i, carrier, up, now_ns, acts);
-	return done(m, acts);
-}
-
-/* ---- addresses ------------------------------------------------------------------ */
-
-/* Scopes a rule is for: not link-local, multicast, loopback or :: */
-static bool addr_global(const struct in6_addr *a)
-{
-	return !IN6_IS_ADDR_LINKLOCAL(a) && !IN6_IS_ADDR_MULTICAST(a) &&
-	       !IN6_IS_ADDR_LOOPBACK(a) && !IN6_IS_ADDR_UNSPECIFIED(a) &&
-	       !IN6_IS_ADDR_V4MAPPED(a);
-}
-
-static struct mn_prefix *pfx_find(struct mn_iface *f, const struct in6_addr *p,
-				  uint8_t plen, bool create)
-{
-	struct mn_prefix *free_slot = NULL;
-	for (size_t k = 0; k < MN_ADDR_MAX; k++) {
-		struct mn_prefix *x = &f->pfx[k];
-		if (x->used && x->plen == plen && !memcmp(&x->prefix, p, sizeof(*p)))
-			return x;
-		if (!x->used && !free_slot)
-			free_slot = x;
-	}
-	if (!create || !free_slot)
-		return NULL;
-	memset(free_slot, 0, sizeof(*free_slot));
-	free_slot->used = true;
-	free_slot->prefix = *p;
-	free_slot->plen = plen;
-	return free_slot;
-}
-
-static int addr_find(const struct mn_iface *f, const struct in6_addr *a, uint8_t plen)
-{
-	for (size_t k = 0; k < f->n_addr; k++)
-		if (f->addr[k].plen == plen && !memcmp(&f->addr[k].addr, a, sizeof(*a)))
-			return (int)k;
-	return -1;
-}
-
-static void prefix_event(struct mn_acts *acts, enum mn_event ev,
-			 const struct mn_iface *f, const struct mn_prefix *p)
-{
-	char s[INET6_ADDRSTRLEN + 8];
-	mn_fmt_prefix(s, sizeof(s), &p->prefix, p->plen);
-	mn_act_event(acts, ev, "\"iface\":\"%s\",\"prefix\":\"%s\"", f->name, s);
-}
-
-int mn_addr_add(struct mn *m, int ifindex, const struct in6_addr *addr,
-		uint8_t plen, uint64_t now_ns, struct mn_acts *acts)
-{
-	(void)now_ns;
-	int i = mn_iface_by_index(m, ifindex);
-	if (i < 0 || !addr_global(addr) || plen > 128) {
-		m->stats.addr_ignored++;
-		return 0;
-	}
-	struct mn_iface *f = &m->ifc[i];
-	if (addr_find(f, addr, plen) >= 0)
-		return 0;                /* a flags or lifetime update */
-	struct in6_addr pm;
-	mn_prefix_mask(&pm, addr, plen);
-	struct mn_prefix *p = pfx_find(f, &pm, plen, true);
-	if (f->n_addr >= MN_ADDR_MAX || !p) {
-		m->stats.addr_ignored++;
-		return -1;
-	}
-	f->addr[f->n_addr].addr = *addr;
-	f->addr[f->n_addr++].plen = plen;
-	m->stats.addr_added++;
-	if (p->n_addr++ == 0)
-		prefix_event(acts, MN_EV_PREFIX_ADDED, f, p);
-	sync_rules(m, (size_t)i, acts);
-	return done(m, acts);
-}
-
-int mn_addr_del(struct mn *m, int ifindex, const struct in6_addr *addr,
-		uint8_t plen, uint64_t now_ns, struct mn_acts *acts)
-{
-	(void)now_ns;
-	int i = mn_iface_by_index(m, ifindex);
-	struct mn_iface *f = i >= 0 ? &m->ifc[i] : NULL;
-	int k = f ? addr_find(f, addr, plen) : -1;
-	if (k < 0)
-		return 0;
-	f->addr[k] = f->addr[--f->n_addr];
-	m->stats.addr_removed++;
-	struct in6_addr pm;
-	mn_prefix_mask(&pm, addr, plen);
-	struct mn_prefix *p = pfx_find(f, &pm, plen, false);
-	if (!p || --p->n_addr > 0)
-		return done(m, acts);
-	if (p->rule_table)
-		rule_act(m, MN_ACT_RULE_DEL, (size_t)i, &p->prefix, p->plen, 0,
-			 p->rule_table, acts);
-	prefix_event(acts, MN_EV_PREFIX_REMOVED, f, p);
-	memset(p, 0, sizeof(*p));
-	return done(m, acts);
+	return mn_done(m, acts);
 }
 
 /* ---- shutdown ------------------------------------------------------------------ */
@@ -479,12 +381,12 @@ void mn_shutdown(struct mn *m, uint64_t now_ns, struct mn_acts *acts)
 		for (size_t k = 0; k < MN_ADDR_MAX; k++) {
 			struct mn_prefix *p = &f->pfx[k];
 			if (p->used && p->rule_table)
-				rule_act(m, MN_ACT_RULE_DEL, i, &p->prefix, p->plen, 0,
+				mn_rule_act(m, MN_ACT_RULE_DEL, i, &p->prefix, p->plen, 0,
 					 p->rule_table, acts);
 			p->rule_table = 0;
 		}
 		if (f->mark_table)
-			rule_act(m, MN_ACT_RULE_DEL, i, NULL, 0, mn_iface_mark(m, i),
+			mn_rule_act(m, MN_ACT_RULE_DEL, i, NULL, 0, mn_iface_mark(m, i),
 				 f->mark_table, acts);
 		f->mark_table = 0;
 		if (f->route_installed)

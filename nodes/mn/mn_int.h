@@ -16,6 +16,13 @@ struct mn {
 };
 
 struct mn_act *mn_act_push(struct mn_acts *acts, enum mn_act_type t);
+/* mn_engine.c, for mn_addr.c: a rule action of interface i; re-point every
+ * rule of i at its target's table; the end of every input (targets, timer). */
+void mn_rule_act(struct mn *m, enum mn_act_type t, size_t i,
+		 const struct in6_addr *prefix, uint8_t plen, uint32_t fwmark,
+		 uint32_t table, struct mn_acts *acts);
+void mn_sync_rules(struct mn *m, size_t i, struct mn_acts *acts);
+int mn_done(struct mn *m, struct mn_acts *acts);
 /* mn_flow_req.c: after an RA on interface i, the flow requests' RS when due. */
 void mn_flow_ra(struct mn *m, size_t i, uint64_t now_ns, struct mn_acts *acts);
 #define MN_FLOW_RS_PERIOD_NS (10 * 1000000000ull)   /* soft state: again after */
