@@ -20,6 +20,42 @@ bl=$TMP/out/appd-baseline
 APPD_CHECK=1 appd_compare "$fh" "$bl" || fail "fast handover missed its goal"
 [ "$rc" = 0 ] || fail "pmipemu test exit $rc (expectations above)"
 
+# The bounds can fail (issue 14): the same file with the MAG-to-MAG path
+# cut (mm loses everything), and with fast handover off (RFC 5213), must
+# fail its downlink loss bound at the cut; the report's handover metric
+# says why (the WLAN downlink's loss at the link-down). Both ways: the
+# working run above lost at most 1 there.
+cutline=$(grep -n 'kind="loss" flow="down_wlan" max="1" from="3800ms"' \
+	topologies/appd-fast-handover.xml | cut -d: -f1)
+[ -n "$cutline" ] || fail "the downlink loss bound at the cut is not in the topology"
+for how in mmcut:'link[@name=mm]/impair/@loss=100%' off:'node/pmip/@fast-handover=off'; do
+	name=${how%%:*}
+	$PMIPEMU run topologies/appd-fast-handover.xml --set "${how#*:}" --quiet \
+		--out "$TMP/$name" > /dev/null 2>&1; rc=$?
+	[ "$rc" = 1 ] || fail "$name: exit $rc, expected 1 (an expectation fails)"
+	check_leftovers
+done
+python3 - "$fh" "$TMP/mmcut" "$TMP/off" "$cutline" <<'PY' || fail "the bounds do not tell the runs apart (above)"
+import json, sys
+line = int(sys.argv[4])
+def judge(run):
+    r = json.load(open(run + "/report.json"))
+    e = [x for x in r["expectations"] if x["line"] == line]
+    assert len(e) == 1, f"{run}: no expectation at line {line}"
+    ho = [h for h in r["handovers"] if h["event"].startswith("link-down")]
+    lost = ho[0]["flows"]["down_wlan"]["lost"] if ho else None
+    return e[0], lost, r["links"]["mm"]
+for run, want in ((sys.argv[1], True), (sys.argv[2], False), (sys.argv[3], False)):
+    e, lost, mm = judge(run)
+    print(f"  {run.rsplit('/', 1)[1]}: down_wlan lost at the cut {e['measured_text']} "
+          f"(bound {e['bound_text']}): {'PASS' if e['pass'] else 'FAIL'}; handover metric lost {lost}; "
+          f"mm dropped {mm['ab']['drop_loss'] + mm['ba']['drop_loss']}")
+    assert e["pass"] == want, f"{run}: the cut's loss bound {'failed' if want else 'held'}"
+    assert lost is not None and (lost <= 1) == want, f"{run}: handover metric lost {lost}"
+e, lost, mm = judge(sys.argv[2])
+assert mm["ab"]["drop_loss"] + mm["ba"]["drop_loss"] > 0, "mmcut: the mm link dropped nothing"
+PY
+
 # Every MH packet dissects cleanly: no malformed packet, no expert warning.
 for p in "$fh"/*.pcap "$bl"/*.pcap; do
 	bad=$(tcount "$p" 'mipv6 && (_ws.malformed || _ws.expert.severity >= "warning")')
