@@ -272,6 +272,8 @@ static const struct {
 	{ "drop_loss", offsetof(struct report_link_counters, drop_loss) },
 	{ "drop_queue", offsetof(struct report_link_counters, drop_queue) },
 	{ "drop_down", offsetof(struct report_link_counters, drop_down) },
+	{ "drop_tx", offsetof(struct report_link_counters, drop_tx) },
+	{ "in_flight", offsetof(struct report_link_counters, in_flight) },
 	{ "bytes_in", offsetof(struct report_link_counters, bytes_in) },
 	{ "bytes_out", offsetof(struct report_link_counters, bytes_out) },
 };

@@ -35,6 +35,8 @@ struct report_link_counters {
 	uint64_t delivered;
 	uint64_t dup;               /* extra copies made by the duplicate model */
 	uint64_t drop_loss, drop_queue, drop_down;
+	uint64_t drop_tx;           /* the far TAP refused the write */
+	uint64_t in_flight;         /* accepted, neither delivered nor dropped at the end */
 	uint64_t bytes_in, bytes_out;
 };
 

@@ -63,6 +63,8 @@ static json_object *counters_json(const struct report_link_counters *c)
 	add(o, "drop_loss", u64(c->drop_loss));
 	add(o, "drop_queue", u64(c->drop_queue));
 	add(o, "drop_down", u64(c->drop_down));
+	add(o, "drop_tx", u64(c->drop_tx));
+	add(o, "in_flight", u64(c->in_flight));
 	add(o, "bytes_in", u64(c->bytes_in));
 	add(o, "bytes_out", u64(c->bytes_out));
 	return o;

@@ -43,6 +43,8 @@ static void snap_links(struct run *r, struct run_snapshot *s)
 			o->drop_loss = c.drop_loss;
 			o->drop_queue = c.drop_queue;
 			o->drop_down = c.drop_down;
+			o->drop_tx = c.drop_tx;
+			o->in_flight = c.in_flight;
 			o->bytes_in = c.bytes_in;
 			o->bytes_out = c.bytes_out;
 		}

@@ -311,7 +311,7 @@ struct topo_expect {
 	char flow[TOPO_NAME_MAX];
 	char link[TOPO_NAME_MAX];
 	enum link_dir_id dir;
-	char counter[TOPO_NAME_MAX];    /* in, delivered, drop_loss, drop_queue, drop_down */
+	char counter[TOPO_NAME_MAX];    /* in, delivered, dup, drop_*, in_flight, bytes_* */
 	enum topo_cmp cmp;
 	double value;                   /* ratio, count */
 	uint64_t value_ns;              /* latency, gap */

@@ -390,7 +390,8 @@ static void topo_check_flows(struct topo_pctx *c)
 }
 
 static const char *const topo_counters[] = {
-	"in", "delivered", "drop_loss", "drop_queue", "drop_down",
+	"in", "delivered", "dup", "drop_loss", "drop_queue", "drop_down", "drop_tx",
+	"in_flight", "bytes_in", "bytes_out",
 };
 
 static bool topo_exec_id_known(const struct topology *t, const char *id)
@@ -417,8 +418,9 @@ static void topo_check_expect(struct topo_pctx *c, const struct topo_expect *e)
 	for (size_t i = 0; e->counter[0] && i < sizeof(topo_counters) / sizeof(*topo_counters); i++)
 		known |= !strcmp(e->counter, topo_counters[i]);
 	if (e->counter[0] && !known)
-		topo_errors_add(c->errs, &e->loc, "expect: unknown counter \"%s\" (in, delivered, "
-				"drop_loss, drop_queue, drop_down)", e->counter);
+		topo_errors_add(c->errs, &e->loc, "expect: unknown counter \"%s\" (in, delivered, dup, "
+				"drop_loss, drop_queue, drop_down, drop_tx, in_flight, bytes_in, "
+				"bytes_out)", e->counter);
 	if (e->kind == TOPO_EXP_VIA && f && e->iface[0]) {
 		const struct topo_node *to = topo_find_node(t, f->to);
 		if (to && !topo_find_iface(to, e->iface))

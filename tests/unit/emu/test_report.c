@@ -203,7 +203,8 @@ static void setup(void)
 	snprintf(links[1].name, sizeof links[1].name, "lte");
 	links[0].dir[LINK_DIR_BA].in = 120;
 	links[0].dir[LINK_DIR_AB] = (struct report_link_counters){ .in = 150, .delivered = 138,
-		.drop_loss = 12, .bytes_in = 150000, .bytes_out = 138000 };
+		.drop_loss = 12, .drop_tx = 3, .in_flight = 2, .bytes_in = 150000,
+		.bytes_out = 138000 };
 	links[0].dir[LINK_DIR_BA].delivered = 120;
 	static struct report_exec execs[4];
 	memset(execs, 0, sizeof execs);
@@ -437,6 +438,8 @@ Test(report, report_json_has_the_documented_keys)
 	cr_assert_eq(json_object_get_int(jget(ab, "drop_loss")), 12);
 	jget(ab, "in"); jget(ab, "delivered"); jget(ab, "dup"); jget(ab, "drop_queue");
 	jget(ab, "drop_down"); jget(ab, "bytes_in"); jget(ab, "bytes_out");
+	cr_assert_eq(json_object_get_int(jget(ab, "drop_tx")), 3);
+	cr_assert_eq(json_object_get_int(jget(ab, "in_flight")), 2);
 	json_object *exs = jget(o, "expectations");
 	cr_assert_eq(json_object_array_length(exs), rep.n_expects);
 	json_object *e0 = json_object_array_get_idx(exs, 0);
