@@ -5,7 +5,7 @@
  * find no malformed packet and no expert warning or error, and its field
  * values must be those we encoded. tshark 4.0 does not verify the MH
  * checksum or option alignment: test_mh.c does.
- * Skipped when tshark is not installed.
+ * Without tshark it fails (issue 14: the judge is never skipped).
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -236,7 +236,7 @@ Test(mh_tshark, tshark_reads_every_message_as_encoded, .fini = cap_remove)
 	struct capture c;
 
 	if (system("command -v tshark >/dev/null 2>&1") != 0)
-		cr_skip_test("tshark not installed");
+		cr_assert_fail("tshark is not installed: it is the encoder's independent judge, never skipped (make deps)");
 	cap_open(&c);
 	fill(&c);
 	fill_single_options(&c);
@@ -280,7 +280,7 @@ Test(mh_tshark, tshark_reads_handover_initiate_and_ack_as_encoded,
 	struct capture c;
 
 	if (system("command -v tshark >/dev/null 2>&1") != 0)
-		cr_skip_test("tshark not installed");
+		cr_assert_fail("tshark is not installed: it is the encoder's independent judge, never skipped (make deps)");
 	fields = hi_fields;
 	n_fields = sizeof hi_fields / sizeof hi_fields[0];
 	cap_open(&c);
