@@ -81,7 +81,7 @@ struct report_event {
 	double t_s;                 /* run-relative */
 	char ev[32];
 	char node[TOPO_NAME_MAX];
-	char label[96];             /* ev and its key fields, for the timeline */
+	char label[160];            /* ev and its key fields, for the timeline */
 	enum report_ev_class cls;
 };
 
@@ -181,6 +181,9 @@ void report_flow_span(const struct report *r, const struct report_flow *f,
 int report_load_flow(struct report_flow *f, const char *run_dir, const char *id);
 /* The leaving interface of each arrival, from the sender's captures. */
 int report_load_uplink(struct report_flow *f, const struct topology *t, const char *run_dir);
+/* Does change k of session i hold a prefix that another session holds at
+ * that instant (a shared prefix)? */
+bool report_session_shared(const struct report *r, size_t i, size_t k);
 int report_load_events(struct report *r, const char *path);
 /* The LMA's bce_* events of events.jsonl into r->sessions (the first
  * REPORT_SESSION_MAX sessions). No file: none. */

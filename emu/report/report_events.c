@@ -80,6 +80,12 @@ static void make_label(struct report_event *e, json_object *o)
 	const char *cmd = str_field(o, "command");
 	if (cmd && (!strcmp(e->ev, "session") || !strcmp(e->ev, "prefix")) && n < sizeof e->label)
 		n += (size_t)snprintf(e->label + n, sizeof e->label - n, " %s: %s", e->node, cmd);
+	/* the LMA's flow rules (lma_flow.c): who set it and the rule itself,
+	 * e.g. "lma flow_added policy hnp 2001:db8:100:1::/64 ... -> if2" */
+	const char *origin = str_field(o, "origin"), *rule = str_field(o, "rule");
+	if (!strncmp(e->ev, "flow_", 5) && rule && n < sizeof e->label)
+		n += (size_t)snprintf(e->label + n, sizeof e->label - n, " %s%s%s",
+				      origin ? origin : "", origin ? " " : "", rule);
 	json_object *st;
 	if (json_object_object_get_ex(o, "status", &st) && n < sizeof e->label &&
 	    json_object_is_type(st, json_type_int))

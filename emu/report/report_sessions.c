@@ -6,7 +6,9 @@
  * shows sessions that come and go (problem statement 2.1) and prefixes
  * that move between them (2.2). A handoff that names from_session takes
  * the moved prefixes out of that session's set as well. Malformed lines
- * are skipped, as in report_events.c.
+ * are skipped, as in report_events.c. A prefix held by two live sessions
+ * at once is a shared prefix (issue 12: one HNP over several interfaces of
+ * one MN); report_session_shared() tells the picture.
  *
  * Owns: that digest. Must not: draw (report_svg.c does).
  */
@@ -138,6 +140,35 @@ static void apply(struct report *r, const char *ev, double t, json_object *o)
 		set_hnps(s, t, hnps);
 	if (!strcmp(ev, "bce_handoff"))
 		take_from(r, o, t, hnps);
+}
+
+/* The set session x held at t: its last change at or before t, or NULL
+ * when it did not exist (or had ended) then. */
+static const char *set_at(const struct report_session *x, double t)
+{
+	const char *set = NULL;
+
+	if (x->t_start > t || (x->t_end >= 0 && x->t_end <= t))
+		return NULL;
+	for (size_t k = 0; k < x->n_change && x->change[k].t <= t; k++)
+		set = x->change[k].hnps;
+	return set;
+}
+
+bool report_session_shared(const struct report *r, size_t i, size_t k)
+{
+	const struct report_session *x = &r->sessions[i];
+	char buf[sizeof x->change[0].hnps], *save = NULL;
+	double t = x->change[k].t;
+
+	snprintf(buf, sizeof buf, "%s", x->change[k].hnps);
+	for (char *p = strtok_r(buf, ", ", &save); p; p = strtok_r(NULL, ", ", &save))
+		for (size_t j = 0; j < r->n_sessions; j++) {
+			const char *other = j == i ? NULL : set_at(&r->sessions[j], t);
+			if (other && in_list(other, p))
+				return true;
+		}
+	return false;
 }
 
 int report_load_sessions(struct report *r, const char *path)

@@ -276,7 +276,7 @@ static void draw_majors(struct svg *s, const int *row_of, double y_lab0, double 
 			"stroke-width=\"1.2\" stroke-dasharray=\"5 3\"/>\n", x,
 			y >= 0 ? y + 3 : y_lab0, x, bottom, c);
 		if (y >= 0) {
-			char extra[64], lab[140];
+			char extra[64], lab[200];
 			snprintf(extra, sizeof extra, " fill=\"%s\"", c);
 			report_fmt(lab, sizeof lab, "%.2fs %s", e->t_s, e->label);
 			bool left = label_left(x, CHAR_W * ((double)strlen(e->label) + 7) + 6);

@@ -40,7 +40,7 @@ static void tick_label(const struct report_event *e, char *buf, size_t len)
 static size_t block_ticks(struct svg *s, struct tick_block *b)
 {
 	size_t n = 0;
-	char lab[140];
+	char lab[200];
 	for (size_t i = 0; i < s->r->n_events; i++) {
 		const struct report_event *e = &s->r->events[i];
 		if (e->cls != REPORT_EV_TICK)
@@ -66,7 +66,7 @@ static size_t block_ticks(struct svg *s, struct tick_block *b)
 /* One block: a tick per event on the lane's top line, then the list. */
 static size_t draw_block(struct svg *s, const struct tick_block *b, double y0)
 {
-	char lab[140];
+	char lab[200];
 	size_t shown = 0;
 	for (size_t i = b->first, k = 0; k < b->n; i++) {
 		const struct report_event *e = &s->r->events[i];
@@ -116,7 +116,8 @@ double report_svg_ticks(struct svg *s, double y0)
 
 /* Mobility sessions lane (report_sessions.c): one row per session of the
  * LMA, a bar from its creation to its end, a tick and the prefix set at
- * each change (labels on two alternating lines). Returns its height. */
+ * each change (labels on two alternating lines), "(shared)" when another
+ * session holds one of its prefixes then. Returns its height. */
 #define SESS_H 46.0
 static void draw_session(struct svg *s, const struct report_session *x, size_t i, double y)
 {
@@ -133,7 +134,8 @@ static void draw_session(struct svg *s, const struct report_session *x, size_t i
 		double cx = xpos(s, x->change[k].t);
 		fprintf(s->f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
 			"stroke=\"%s\"/>\n", cx, y + 11, cx, y + 21 + (k % 2 ? 10 : 0), c);
-		report_fmt(lab, sizeof lab, "%.2fs %s", x->change[k].t, x->change[k].hnps);
+		report_fmt(lab, sizeof lab, "%.2fs %s%s", x->change[k].t, x->change[k].hnps,
+			   report_session_shared(s->r, i, k) ? " (shared)" : "");
 		report_svg_text(s, cx + 2, y + 30 + (k % 2 ? 10 : 0), "start", " font-size=\"9\" fill=\"#444\"",
 		     lab);
 	}

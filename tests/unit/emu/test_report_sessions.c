@@ -112,3 +112,53 @@ Test(report_sessions, prefix_event_is_a_timeline_line_with_its_command)
 		  r.events[0].label);
 	free(r.events);
 }
+
+/* Issue 12: the LMA's flow rules are ticks that say who set the rule and
+ * the rule itself; a prefix held by two live sessions at once is marked
+ * "(shared)" in the sessions lane, and not before the second holds it. */
+#define SHARED2 "{\"t\":4.0,\"node\":\"lma\",\"ev\":\"bce_created\",\"session\":3," \
+	"\"ll_id\":\"02:00:00:00:aa:03\",\"service\":null,\"hnp\":[\"2001:db8:100:1::/64\"]}\n"
+#define FLOW_ADDED "{\"t\":4.5,\"node\":\"lma\",\"ev\":\"flow_added\",\"id\":12," \
+	"\"origin\":\"ctl\",\"rule\":\"id 12 prio 10 prefix 2001:db8:100:2::/64 udp dport 5202 -> g3\"}\n"
+
+Test(report_sessions, flow_rule_is_a_tick_with_its_origin_and_rule)
+{
+	struct report r = { 0 };
+
+	write_events(FLOW_ADDED);
+	cr_assert_eq(report_load_events(&r, path), 0);
+	cr_assert_eq(r.n_events, 1);
+	cr_assert_eq(r.events[0].cls, REPORT_EV_TICK);
+	cr_assert_str_eq(r.events[0].label, "lma flow_added ctl id 12 prio 10 prefix "
+			 "2001:db8:100:2::/64 udp dport 5202 -> g3");
+	free(r.events);
+}
+
+Test(report_sessions, shared_prefix_and_flow_rule_are_drawn_on_the_timeline)
+{
+	static struct topology topo = { .name = "t" };
+	struct report r = { .topo = &topo, .duration_ns = 8000000000ULL };
+	char svg[112], buf[65536];
+
+	write_events(CREATED1 CREATED2 HANDOFF SHARED2 FLOW_ADDED);
+	cr_assert_eq(report_load_sessions(&r, path), 0);
+	cr_assert_eq(report_load_events(&r, path), 0);
+	cr_assert_eq(r.n_sessions, 3);
+	cr_assert(!report_session_shared(&r, 0, 0), "P1 alone in session 1 at 0.02 s");
+	cr_assert(report_session_shared(&r, 2, 0), "P1 in sessions 1 and 3 at 4 s");
+	cr_assert(!report_session_shared(&r, 1, 0), "P3 is session 2's only");
+	snprintf(svg, sizeof svg, "%s.svg", path);
+	cr_assert_eq(report_write_svg(&r, svg), 0);
+	FILE *f = fopen(svg, "r");
+	cr_assert_not_null(f);
+	size_t n = fread(buf, 1, sizeof buf - 1, f);
+	buf[n] = 0;
+	fclose(f);
+	unlink(svg);
+	free(r.events);
+	cr_assert(strstr(buf, ">4.00s 2001:db8:100:1:: (shared)<"), "session 3's P1 is shared");
+	cr_assert(strstr(buf, "0.02s 2001:db8:100:1::, 2001:db8:100:2::<"),
+		  "session 1's first set, not shared then");
+	cr_assert(strstr(buf, "4.50s lma flow_added ctl id 12 prio 10 prefix 2001:db8:100:2::/64"
+			 " udp dport 5202 -&gt; g3<"), "the rule's tick label");
+}
