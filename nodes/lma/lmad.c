@@ -110,7 +110,7 @@ int main(int argc, char **argv)
 	struct lmad_args a;
 	struct lma_config cfg;
 	const char *why = NULL;
-	int rc = 2;
+	int rc = 1;     /* a configuration error, as for magd and mnd; 2 is usage */
 
 	parse_args(argc, argv, &a);
 	struct topology *t = load(a.config);
