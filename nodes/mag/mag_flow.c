@@ -84,9 +84,28 @@ int mag_mn_flows(struct mag *m, int ifindex, const uint8_t ll_id[6],
 	return 0;
 }
 
+/* RFC 6089 4.3 (from memory, see doc/protocol.md): a binding update that
+ * refreshes a binding names the flow bindings it refreshes in a Flow
+ * Summary option. Ours lists the FIDs added in this refresh; the LMA takes
+ * them from the Flow Identification options, which we still send whole
+ * (an LMA that restarted learns the flows again). */
+static void flow_summary(const struct mag_txn *t, struct mh_msg *p)
+{
+	p->has_flow_summary = false;
+	p->n_flow_summary = 0;
+	if (t->kind != MAG_TXN_REREG)
+		return;
+	for (uint8_t i = 0; i < p->n_flow && p->n_flow_summary < MH_FLOW_SUMMARY_MAX; i++)
+		if (p->flow[i].action == MH_FLOW_ACTION_ADD)
+			p->flow_summary[p->n_flow_summary++] = p->flow[i].fid;
+	p->has_flow_summary = p->n_flow_summary > 0;
+}
+
 void mag_flow_pbu(const struct mag *m, const struct mag_txn *t, struct mh_msg *p)
 {
 	p->n_flow = 0;
+	p->has_flow_summary = false;
+	p->n_flow_summary = 0;
 	if (t->kind == MAG_TXN_DEREG)
 		return;
 	for (unsigned i = 0; i < t->n_bul; i++) {
@@ -99,6 +118,7 @@ void mag_flow_pbu(const struct mag *m, const struct mag_txn *t, struct mh_msg *p
 			p->flow[p->n_flow++].status = 0;   /* the LMA's to set */
 		}
 	}
+	flow_summary(t, p);
 }
 
 /* The session of these that holds fid (FIDs are the MN's: one MN a PBU). */

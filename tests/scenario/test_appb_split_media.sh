@@ -40,6 +40,11 @@ for m in mag1 mag2; do
   ba=$(tcount "$out/$m-eth0.pcap" "mipv6 && mip6.mhtype == 6 && pmipemu_fid")
   note "$m: $bu PBUs and $ba PBAs with a Flow Identification option (45)"
   [ "$bu" -ge 1 ] && [ "$ba" -ge 1 ] || fail "$m: PBU or PBA without option 45"
+  # RFC 6089 4.3: a refresh carrying flow bindings names them in a Flow
+  # Summary (44), decoded by our dissector (the clean check below covers it)
+  fs=$(tcount "$out/$m-eth0.pcap" "mipv6 && mip6.mhtype == 5 && pmipemu_fs && pmipemu.fs.fid == pmipemu.fid.fid")
+  note "$m: $fs PBUs with a Flow Summary (44) naming their flow"
+  [ "$fs" -ge 1 ] || fail "$m: no refresh PBU with a Flow Summary"
   # tshark 4.0 does not dissect option 45: its Status (the 6th data
   # octet) from the raw frame of the first PBA carrying one (Ethernet 14 +
   # IPv6 40, next header 135), walking the Mobility Header's options

@@ -3,7 +3,8 @@
  * section 3 / appendix B) to the LMA: a request on a registered session
  * starts a refresh PBU with a BID option and a Flow Identification option
  * (Action Add, Binding Reference = the session's BID; none for "don't
- * mind"), every later PBU carries it again, a Delete is carried once, the
+ * mind"), every later PBU carries it again (and names it in a Flow
+ * Summary, RFC 6089 4.3), a Delete is carried once, the
  * PBA's statuses are reported; an MN without a session here is refused.
  */
 #include "mag_testlib.h"
@@ -84,6 +85,10 @@ Test(mag_flow, every_later_pbu_carries_it_again_and_a_repeat_sends_nothing)
 	cr_assert_not_null(p);
 	cr_assert_eq(p->n_flow, 1, "the refresh carries the flow");
 	cr_assert(p->group[0].has_bid);
+	/* RFC 6089 4.3: the refresh names the flow bindings it refreshes */
+	cr_assert(p->has_flow_summary, "a Flow Summary in the refresh");
+	cr_assert_eq(p->n_flow_summary, 1);
+	cr_assert_eq(p->flow_summary[0], 1);
 }
 
 /* A refusal stands: the refreshes after it do not ask again, nor does the
@@ -108,6 +113,7 @@ Test(mag_flow, a_refused_request_is_not_sent_again_until_it_changes)
 	p = nth_pbu(0);
 	cr_assert_not_null(p, "the periodic refresh");
 	cr_assert_eq(p->n_flow, 0, "the refresh does not ask again");
+	cr_assert(!p->has_flow_summary, "nor names it in a Flow Summary");
 	a = make_pba(p, 0, tcfg.lifetime_s, NULL);
 	uint64_t t = 2 * S_NS + (uint64_t)tcfg.lifetime_s * S_NS / 100 * tcfg.refresh_pct + 1000;
 	pba(&a, t);
