@@ -133,6 +133,10 @@ static json_object *report_json(const struct report *r)
 	add(o, "topology", json_object_new_string(r->topo->name));
 	add(o, "file", json_object_new_string(r->topo->file));
 	add(o, "seed", u64(r->seed));
+	json_object *sets = json_object_new_array();
+	for (size_t i = 0; i < r->topo->n_sets; i++)
+		json_object_array_add(sets, json_object_new_string(r->topo->sets[i]));
+	add(o, "overrides", sets);      /* --set, in order: the run's topology is the file's plus these */
 	add(o, "started_at", started_at(r->start_unix_ns ? r->start_unix_ns / 1000000000 :
 					 r->started_at_unix_s));
 	/* Exact: capture timestamp - start_unix_ns = events.jsonl's t. */

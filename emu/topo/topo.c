@@ -211,6 +211,9 @@ void topo_free(struct topology *t)
 	free(t->events);
 	free(t->flows);
 	free(t->expects);
+	for (size_t i = 0; i < t->n_sets; i++)
+		free(t->sets[i]);
+	free(t->sets);
 	free(t);
 }
 

@@ -327,6 +327,8 @@ struct topo_expect {
 struct topology {
 	char file[TOPO_PATH_MAX];
 	char name[TOPO_NAME_MAX];
+	char **sets;                    /* the --set overrides applied, in order */
+	size_t n_sets;
 	uint64_t seed;
 	uint64_t duration_ns;           /* run length; 0 = until timeline+flows end + 1s */
 	struct topo_node *nodes;

@@ -148,6 +148,18 @@ static int topo_load_sets(struct topology *t, xmlDoc *doc, const char *const *se
 			bad = 1;
 		}
 	}
+	/* kept, so that the report says what the run was (report.json) */
+	if (!bad && n_sets && !(t->sets = calloc(n_sets, sizeof(*t->sets)))) {
+		topo_errors_add(errs, &l, "--set: out of memory");
+		return -1;
+	}
+	for (size_t i = 0; !bad && i < n_sets; i++) {
+		if (!(t->sets[i] = strdup(sets[i]))) {
+			topo_errors_add(errs, &l, "--set: out of memory");
+			return -1;
+		}
+		t->n_sets = i + 1;
+	}
 	return bad ? -1 : 0;
 }
 
@@ -189,7 +201,7 @@ static struct topology *topo_load_mem_set(const char *buf, size_t len, const cha
 	}
 	if (topo_load_sets(t, doc, sets, n_sets, errs) < 0) {
 		xmlFreeDoc(doc);
-		free(t);
+		topo_free(t);
 		return NULL;
 	}
 	topo_validate(t, doc, errs);

@@ -41,9 +41,13 @@ Test(topo_set, sets_a_link_impairment)
 	cr_assert_not_null(t, "%s", e.n ? e.msgs[0] : "");
 	cr_assert_float_eq(t->links[0].dir[0].loss, 0.01, 1e-9);
 	cr_assert_float_eq(t->links[0].dir[1].loss, 0.01, 1e-9);
+	/* the topology keeps what was overridden: report.json's "overrides" */
+	cr_assert_eq(t->n_sets, 1);
+	cr_assert_str_eq(t->sets[0], "link[@name=l1]/impair/@loss=1%");
 	topo_free(t);
 	t = load(LOSSY, NULL, &e);
 	cr_assert_float_eq(t->links[0].dir[0].loss, 0.10, 1e-9, "the file's own value");
+	cr_assert_eq(t->n_sets, 0);
 	topo_free(t);
 }
 
