@@ -32,6 +32,28 @@ assert d[0] >= 10.0 - 0.001, f"a frame arrived before the configured delay: {d[0
 assert p50 <= 10.6, f"median delay {p50:.3f} ms is more than 0.6 ms over 10 ms"
 PY
 
+# Independent of the link engine's captures (issue 14 audit): ping's own
+# round-trip times, 10 ms each way, bounded below and above, and its replies
+# about 81 % (10 % loss each way) of what it sent.
+python3 - "$out/logs/h1-ping.log" <<'PY' || exit 1
+import re, statistics, sys
+rtt, seqs = [], []
+for l in open(sys.argv[1]):
+    m = re.search(r"icmp_seq=(\d+) .*time=([0-9.]+) ms", l)
+    if m:
+        seqs.append(int(m.group(1)))
+        rtt.append(float(m.group(2)))
+assert len(rtt) >= 300, f"only {len(rtt)} ping replies in the log"
+rtt.sort()
+share = len(rtt) / max(seqs)
+med = statistics.median(rtt)
+print(f"  ping's own RTT: min {rtt[0]:.2f} ms, median {med:.2f} ms, max {rtt[-1]:.2f} ms; "
+      f"{len(rtt)} replies of {max(seqs)} sent ({share:.2f})")
+assert rtt[0] >= 19.9, f"an echo came back in {rtt[0]} ms, under the 2 x 10 ms of the link"
+assert med <= 22.0, f"median RTT {med} ms, more than 2 ms over 2 x 10 ms"
+assert 0.70 <= share <= 0.92, f"reply share {share:.2f} outside [0.70, 0.92] for 10 % loss each way"
+PY
+
 # The flow: report.json against the captures (UDP to port 5001).
 sent_cap=$(tcount "$out/h1-eth0.pcap" 'udp.dstport == 5001')
 recv_cap=$(tcount "$out/h2-eth0.pcap" 'udp.dstport == 5001')
