@@ -11,9 +11,9 @@
 --     (RFC 6089 4.3, 4.2) with its Binding Reference and Traffic Selector
 --     sub-options (the IPv6 binary selector of RFC 6088 3.2);
 --   * the MN's flow request in a Router Solicitation, ND option 253 (RFC
---     4727 experimental; Kind 1, Scope, Flow Identification data: our
---     design, nodes/pmip/nd_flow.c), as a postdissector (tshark 4.0 has no
---     table for ND options).
+--     4727 experimental; Kind 1, Scope, Flow Identification data; Kind 2,
+--     the request list: Count, FIDs; our design, nodes/pmip/nd_flow.c), as
+--     a postdissector (tshark 4.0 has no table for ND options).
 -- Layouts as our codecs write them (nodes/pmip/mh_flow.c, flow_ts.c, mh.c;
 -- doc/protocol.md says which are from memory).
 --
@@ -134,7 +134,6 @@ local fsf = { fid = ProtoField.uint16("pmipemu.fs.fid", "FID") }
 fs.fields = { fsf.fid }
 
 local fid = Proto("pmipemu_fid", "Flow Identification option (RFC 6089)")
-local action_names = { [1] = "Add", [2] = "Modify", [3] = "Delete", [4] = "Refresh" }
 local status_names = {
 	[0] = "Success", [128] = "Administratively prohibited",
 	[129] = "Flow binding rejected, reason unspecified",
@@ -146,7 +145,7 @@ local sub_names = { [0] = "Pad1", [1] = "PadN", [2] = "Binding Reference", [3] =
 local fidf = {
 	fid = ProtoField.uint16("pmipemu.fid.fid", "FID"),
 	pri = ProtoField.uint16("pmipemu.fid.pri", "FID-PRI"),
-	action = ProtoField.uint8("pmipemu.fid.action", "Action", base.DEC, action_names),
+	reserved = ProtoField.uint8("pmipemu.fid.reserved", "Reserved"),
 	status = ProtoField.uint8("pmipemu.fid.status", "Status", base.DEC, status_names),
 	sub_type = ProtoField.uint8("pmipemu.fid.sub.type", "Sub-option type", base.DEC, sub_names),
 	sub_len = ProtoField.uint8("pmipemu.fid.sub.len", "Sub-option length"),
@@ -154,7 +153,7 @@ local fidf = {
 	ts_format = ProtoField.uint8("pmipemu.fid.ts_format", "TS Format", base.DEC,
 				     { [1] = "IPv4 binary", [2] = "IPv6 binary" }),
 }
-fid.fields = { fidf.fid, fidf.pri, fidf.action, fidf.status, fidf.sub_type, fidf.sub_len,
+fid.fields = { fidf.fid, fidf.pri, fidf.reserved, fidf.status, fidf.sub_type, fidf.sub_len,
 	       fidf.bid, fidf.ts_format }
 local fid_bad = ProtoExpert.new("pmipemu.fid.malformed", "Flow option or sub-option runs past its length",
 				expert.group.MALFORMED, expert.severity.ERROR)
@@ -208,7 +207,7 @@ function fid.dissector(tvb, pinfo, tree)
 	end
 	t:add(fidf.fid, tvb(2, 2))
 	t:add(fidf.pri, tvb(4, 2))
-	t:add(fidf.action, tvb(6, 1))
+	t:add(fidf.reserved, tvb(6, 1))
 	t:add(fidf.status, tvb(7, 1))
 	local off = 8
 	while off < 2 + len do
@@ -224,11 +223,17 @@ opt_table:add(45, fid)
 ------------------------------- the MN's flow request (ND option 253, ours)
 local ndflow = Proto("pmipemu_ndflow", "pmipemu flow request (ND option 253)")
 local ndf = {
-	kind = ProtoField.uint8("pmipemu.ndflow.kind", "Kind", base.DEC, { [1] = "pmipemu flow request" }),
+	kind = ProtoField.uint8("pmipemu.ndflow.kind", "Kind", base.DEC,
+				{ [1] = "pmipemu flow request", [2] = "pmipemu flow request list" }),
 	scope = ProtoField.uint8("pmipemu.ndflow.scope", "Scope", base.DEC,
 				 { [0] = "this interface", [1] = "any of my interfaces (don't mind)" }),
+	count = ProtoField.uint8("pmipemu.ndflow.count", "Count"),
+	list_fid = ProtoField.uint16("pmipemu.ndflow.fid", "FID kept"),
 }
-ndflow.fields = { ndf.kind, ndf.scope }
+ndflow.fields = { ndf.kind, ndf.scope, ndf.count, ndf.list_fid }
+local ndflow_bad = ProtoExpert.new("pmipemu.ndflow.malformed", "Flow request list: Count runs past the option",
+				   expert.group.MALFORMED, expert.severity.ERROR)
+ndflow.experts = { ndflow_bad }
 local f_icmpv6 = Field.new("icmpv6")
 local f_icmpv6_type = Field.new("icmpv6.type")
 
@@ -240,7 +245,7 @@ local function fid_data(tvb, t)
 	end
 	t:add(fidf.fid, tvb(0, 2))
 	t:add(fidf.pri, tvb(2, 2))
-	t:add(fidf.action, tvb(4, 1))
+	t:add(fidf.reserved, tvb(4, 1))
 	t:add(fidf.status, tvb(5, 1))
 	local off = 6
 	while off < tvb:len() do
@@ -262,11 +267,22 @@ function ndflow.dissector(tvb, pinfo, tree)
 		if len == 0 or off + len > icmp:len() then
 			return
 		end
-		if icmp(off, 1):uint() == 253 and len >= 8 and icmp(off + 2, 1):uint() == 1 then
+		local kind = len >= 8 and icmp(off, 1):uint() == 253 and icmp(off + 2, 1):uint()
+		if kind == 1 then
 			local t = tree:add(ndflow, icmp(off, len), "pmipemu flow request (ND option 253)")
 			t:add(ndf.kind, icmp(off + 2, 1))
 			t:add(ndf.scope, icmp(off + 3, 1))
 			fid_data(icmp(off + 4, len - 4):tvb(), t)
+		elseif kind == 2 then
+			local t = tree:add(ndflow, icmp(off, len), "pmipemu flow request list (ND option 253)")
+			local n = icmp(off + 3, 1):uint()
+			t:add(ndf.kind, icmp(off + 2, 1))
+			t:add(ndf.count, icmp(off + 3, 1))
+			if 4 + 2 * n > len then
+				t:add_proto_expert_info(ndflow_bad)
+			else
+				for k = 0, n - 1 do t:add(ndf.list_fid, icmp(off + 4 + 2 * k, 2)) end
+			end
 		end
 		off = off + len
 	end

@@ -10,7 +10,9 @@
  *         option 253 carried to the LMA as RFC 6089 flow options)
  *
  * Also the timeline's <flow-rule at node op="add|del">RULE or ID</flow-rule>
- * (run_sched.c sends `flow add|del` to the node's control socket).
+ * on an lma (a rule, or a rule id) or an mn (a selector in the mn grammar,
+ * or its FID: mnd withdraws the request; run_sched.c sends `flow add|del`
+ * to the node's control socket).
  *
  * Owns: reading the texts and checking their grammar here, with file:line,
  * and for an mn that IFACE names one of its interfaces. Whether an lma
@@ -116,8 +118,7 @@ void topo_parse_flow_policy(struct topo_pctx *c, struct topo_node *node, xmlNode
 void topo_parse_flow_rule_event(struct topo_pctx *c, xmlNode *x)
 {
 	struct topo_event *e = topo_new_event(c, x);
-	const char *op, *why = NULL;
-	struct flow_rule r;
+	const char *op;
 
 	if (!e)
 		return;
@@ -132,16 +133,15 @@ void topo_parse_flow_rule_event(struct topo_pctx *c, xmlNode *x)
 				TOPO_FLOW_TEXT_MAX);
 		return;
 	}
-	if (e->rule_delete) {
-		if (!e->cmd[0] || strspn(e->cmd, "0123456789") != strlen(e->cmd))
-			topo_errors_add(c->errs, &e->loc, "flow-rule op=\"del\": the text is a rule id");
-	} else if (flow_rule_parse(e->cmd, &r, &why) < 0) {
-		topo_errors_add(c->errs, &e->loc, "flow-rule: %s", why);
-	}
+	if (e->rule_delete && (!e->cmd[0] || strspn(e->cmd, "0123456789") != strlen(e->cmd)))
+		topo_errors_add(c->errs, &e->loc, "flow-rule op=\"del\": the text is a rule id "
+				"(lma) or a selector's FID (mn)");
 }
 
 void topo_check_flow_rule_events(struct topo_pctx *c)
 {
+	const char *why = NULL;
+
 	for (size_t i = 0; i < c->t->n_events; i++) {
 		const struct topo_event *e = &c->t->events[i];
 		const struct topo_node *n;
@@ -151,8 +151,14 @@ void topo_check_flow_rule_events(struct topo_pctx *c)
 		n = topo_find_node(c->t, e->node);
 		if (!n)
 			topo_errors_add(c->errs, &e->loc, "flow-rule: unknown node \"%s\"", e->node);
-		else if (n->kind != TOPO_NODE_LMA || !n->pmip.present)
-			topo_errors_add(c->errs, &e->loc, "flow-rule node=\"%s\": not an lma with "
-					"a <pmip>", e->node);
+		else if ((n->kind != TOPO_NODE_LMA && n->kind != TOPO_NODE_MN) || !n->pmip.present)
+			topo_errors_add(c->errs, &e->loc, "flow-rule node=\"%s\": not an lma or an "
+					"mn with a <pmip>", e->node);
+		else if (n->kind == TOPO_NODE_MN && !n->pmip.n_flows)
+			topo_errors_add(c->errs, &e->loc, "flow-rule node=\"%s\": the mn has no "
+					"<flow-policy> (mnd steers flows only when it starts with "
+					"selectors)", e->node);
+		else if (!e->rule_delete && check_text(n, e->cmd, &why) < 0)
+			topo_errors_add(c->errs, &e->loc, "flow-rule: %s", why);
 	}
 }

@@ -222,6 +222,7 @@ struct lma_stats {
 	uint64_t home_created, home_refreshed, home_deregistered, home_rejected;
 	uint64_t home_overwritten, bid_collisions, bids_assigned;
 	uint64_t flow_refused;          /* MN Flow Identification options answered != 0 */
+	uint64_t flow_withdrawn;        /* MN flow bindings a PBU no longer named */
 };
 
 /* ---- the engine ------------------------------------------------------------- */

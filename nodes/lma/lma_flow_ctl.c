@@ -100,6 +100,8 @@ int lma_show_flows(const struct lma *l, char *out, size_t cap)
 			       json_object_new_int64((int64_t)l->st.flow_unrouted));
 	json_object_object_add(o, "flow_refused",
 			       json_object_new_int64((int64_t)l->st.flow_refused));
+	json_object_object_add(o, "flow_withdrawn",
+			       json_object_new_int64((int64_t)l->st.flow_withdrawn));
 	size_t n = emit(o, out, cap);
 	return strncmp(out, "{\"error\"", 8) ? (int)n : -1;
 }

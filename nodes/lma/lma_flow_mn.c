@@ -1,14 +1,24 @@
 /*
  * lma_flow_mn.c - the MN's own flow preferences, carried by its MAG in a
  * PBU's RFC 6089 Flow Identification options (problem statement section
- * 3, appendix B): Add / Modify install a rule of origin "mn" in the flow
- * table, Delete removes it, Refresh confirms it; the PBA echoes each
- * option with its status (RFC 6089 4.2, statuses from memory:
- * doc/protocol.md "Section 3").
+ * 3, appendix B), applied as RFC 6089 5 has a home agent apply a binding
+ * update's flow options (from memory: doc/protocol.md "Section 3"):
+ *   - an option with a new FID and a Traffic Selector adds a flow binding
+ *     (a rule of origin "mn" in the flow table); a new FID without one is
+ *     answered FID not found (132);
+ *   - an option with a known FID modifies it: a Traffic Selector replaces
+ *     the selector, a Binding Reference alone the targets; with neither it
+ *     is kept as it is;
+ *   - a Flow Summary option names FIDs kept unchanged (an unknown one is
+ *     answered 132 in a Flow Identification option of the PBA);
+ *   - a flow binding this MAG asked for that an accepted registration or
+ *     refresh PBU from it names in neither is removed (withdrawn).
+ * The PBA echoes each option with its status.
  *
- * Owns: the map (MN-ID, FID) -> rule id, the choice of the rule's prefix
- * and targets from the Binding Reference. Must not: add or remove rules
- * other than through lma_flow_add/del (which check them), do I/O.
+ * Owns: the map (MN-ID, FID) -> rule id and the MAG that asked, the choice
+ * of the rule's prefix and targets from the Binding Reference. Must not:
+ * add or remove rules other than through lma_flow_add/del (which check
+ * them), do I/O.
  *
  * Binding Reference, our reading: one BID = that session (FLOW_MODE_ONE);
  * several = any of them, shared by the LMA per flow; none = "don't mind":
@@ -18,6 +28,10 @@
  * FID-PRI), so a move the operator adds (ctl, timeline) takes its flows.
  * We never n-cast. A rule goes with the last session it can send to
  * (lma_flow_mn_forget, from lma_session_delete).
+ *
+ * Withdrawal is scoped by MAG (the Proxy-CoA that asked last): each MAG
+ * carries only the requests of its own sessions of the MN, so a PBU from
+ * MAG1 says nothing about what the MN asked through MAG2.
  */
 #include "lma_int.h"
 #include "pmip/flow_ts.h"
@@ -29,6 +43,7 @@ struct mn_req {
 	const struct mh_msg *pbu;
 	struct bce_session *const *own;  /* the PBU's accepted sessions */
 	size_t n_own;
+	struct in6_addr via;             /* their MAG's Proxy-CoA */
 	const char *why;
 };
 
@@ -225,35 +240,35 @@ static uint8_t install(struct lma *l, struct mn_req *q, const struct mh_flow *f,
 	return MH_FLOW_STATUS_REJECTED_UNSPECIFIED;
 }
 
+/* A known FID without a Traffic Selector: the option changes its targets
+ * (Binding Reference) or nothing. The rule's own selector is kept. */
+static uint8_t modify_targets(struct lma *l, struct mn_req *q, const struct mh_flow *f,
+			      struct lma_mn_fid *e, struct lma_actions *out)
+{
+	const struct flow_rule *cur = flow_tab_find(l->flows, e->rule_id);
+	struct mh_flow g = *f;
+
+	if (!f->n_bref || !cur)
+		return MH_FLOW_STATUS_SUCCESS;
+	g.ts_format = FLOW_TS_FORMAT_IPV6;
+	g.ts = cur->sel;
+	return install(l, q, &g, e, out);
+}
+
 static uint8_t one_flow(struct lma *l, struct mn_req *q, const struct mh_flow *f,
 			struct lma_actions *out)
 {
 	struct lma_mn_fid *e = fid_find(l, q->pbu, f->fid);
+	uint8_t st;
 
-	switch (f->action) {
-	case MH_FLOW_ACTION_ADD:
-		return install(l, q, f, e, out);
-	case MH_FLOW_ACTION_MODIFY:
-		if (e)
-			return install(l, q, f, e, out);
-		break;
-	case MH_FLOW_ACTION_DELETE:
-		if (e) {
-			lma_flow_del(l, e->rule_id, out);
-			e->used = false;
-			return MH_FLOW_STATUS_SUCCESS;
-		}
-		break;
-	case MH_FLOW_ACTION_REFRESH:
-		if (e)
-			return MH_FLOW_STATUS_SUCCESS;
-		break;
-	default:
-		q->why = "unknown Action";
-		return MH_FLOW_STATUS_OPTION_MALFORMED;
+	if (!e && !f->ts_format) {
+		q->why = "no flow binding with this FID, and no Traffic Selector to add one";
+		return MH_FLOW_STATUS_FID_NOT_FOUND;
 	}
-	q->why = "no flow binding with this FID";
-	return MH_FLOW_STATUS_FID_NOT_FOUND;
+	st = !f->ts_format ? modify_targets(l, q, f, e, out) : install(l, q, f, e, out);
+	if (st == MH_FLOW_STATUS_SUCCESS && (e = fid_find(l, q->pbu, f->fid)))
+		e->via = q->via;
+	return st;
 }
 
 /* Could r still send a flow somewhere once s is gone? */
@@ -292,12 +307,74 @@ void lma_flow_mn_forget(struct lma *l, const struct bce_session *s, struct lma_a
 	}
 }
 
+static void refused(struct lma *l, struct mn_req *q, uint16_t fid, uint8_t status,
+		    struct lma_actions *out)
+{
+	char id[2 * MH_MN_ID_MAX + 8];
+
+	l->st.flow_refused++;
+	lma_json_str(id, sizeof(id), q->pbu->mn_id, q->pbu->mn_id_len);
+	lma_act_event(out, LMA_EV_FLOW_REFUSED,
+		      "\"mn_id\":%s,\"fid\":%u,\"status\":%u,\"why\":\"%s\"",
+		      id, fid, status, q->why);
+}
+
+static bool named(const struct mh_msg *pbu, uint16_t fid)
+{
+	for (uint8_t i = 0; i < pbu->n_flow && i < MH_FLOW_MAX; i++)
+		if (pbu->flow[i].fid == fid)
+			return true;
+	for (uint8_t i = 0; i < pbu->n_flow_summary && i < MH_FLOW_SUMMARY_MAX; i++)
+		if (pbu->flow_summary[i] == fid)
+			return true;
+	return false;
+}
+
+/* RFC 6089 4.3: a Flow Summary names FIDs refreshed as they are; one the
+ * LMA does not hold is answered 132 in a Flow Identification option. */
+static void summary(struct lma *l, struct mn_req *q, struct mh_msg *pba,
+		    struct lma_actions *out)
+{
+	for (uint8_t i = 0; i < q->pbu->n_flow_summary && i < MH_FLOW_SUMMARY_MAX; i++) {
+		uint16_t fid = q->pbu->flow_summary[i];
+
+		if (fid_find(l, q->pbu, fid) || pba->n_flow >= MH_FLOW_MAX)
+			continue;
+		memset(&pba->flow[pba->n_flow], 0, sizeof(pba->flow[0]));
+		pba->flow[pba->n_flow].fid = fid;
+		pba->flow[pba->n_flow++].status = MH_FLOW_STATUS_FID_NOT_FOUND;
+		q->why = "Flow Summary names a FID with no flow binding";
+		refused(l, q, fid, MH_FLOW_STATUS_FID_NOT_FOUND, out);
+	}
+}
+
+/* The flow bindings the PBU's MAG asked for and the PBU no longer names. */
+static void withdraw(struct lma *l, struct mn_req *q, struct lma_actions *out)
+{
+	const struct mh_msg *pbu = q->pbu;
+
+	for (size_t i = 0; i < LMA_MN_FID_MAX; i++) {
+		struct lma_mn_fid *e = &l->mn_fid[i];
+
+		if (!e->used || e->mn_id_len != pbu->mn_id_len ||
+		    memcmp(e->mn_id, pbu->mn_id, pbu->mn_id_len) ||
+		    memcmp(&e->via, &q->via, sizeof(q->via)) || named(pbu, e->fid))
+			continue;
+		if (fid_find(l, pbu, e->fid) == e) {
+			lma_flow_del(l, e->rule_id, out);
+			l->st.flow_withdrawn++;
+		}
+		e->used = false;
+	}
+}
+
 void lma_flow_pbu(struct lma *l, const struct mh_msg *pbu, struct bce_session *const *own,
 		  size_t n_own, bool accepted, struct mh_msg *pba, struct lma_actions *out)
 {
 	struct mn_req q = { .pbu = pbu, .own = own, .n_own = n_own };
-	char id[2 * MH_MN_ID_MAX + 8];
 
+	if (n_own)
+		q.via = own[0]->proxy_coa;
 	pba->n_flow = pbu->n_flow;
 	for (uint8_t i = 0; i < pbu->n_flow && i < MH_FLOW_MAX; i++) {
 		const struct mh_flow *f = &pbu->flow[i];
@@ -306,16 +383,14 @@ void lma_flow_pbu(struct lma *l, const struct mh_msg *pbu, struct bce_session *c
 		memset(echo, 0, sizeof(*echo));
 		echo->fid = f->fid;
 		echo->fid_pri = f->fid_pri;
-		echo->action = f->action;
 		q.why = "the PBU was rejected";
-		echo->status = accepted ? one_flow(l, &q, f, out)
-					: MH_FLOW_STATUS_REJECTED_UNSPECIFIED;
-		if (echo->status == MH_FLOW_STATUS_SUCCESS)
-			continue;
-		l->st.flow_refused++;
-		lma_json_str(id, sizeof(id), pbu->mn_id, pbu->mn_id_len);
-		lma_act_event(out, LMA_EV_FLOW_REFUSED,
-			      "\"mn_id\":%s,\"fid\":%u,\"action\":\"%s\",\"status\":%u,\"why\":\"%s\"",
-			      id, f->fid, mh_flow_action_name(f->action), echo->status, q.why);
+		echo->status = accepted && n_own ? one_flow(l, &q, f, out)
+						 : MH_FLOW_STATUS_REJECTED_UNSPECIFIED;
+		if (echo->status != MH_FLOW_STATUS_SUCCESS)
+			refused(l, &q, f->fid, echo->status, out);
 	}
+	if (!accepted || !n_own)
+		return;
+	summary(l, &q, pba, out);
+	withdraw(l, &q, out);
 }

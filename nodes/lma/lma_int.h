@@ -23,6 +23,7 @@
 struct lma_mn_fid {
 	bool used;
 	uint16_t fid;
+	struct in6_addr via;            /* Proxy-CoA of the MAG that asked last */
 	uint32_t rule_id;               /* its flow_tab rule, origin "mn" */
 	uint8_t mn_id_len;
 	uint8_t mn_id[MH_MN_ID_MAX];

@@ -189,6 +189,7 @@ enum mag_event {
 	MAG_EV_SESSION_DELETED,
 	MAG_EV_UPN_RECEIVED,             /* section 2.2: RFC 7077 from the LMA */
 	MAG_EV_FLOW_ANSWERED,            /* section 3: the LMA's status for an MN flow */
+	MAG_EV_FLOW_WITHDRAWN,           /* section 3: the MN no longer asks for a flow */
 };
 const char *mag_event_name(enum mag_event e);
 
@@ -246,6 +247,7 @@ struct mag_stats {
 	uint64_t bri_received, bri_ignored, bra_sent, bri_sent, bra_received, revoked;
 	uint64_t upn_received, upn_ignored, upa_sent;   /* RFC 7077 (mag_upn.c) */
 	uint64_t flow_requests, flow_refused;  /* MN flow requests, LMA refusals */
+	uint64_t flow_withdrawn;         /* requests the MN's request list dropped */
 	/* RFC 6275 9.2 drops (nio_mherr.c) and the errors sent for them */
 	uint64_t mh_unknown_type, mh_bad_payload_proto, mh_bad_header_len;
 	uint64_t mh_be_sent, mh_param_problems_sent, mh_errors_suppressed;
@@ -271,11 +273,11 @@ void mag_set_realtime_offset(struct mag *m, int64_t offset_ns);
 int mag_mn_attach(struct mag *m, int ifindex, const uint8_t ll_id[6],
 		  uint64_t now_ns, struct mag_acts *acts, const char **why);
 /* The MN's flow requests of an RS (ND option 253) for its session on
- * ifindex (mag_flow.c): kept and carried to the LMA; a change starts a
- * refresh. -1 with *why when the MN has no session here. */
+ * ifindex (mag_flow.c): kept and carried to the LMA, those the RS's
+ * request list omits withdrawn; a change starts a refresh. -1 with *why when the MN has no session here. */
 int mag_mn_flows(struct mag *m, int ifindex, const uint8_t ll_id[6],
-		 const struct nd_flow_req *req, size_t n, uint64_t now_ns,
-		 struct mag_acts *acts, const char **why);
+		 const struct nd_rs *rs, uint64_t now_ns, struct mag_acts *acts,
+		 const char **why);
 /* A Router Solicitation from ll_id: attach if new, else answer with an RA. */
 int mag_mn_rs(struct mag *m, int ifindex, const uint8_t ll_id[6],
 	      uint64_t now_ns, struct mag_acts *acts, const char **why);

@@ -46,6 +46,7 @@ const char *mag_event_name(enum mag_event e)
 	case MAG_EV_BRA_RECEIVED: return "bra_received";
 	case MAG_EV_UPN_RECEIVED: return "upn_received";
 	case MAG_EV_FLOW_ANSWERED: return "flow_answered";
+	case MAG_EV_FLOW_WITHDRAWN: return "flow_withdrawn";
 	case MAG_EV_PATH_DOWN: return "path_down";
 	case MAG_EV_PATH_UP: return "path_up";
 	case MAG_EV_LMA_RESTARTED: return "lma_restarted";

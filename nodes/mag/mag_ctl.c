@@ -39,8 +39,6 @@ static json_object *flows_json(const struct mag_bul *b)
 			flow_sel_format(&f->ts, sel, sizeof(sel));
 		json_object_object_add(o, "fid", json_object_new_int(f->fid));
 		json_object_object_add(o, "fid_pri", json_object_new_int(f->fid_pri));
-		json_object_object_add(o, "action",
-				       json_object_new_string(mh_flow_action_name(f->action)));
 		json_object_object_add(o, "any", json_object_new_boolean(f->n_bref == 0));
 		json_object_object_add(o, "selector", json_object_new_string(sel));
 		json_object_object_add(o, "status", json_object_new_int(f->status));
@@ -124,6 +122,7 @@ static json_object *show_stats(struct mag *m)
 	json_object_object_add(o, "update_notification", un);
 	json_object *fl = json_object_new_object();  /* section 3: MN flow requests */
 	ADD_U64(fl, s, flow_requests); ADD_U64(fl, s, flow_refused);
+	ADD_U64(fl, s, flow_withdrawn);
 	json_object_object_add(o, "flows", fl);
 	json_object *st = json_object_new_object();
 	for (unsigned i = 0; i < 256; i++) {

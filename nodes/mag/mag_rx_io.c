@@ -138,8 +138,9 @@ void mag_io_on_icmp(struct ev_loop *loop, ev_io *w, int revents)
 			      &why) < 0 && io->o.debug)
 			mag_io_log(io, "RS on %s: %s", acc->name, why);
 		/* section 3: the MN's flow requests (ND option 253, nd_flow.c) */
-		if (rs.n_flow && mag_mn_flows(io->m, acc->ifindex, rs.slla.addr, rs.flow,
-					      rs.n_flow, mag_io_now(io), io->acts, &why) < 0)
+		if ((rs.n_flow || rs.has_flow_list) &&
+		    mag_mn_flows(io->m, acc->ifindex, rs.slla.addr, &rs, mag_io_now(io),
+				 io->acts, &why) < 0)
 			mag_io_log(io, "RS on %s: %s", acc->name, why);
 		mag_io_run_acts(io);
 	}

@@ -47,6 +47,8 @@ struct mn_selector {
 	char iface[MN_IFNAME_MAX];       /* preferred interface */
 	char fallback[MN_IFNAME_MAX];    /* "" = none */
 	uint8_t request;                 /* enum mn_flow_request */
+	bool removed;                    /* `flow del`: steers and asks nothing
+	                                    (kept so that FIDs stay stable) */
 };
 
 /* "SELECTOR -> IFACE [fallback IFACE] [request [any]]" (SELECTOR:
@@ -158,6 +160,8 @@ struct mn_iface {
 	uint64_t last_ra_ns;             /* last RA accepted, 0 = none */
 	uint64_t link_lost_ns;           /* last carrier loss, 0 = none */
 	uint64_t flow_rs_ns;             /* last RS with flow requests, 0 = none */
+	bool flow_asked;                 /* has sent a request here: its RSs
+	                                    carry the request list from then on */
 	bool route_installed;            /* default route in table */
 	uint32_t table;                  /* table_base + index */
 	int target;                      /* interface whose table our rules use */
@@ -236,18 +240,29 @@ uint32_t mn_flow_classify(struct mn *m, const struct flow_key *k, int *sel);
  * selector mirrored (the LMA matches downlink packets). Returns how many
  * (at most max). */
 size_t mn_flow_requests(const struct mn *m, size_t i, struct nd_flow_req *out, size_t max);
+/* Selectors at run time (`pmipemu ctl MN flow add|del`, the timeline's
+ * <flow-rule node="MN">): add one in the grammar above (returns its FID,
+ * index + 1) or remove FID (0). A changed request is told to the MAG at
+ * once (an RS whose request list withdraws what was removed). -1 with
+ * *why, nothing changed. */
+int mn_flow_sel_add(struct mn *m, const char *text, uint64_t now_ns,
+		    struct mn_acts *acts, const char **why);
+int mn_flow_sel_del(struct mn *m, unsigned fid, uint64_t now_ns,
+		    struct mn_acts *acts, const char **why);
 /* The fwmark of interface i. */
 uint32_t mn_iface_mark(const struct mn *m, size_t i);
 
 /* ---- control socket (pure: one request line in, JSON out) ---------------- */
-/* show ifaces | show rules | show stats | help. Writes a NUL-terminated
- * JSON document into out; unknown commands answer {"error": ...}. */
+/* show ifaces | show rules | show stats | flow add RULE | flow del FID |
+ * help. Writes a NUL-terminated JSON document into out; unknown commands
+ * answer {"error": ...}. `flow` commands leave their actions in acts. */
 struct mn_mip6;
 /* The same, and "show mip6" from the client Mobile IPv6 entry c (NULL: the
  * node has no <mip6>; the answer says so). */
 void mn_ctl_handle_mip6(struct mn *m, const struct mn_mip6 *c, const char *line,
+			struct mn_acts *acts,
 			uint64_t now_ns, char *out, size_t cap);
-void mn_ctl_handle(struct mn *m, const char *line, uint64_t now_ns, char *out,
-		   size_t cap);
+void mn_ctl_handle(struct mn *m, const char *line, struct mn_acts *acts,
+		   uint64_t now_ns, char *out, size_t cap);
 
 #endif

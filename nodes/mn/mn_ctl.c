@@ -1,12 +1,14 @@
 /*
  * mn_ctl.c - mnd's control commands: one request line in, one JSON
  * document out (doc/design.md "Run-time conventions"): show ifaces, show
- * rules, show stats, help.
+ * rules, show stats, flow add|del, help.
  *
  * Owns: command parsing and the answers' JSON. Must not: read or write the
- * socket (nio_ctl does) or change the engine's state.
+ * socket (nio_ctl does) or change the engine's state other than through
+ * the engine's functions (flow add|del: mn_flow_sel_add/del).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
 #include <json-c/json.h>
@@ -119,7 +121,9 @@ static json_object *show_rules(const struct mn *m)
 		char t[MN_SEL_TEXT_MAX + 64];
 		mn_selector_format(&m->cfg.sel[s], t, sizeof(t));
 		json_object *x = json_object_new_object();
+		json_object_object_add(x, "fid", jint((int64_t)s + 1));
 		json_object_object_add(x, "selector", jstr(t));
+		json_object_object_add(x, "removed", json_object_new_boolean(m->cfg.sel[s].removed));
 		json_object_object_add(x, "hits", jint((int64_t)m->stats.sel_hits[s]));
 		json_object_array_add(sel, x);
 	}
@@ -150,7 +154,9 @@ static json_object *help(void)
 {
 	json_object *o = json_object_new_object(), *a = json_object_new_array();
 	static const char *cmds[] = {
-		"show ifaces", "show rules", "show stats", "show mip6", "help",
+		"show ifaces", "show rules", "show stats", "show mip6",
+		"flow add SELECTOR -> IFACE [fallback IFACE] [request [any]]",
+		"flow del FID", "help",
 	};
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		json_object_array_add(a, jstr(cmds[i]));
@@ -175,12 +181,48 @@ static bool is_cmd(const char *line, const char *w1, const char *w2)
 	return n == 2 && !strcmp(a, w1) && !strcmp(b, w2);
 }
 
+/* "flow add RULE" -> {"added":FID}, "flow del FID" -> {"removed":FID}. */
+static json_object *flow_cmd(struct mn *m, const char *line, struct mn_acts *acts,
+			     uint64_t now_ns)
+{
+	const char *why = "usage: flow add RULE | flow del FID";
+	const char *p = line + strspn(line, " \t") + 4;
+	json_object *o;
+	char *end;
+	int fid = -1;
+
+	p += strspn(p, " \t");
+	if (!strncmp(p, "add", 3) && (p[3] == ' ' || p[3] == '\t')) {
+		fid = mn_flow_sel_add(m, p + 4, now_ns, acts, &why);
+	} else if (!strncmp(p, "del", 3) && (p[3] == ' ' || p[3] == '\t')) {
+		unsigned long v = strtoul(p + 4, &end, 10);
+
+		if (end != p + 4 && !*(end + strspn(end, " \t\r\n")) && v <= 0xffff &&
+		    mn_flow_sel_del(m, (unsigned)v, now_ns, acts, &why) == 0)
+			fid = (int)v;
+		else if (end == p + 4 || *(end + strspn(end, " \t\r\n")))
+			why = "flow del: FID is a number (show rules lists them)";
+	}
+	if (fid < 0)
+		return error(why);
+	o = json_object_new_object();
+	json_object_object_add(o, p[0] == 'a' ? "added" : "removed", jint(fid));
+	return o;
+}
+
+static bool is_flow_cmd(const char *line)
+{
+	const char *p = line + strspn(line, " \t");
+
+	return !strncmp(p, "flow", 4) && (p[4] == ' ' || p[4] == '\t');
+}
+
 /* Appendix C: "show mip6" answers from the client Mobile IPv6 entry. */
 void mn_ctl_handle_mip6(struct mn *m, const struct mn_mip6 *c, const char *line,
-			uint64_t now_ns, char *out, size_t cap)
+			struct mn_acts *acts, uint64_t now_ns, char *out, size_t cap)
 {
 	if (!is_cmd(line, "show", "mip6")) {
-		mn_ctl_handle(m, line, now_ns, out, cap);
+		mn_ctl_handle(m, line, acts, now_ns, out, cap);
 		return;
 	}
 	if (!c)
@@ -189,11 +231,13 @@ void mn_ctl_handle_mip6(struct mn *m, const struct mn_mip6 *c, const char *line,
 		snprintf(out, cap, "{\"error\":\"answer too long\"}");
 }
 
-void mn_ctl_handle(struct mn *m, const char *line, uint64_t now_ns, char *out,
-		   size_t cap)
+void mn_ctl_handle(struct mn *m, const char *line, struct mn_acts *acts,
+		   uint64_t now_ns, char *out, size_t cap)
 {
 	json_object *o;
-	if (is_cmd(line, "show", "ifaces"))
+	if (is_flow_cmd(line))
+		o = flow_cmd(m, line, acts, now_ns);
+	else if (is_cmd(line, "show", "ifaces"))
 		o = show_ifaces(m, now_ns);
 	else if (is_cmd(line, "show", "rules"))
 		o = show_rules(m);

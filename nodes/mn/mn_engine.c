@@ -406,7 +406,7 @@ uint32_t mn_flow_classify(struct mn *m, const struct flow_key *k, int *sel)
 	*sel = -1;
 	for (size_t s = 0; s < m->cfg.n_sel; s++) {
 		const struct mn_selector *x = &m->cfg.sel[s];
-		if (!mn_selector_match(x, k))
+		if (x->removed || !mn_selector_match(x, k))
 			continue;
 		*sel = (int)s;
 		m->stats.sel_hits[s]++;

@@ -152,6 +152,10 @@ static void act_flow_rs(struct mn_io *io, const struct mn_act *a)
 
 	if (i >= 0 && io->ra[i].fd > 0 && iface_mac(a->ifname, rs.slla.addr) == 0) {
 		rs.n_flow = (uint8_t)mn_flow_requests(io->m, (size_t)i, rs.flow, ND_FLOW_REQ_MAX);
+		rs.has_flow_list = true;        /* what we keep asking for here */
+		rs.n_flow_list = rs.n_flow;
+		for (uint8_t k = 0; k < rs.n_flow; k++)
+			rs.flow_list[k] = rs.flow[k].f.fid;
 		n = nd_rs_encode(&rs, NULL, NULL, buf, sizeof(buf), &why);
 	}
 	if (n < 0 || nio_icmp6_send(io->ra[i].fd, a->ifindex, NULL, &all_routers, buf,
@@ -308,7 +312,8 @@ static void on_ctl(void *arg, const char *line, char *out, size_t cap)
 {
 	struct mn_io *io = arg;
 	mn_stats(io->m)->nfq_errors = mn_nfq_errors(io->nfq);
-	mn_ctl_handle_mip6(io->m, io->mip6, line, nio_now_ns(), out, cap);
+	mn_ctl_handle_mip6(io->m, io->mip6, line, io->acts, nio_now_ns(), out, cap);
+	run_acts(io);                       /* flow add|del: tell the MAG */
 }
 
 /* ---- start and stop ---------------------------------------------------------------- */

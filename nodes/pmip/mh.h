@@ -214,14 +214,8 @@ const char *mh_att_name(unsigned att);
 #define MH_SERVICE_MAX  255     /* RFC 5149 3: identifier 1..255 octets */
 
 /* Flow Identification option (RFC 6089 4.2, from memory: doc/protocol.md):
- * Action and Status values, sub-option types. */
-enum mh_flow_action {
-	MH_FLOW_ACTION_ADD = 1,
-	MH_FLOW_ACTION_MODIFY = 2,
-	MH_FLOW_ACTION_DELETE = 3,
-	MH_FLOW_ACTION_REFRESH = 4,
-};
-const char *mh_flow_action_name(unsigned action);
+ * Status values, sub-option types. The option has no action field: what
+ * it does follows from its FID and sub-options (RFC 6089 5, lma_flow_mn.c). */
 
 enum mh_flow_status {
 	MH_FLOW_STATUS_SUCCESS = 0,
@@ -249,7 +243,6 @@ enum mh_flow_subopt {
 struct mh_flow {
 	uint16_t fid;
 	uint16_t fid_pri;            /* lower = matched first */
-	uint8_t action;              /* enum mh_flow_action */
 	uint8_t status;              /* enum mh_flow_status */
 	uint8_t n_bref;              /* Binding Reference sub-option: */
 	uint16_t bref[MH_FLOW_BREF_MAX];  /* BIDs (0 BIDs: no sub-option) */

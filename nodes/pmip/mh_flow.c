@@ -2,12 +2,13 @@
  * mh_flow.c - the data of the RFC 6089 Flow Identification option
  * (section 4.2; from memory, see doc/protocol.md) <-> struct mh_flow.
  *
- * Owns: FID, FID-PRI, Action, Status and the sub-options (Pad1, PadN,
+ * Owns: FID, FID-PRI, Status and the sub-options (Pad1, PadN,
  * Binding Reference, Traffic Selector). Must not: know where the option
  * sits (mh_opt.c places it in a Mobility Header, nd_flow.c in an ND
  * option), read past d[len].
  *
- * Layout: FID (16), FID-PRI (16), Action (8), Status (8), then
+ * Layout: FID (16), FID-PRI (16), Reserved (8: sent 0, ignored on
+ * receipt), Status (8), then
  * sub-options Type (8), Length (8, octets after it), data:
  *   Binding Reference (2): BIDs, 16 bits each;
  *   Traffic Selector (3): TS Format (8), Reserved (8), the selector
@@ -76,8 +77,7 @@ int mh_flow_decode(const uint8_t *d, size_t len, struct mh_flow *f,
 	}
 	f->fid = wire_get16(d);
 	f->fid_pri = wire_get16(d + 2);
-	f->action = d[4];
-	f->status = d[5];
+	f->status = d[5];               /* d[4]: Reserved */
 	while (off < len) {
 		uint8_t type = d[off], sl;
 		int rc = 0;
@@ -129,7 +129,7 @@ int mh_flow_encode(const struct mh_flow *f, uint8_t *d, size_t cap,
 	}
 	wire_put16(d, f->fid);
 	wire_put16(d + 2, f->fid_pri);
-	d[4] = f->action;
+	d[4] = 0;                       /* Reserved */
 	d[5] = f->status;
 	if (f->n_bref) {
 		if (put_sub(d, cap, &off, MH_FLOW_SUB_BINDING_REF, 2u * f->n_bref, why) < 0)
@@ -153,7 +153,7 @@ int mh_flow_encode(const struct mh_flow *f, uint8_t *d, size_t cap,
 bool mh_flow_equal(const struct mh_flow *a, const struct mh_flow *b)
 {
 	return a->fid == b->fid && a->fid_pri == b->fid_pri &&
-	       a->action == b->action && a->status == b->status &&
+	       a->status == b->status &&
 	       a->n_bref == b->n_bref && a->n_bref <= MH_FLOW_BREF_MAX &&
 	       !memcmp(a->bref, b->bref, 2u * a->n_bref) &&
 	       a->ts_format == b->ts_format &&

@@ -92,15 +92,6 @@ const char *mh_opt_name(unsigned type)
 	return FIND(t, type);
 }
 
-const char *mh_flow_action_name(unsigned action)
-{
-	static const struct name_entry t[] = {
-		NAME(MH_FLOW_ACTION_ADD), NAME(MH_FLOW_ACTION_MODIFY),
-		NAME(MH_FLOW_ACTION_DELETE), NAME(MH_FLOW_ACTION_REFRESH),
-	};
-	return FIND(t, action);
-}
-
 const char *mh_flow_status_name(unsigned status)
 {
 	static const struct name_entry t[] = {

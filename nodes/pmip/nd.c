@@ -54,8 +54,10 @@ static int dec_flow(struct nd_sink *s, const uint8_t *o, size_t olen,
 		    const char **why)
 {
 	struct nd_rs *rs = s->rs;
-	int rc;
+	int rc = nd_flow_list_decode(o, olen, rs, why);
 
+	if (rc != 0)
+		return rc < 0 ? -1 : 0;
 	if (rs->n_flow >= ND_FLOW_REQ_MAX) {
 		*why = "more than 8 flow request options";
 		return -1;
@@ -317,6 +319,8 @@ int nd_rs_encode(const struct nd_rs *rs, const struct in6_addr *src,
 	for (unsigned i = 0; i < rs->n_flow; i++)
 		if (nd_flow_opt_encode(&rs->flow[i], buf, cap, &off, why) < 0)
 			return -1;
+	if (rs->has_flow_list && nd_flow_list_encode(rs, buf, cap, &off, why) < 0)
+		return -1;
 	enc_csum(buf, off, src, dst);
 	return (int)off;
 }

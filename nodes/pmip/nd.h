@@ -58,9 +58,13 @@ struct nd_prefix {
 
 /* The MN's flow request in an RS (nd_flow.c; our design, doc/protocol.md
  * "MN to MAG"): option 253, Kind 1, Scope, then the data of an RFC 6089
- * Flow Identification option without Binding Reference. */
+ * Flow Identification option without Binding Reference. Kind 2, the
+ * request list: Count, then the FIDs of every request the MN keeps on the
+ * interface (a request the MAG holds and the list omits is withdrawn). */
 #define ND_FLOW_KIND 1
+#define ND_FLOW_LIST_KIND 2
 #define ND_FLOW_REQ_MAX 8
+#define ND_FLOW_LIST_MAX 32
 enum nd_flow_scope {
 	ND_FLOW_SCOPE_THIS_IFACE = 0,    /* bind the flow to the RS's interface */
 	ND_FLOW_SCOPE_ANY_IFACE = 1,     /* "don't mind": any of my interfaces */
@@ -76,6 +80,9 @@ struct nd_rs {
 	struct nd_lladdr slla;
 	uint8_t n_flow;
 	struct nd_flow_req flow[ND_FLOW_REQ_MAX];
+	bool has_flow_list;          /* Kind 2: the requests the MN keeps */
+	uint8_t n_flow_list;
+	uint16_t flow_list[ND_FLOW_LIST_MAX];
 	unsigned n_unknown_opts;
 };
 
@@ -87,6 +94,12 @@ int nd_flow_opt_decode(const uint8_t *o, size_t olen, struct nd_flow_req *r,
 		       const char **why);
 int nd_flow_opt_encode(const struct nd_flow_req *r, uint8_t *buf, size_t cap,
 		       size_t *off, const char **why);
+/* The request list (Kind 2) of rs: decode 1 / 0 (not Kind 2) / -1 as
+ * above, into rs->flow_list; encode appends rs's list. */
+int nd_flow_list_decode(const uint8_t *o, size_t olen, struct nd_rs *rs,
+			const char **why);
+int nd_flow_list_encode(const struct nd_rs *rs, uint8_t *buf, size_t cap,
+			size_t *off, const char **why);
 
 struct nd_ra {
 	uint8_t cur_hop_limit;

@@ -10,7 +10,10 @@
 # option 45 (status 0 read from the octets), the PBAs give P1 to both
 # MAGs, each direction of each flow crosses only its access link and its
 # MAG's tunnel, and every capture dissects cleanly (every Mobility Header
-# packet without malformed or expert warning marks).
+# packet without malformed or expert warning marks). At 7 s the MN
+# withdraws the video request: its RS's request list (option 253 Kind 2)
+# omits FID 2, MAG2's next PBU no longer describes it, the LMA removes the
+# rule (events), MAG1's audio rule stays.
 . "$(dirname "$0")/lib.sh"
 $PMIPEMU test topologies/appb-split-media.xml --out "$TMP/out" | tee "$TMP/stdout"
 rc=${PIPESTATUS[0]}
@@ -40,11 +43,9 @@ for m in mag1 mag2; do
   ba=$(tcount "$out/$m-eth0.pcap" "mipv6 && mip6.mhtype == 6 && pmipemu_fid")
   note "$m: $bu PBUs and $ba PBAs with a Flow Identification option (45)"
   [ "$bu" -ge 1 ] && [ "$ba" -ge 1 ] || fail "$m: PBU or PBA without option 45"
-  # RFC 6089 4.3: a refresh carrying flow bindings names them in a Flow
-  # Summary (44), decoded by our dissector (the clean check below covers it)
-  fs=$(tcount "$out/$m-eth0.pcap" "mipv6 && mip6.mhtype == 5 && pmipemu_fs && pmipemu.fs.fid == pmipemu.fid.fid")
-  note "$m: $fs PBUs with a Flow Summary (44) naming their flow"
-  [ "$fs" -ge 1 ] || fail "$m: no refresh PBU with a Flow Summary"
+  # RFC 6089 4.2: the octet after FID-PRI is Reserved, sent as 0
+  rs=$(tcount "$out/$m-eth0.pcap" "mipv6 && pmipemu_fid && pmipemu.fid.reserved != 0")
+  [ "$rs" = 0 ] || fail "$m: $rs packets with a non-zero Flow Identification Reserved octet"
   # tshark 4.0 does not dissect option 45: its Status (the 6th data
   # octet) from the raw frame of the first PBA carrying one (Ethernet 14 +
   # IPv6 40, next header 135), walking the Mobility Header's options
@@ -67,6 +68,22 @@ while off + 1 < len(mh):
   note "$m: first PBA's Flow Identification Status: ${st:-unread}"
   [ "$st" = 0 ] || fail "$m: the PBA's Flow Identification status is '$st', not 0"
 done
+# The withdrawal (7 s): an RS on wlan0 whose request list keeps nothing,
+# then a PBU from MAG2 without option 45, and the LMA's rule removed.
+t0=$(tshark $TSHARK_LUA -r "$out/mn-wlan0.pcap" -Y "pmipemu.ndflow.kind == 2 && pmipemu.ndflow.count == 0" \
+     -T fields -e frame.time_epoch 2>/dev/null | head -1)
+note "RS withdrawing FID 2 on wlan0 at ${t0:-never}"
+[ -n "$t0" ] || fail "no RS with an empty request list on wlan0"
+n=$(tcount "$out/mn-g3.pcap" "pmipemu.ndflow.kind == 2 && pmipemu.ndflow.count == 0")
+[ "$n" = 0 ] || fail "g3 withdrew its request too ($n RSs)"
+n=$(tcount "$out/mag2-eth0.pcap" "mipv6 && mip6.mhtype == 5 && !pmipemu_fid && frame.time_epoch > $t0")
+note "MAG2 PBUs without option 45 after the withdrawal: $n"
+[ "$n" -ge 1 ] || fail "MAG2 kept describing FID 2"
+grep -q '"ev":"flow_withdrawn".*"fid":2' "$out/events.jsonl" || fail "no flow_withdrawn event at MAG2"
+grep '"ev":"flow_removed"' "$out/events.jsonl" | grep -q '"origin":"mn"' \
+  || fail "the LMA did not remove the MN's rule"
+[ "$(grep -c '"ev":"flow_removed"' "$out/events.jsonl")" = 1 ] || fail "more than one rule removed"
+
 # Every Mobility Header packet of every capture: no malformed or warning mark.
 for p in "$out"/*.pcap; do
   bad=$(tcount "$p" "mipv6 && (_ws.malformed || _ws.expert.severity >= \"warning\")")

@@ -85,8 +85,11 @@ static void put_rs_flow(FILE *f)
 	const char *why = NULL;
 
 	rs.flow[0].scope = ND_FLOW_SCOPE_ANY_IFACE;
-	rs.flow[0].f = (struct mh_flow){ .fid = 3, .fid_pri = 51, .action = MH_FLOW_ACTION_ADD,
-					 .ts_format = FLOW_TS_FORMAT_IPV6 };
+	rs.flow[0].f = (struct mh_flow){ .fid = 3, .fid_pri = 51, .ts_format = FLOW_TS_FORMAT_IPV6 };
+	rs.has_flow_list = true;                /* keeps 3 and 9 */
+	rs.n_flow_list = 2;
+	rs.flow_list[0] = 3;
+	rs.flow_list[1] = 9;
 	cr_assert_eq(flow_sel_parse("udp src 2001:db8:c::2 sport 6006-6106", &rs.flow[0].f.ts,
 				    &why), 0, "%s", why);
 	int n = nd_rs_encode(&rs, &s, &d, buf, sizeof buf, &why);
@@ -189,10 +192,13 @@ Test(wireshark_lua, rs_flow_request_decodes)
 	int n = run("-X lua_script:" LUA " -Y 'pmipemu_ndflow' -T fields -E occurrence=a "
 		    "-E separator=/s -e icmpv6.type -e icmpv6.checksum.status -e pmipemu.ndflow.kind "
 		    "-e pmipemu.ndflow.scope -e pmipemu.fid.fid -e pmipemu.fid.pri "
-		    "-e pmipemu.fid.action -e pmipemu.fid.ts_format -e pmipemu.ts.src_start "
-		    "-e pmipemu.ts.nh_start -e pmipemu.ts.sport_start -e pmipemu.ts.sport_end", l, 8);
-	cr_assert_eq(n, 1, "one RS with the option (frame 6)");
-	cr_assert_str_eq(l[0], "133 1 1 1 3 51 1 2 2001:db8:c::2 17 6006 6106", "got: %s", l[0]);
+		    "-e pmipemu.fid.reserved -e pmipemu.fid.ts_format -e pmipemu.ts.src_start "
+		    "-e pmipemu.ts.nh_start -e pmipemu.ts.sport_start -e pmipemu.ts.sport_end "
+		    "-e pmipemu.ndflow.count -e pmipemu.ndflow.fid", l, 8);
+	cr_assert_eq(n, 1, "one RS with the options (frame 6)");
+	/* Kind 1 (the request) and Kind 2 (the list: 2 FIDs, 3 and 9) */
+	cr_assert_str_eq(l[0], "133 1 1,2 1 3 51 0 2 2001:db8:c::2 17 6006 6106 2 3,9",
+			 "got: %s", l[0]);
 }
 
 Test(wireshark_lua, update_notification_and_ack_decode)

@@ -20,8 +20,7 @@ static void with_bid(struct mh_msg *m, uint16_t bid)
 	m->group[0].bid = bid;
 }
 
-static void add_flow(struct mh_msg *m, uint16_t fid, uint8_t action, const char *ts,
-		     int bid)
+static void add_flow(struct mh_msg *m, uint16_t fid, const char *ts, int bid)
 {
 	struct mh_flow *f = &m->flow[m->n_flow++];
 	const char *why = NULL;
@@ -29,7 +28,6 @@ static void add_flow(struct mh_msg *m, uint16_t fid, uint8_t action, const char 
 	memset(f, 0, sizeof(*f));
 	f->fid = fid;
 	f->fid_pri = 10;
-	f->action = action;
 	if (bid > 0) {
 		f->n_bref = 1;
 		f->bref[0] = (uint16_t)bid;
@@ -92,7 +90,7 @@ static const struct in6_addr *peer(const struct mh_prefix *p, uint16_t sport)
 
 static void video_to_b(struct mh_msg *m)
 {
-	add_flow(m, 7, MH_FLOW_ACTION_ADD, "udp src 2001:db8:c::1 sport 6002-6003", 2);
+	add_flow(m, 7, "udp src 2001:db8:c::1 sport 6002-6003", 2);
 }
 
 Test(lma_flow_mn, add_binds_the_flow_to_the_referenced_session)
@@ -126,7 +124,8 @@ Test(lma_flow_mn, show_flows_names_the_mn_as_origin)
 	cr_assert(strstr(out, "\"origin\":\"mn\""), "%s", out);
 }
 
-/* The MAG repeats Add in every refresh: nothing changes, no event. */
+/* The MAG describes the flow whole in every refresh: nothing changes, no
+ * event. */
 Test(lma_flow_mn, a_repeated_add_changes_nothing)
 {
 	struct mh_prefix p = share();
@@ -143,7 +142,7 @@ Test(lma_flow_mn, a_repeated_add_changes_nothing)
 
 static void modify_to_a(struct mh_msg *m)
 {
-	add_flow(m, 7, MH_FLOW_ACTION_MODIFY, "udp src 2001:db8:c::1 sport 6002-6003", 1);
+	add_flow(m, 7, "udp src 2001:db8:c::1 sport 6002-6003", 1);
 }
 
 Test(lma_flow_mn, modify_moves_the_flow_to_another_session)
@@ -161,49 +160,127 @@ Test(lma_flow_mn, modify_moves_the_flow_to_another_session)
 	cr_assert_eq(flow_tab_n_rules(lma_flows(L)), 1);
 }
 
-static void delete_7(struct mh_msg *m)
+static void nothing(struct mh_msg *m)
 {
-	add_flow(m, 7, MH_FLOW_ACTION_DELETE, NULL, -1);
+	(void)m;
 }
 
-Test(lma_flow_mn, delete_removes_the_rule)
+static void summary_7(struct mh_msg *m)
+{
+	m->has_flow_summary = true;
+	m->n_flow_summary = 1;
+	m->flow_summary[0] = 7;
+}
+
+/* RFC 6089 5: a refresh that names FID 7 in no option withdraws it. */
+Test(lma_flow_mn, a_refresh_that_no_longer_names_a_flow_withdraws_it)
 {
 	struct mh_prefix p = share();
 
 	refresh_b(&p, 2, video_to_b);
-	struct mh_msg pba = refresh_b(&p, 3, delete_7);
-	cr_assert_eq(pba.flow[0].status, 0);
+	struct mh_msg pba = refresh_b(&p, 3, nothing);
+	cr_assert_eq(pba.status, 0);
+	cr_assert_eq(pba.n_flow, 0);
 	cr_assert_eq(flow_tab_n_rules(lma_flows(L)), 0);
 	cr_assert_eq(count_event(LMA_EV_FLOW_REMOVED), 1);
-	cr_assert(addr_is(peer(&p, 6002), &MAG1));
-	pba = refresh_b(&p, 4, delete_7);
-	cr_assert_eq(pba.flow[0].status, MH_FLOW_STATUS_FID_NOT_FOUND, "gone already");
+	cr_assert_eq(lma_stats(L)->flow_withdrawn, 1);
+	cr_assert(addr_is(peer(&p, 6002), &MAG1), "back on the prefix's first route");
+}
+
+/* A Flow Summary keeps FID 7 as it is, without describing it again. */
+Test(lma_flow_mn, a_flow_summary_keeps_the_flow)
+{
+	struct mh_prefix p = share();
+
+	refresh_b(&p, 2, video_to_b);
+	struct mh_msg pba = refresh_b(&p, 3, summary_7);
+	cr_assert_eq(pba.n_flow, 0, "nothing to answer");
+	cr_assert_eq(flow_tab_n_rules(lma_flows(L)), 1);
+	cr_assert_eq(count_event(LMA_EV_FLOW_REMOVED), 0);
+	cr_assert(addr_is(peer(&p, 6002), &MAG2));
+}
+
+/* A Flow Summary naming a FID the LMA does not hold is answered 132 in a
+ * Flow Identification option (the MAG's cue to describe it again). */
+Test(lma_flow_mn, a_flow_summary_of_an_unknown_fid_is_answered_132)
+{
+	struct mh_prefix p = share();
+
+	struct mh_msg pba = refresh_b(&p, 2, summary_7);
+	cr_assert_eq(pba.status, 0);
+	cr_assert_eq(pba.n_flow, 1);
+	cr_assert_eq(pba.flow[0].fid, 7);
+	cr_assert_eq(pba.flow[0].status, MH_FLOW_STATUS_FID_NOT_FOUND);
+	cr_assert_eq(count_event(LMA_EV_FLOW_REFUSED), 1);
+}
+
+/* Withdrawal is per MAG: MAG1's refresh says nothing of what the MN asked
+ * through MAG2. */
+Test(lma_flow_mn, another_mags_refresh_does_not_withdraw)
+{
+	struct mh_prefix p = share();
+
+	refresh_b(&p, 2, video_to_b);
+	refresh_a(&p, 3, nothing);
+	cr_assert_eq(the_pba()->status, 0);
+	cr_assert_eq(flow_tab_n_rules(lma_flows(L)), 1);
+	cr_assert(addr_is(peer(&p, 6002), &MAG2));
+}
+
+/* A known FID with a Binding Reference and no Traffic Selector changes the
+ * targets and keeps the selector: "don't mind" becomes "over B". */
+static void dont_mind(struct mh_msg *m);
+static void pin_5_to_b(struct mh_msg *m)
+{
+	add_flow(m, 5, NULL, 2);
+}
+
+Test(lma_flow_mn, a_binding_reference_alone_changes_the_targets)
+{
+	struct mh_prefix p = share();
+
+	refresh_b(&p, 2, dont_mind);
+	struct mh_msg pba = refresh_b(&p, 3, pin_5_to_b);
+	cr_assert_eq(pba.flow[0].status, 0);
+	cr_assert_eq(flow_tab_n_rules(lma_flows(L)), 1);
+	for (uint16_t f = 1; f <= 50; f++)
+		cr_assert(addr_is(peer(&p, f), &MAG2), "flow %u over B", f);
+	cr_assert(addr_is(peer(&p, 6002), &MAG2));
 }
 
 static void bad_bid(struct mh_msg *m)
 {
-	add_flow(m, 8, MH_FLOW_ACTION_ADD, "udp sport 1", 9);
+	add_flow(m, 8, "udp sport 1", 9);
 }
 static void ipv4_ts(struct mh_msg *m)
 {
-	add_flow(m, 8, MH_FLOW_ACTION_ADD, "udp sport 1", 2);
-	m->flow[0].ts_format = FLOW_TS_FORMAT_IPV4;
+	add_flow(m, 8, "udp sport 1", 2);
+	m->flow[m->n_flow - 1].ts_format = FLOW_TS_FORMAT_IPV4;
 }
 static void no_ts(struct mh_msg *m)
 {
-	add_flow(m, 8, MH_FLOW_ACTION_ADD, NULL, 2);
+	add_flow(m, 8, NULL, 2);
 }
 static void refresh_unknown(struct mh_msg *m)
 {
-	add_flow(m, 8, MH_FLOW_ACTION_REFRESH, NULL, -1);
+	add_flow(m, 8, NULL, -1);
 }
 static void overlapping(struct mh_msg *m)
 {
-	add_flow(m, 9, MH_FLOW_ACTION_ADD, "udp sport 6003", 2);   /* prio 10 too */
+	add_flow(m, 9, "udp sport 6003", 2);   /* prio 10 too */
 }
 static void not_the_mn_prefix(struct mh_msg *m)
 {
-	add_flow(m, 8, MH_FLOW_ACTION_ADD, "udp dst 2001:db8:ffff::1", 2);
+	add_flow(m, 8, "udp dst 2001:db8:ffff::1", 2);
+}
+
+/* The refresh names FID 7 again (else it would withdraw it) and adds the
+ * refused option. */
+static void (*extra)(struct mh_msg *);
+static void video_and_extra(struct mh_msg *m)
+{
+	video_to_b(m);
+	extra(m);
 }
 
 static void refused(void (*fill)(struct mh_msg *), uint8_t status)
@@ -212,9 +289,11 @@ static void refused(void (*fill)(struct mh_msg *), uint8_t status)
 
 	refresh_b(&p, 2, video_to_b);
 	uint64_t before = lma_stats(L)->flow_refused;
-	struct mh_msg pba = refresh_b(&p, 3, fill);
+	extra = fill;
+	struct mh_msg pba = refresh_b(&p, 3, video_and_extra);
 	cr_assert_eq(pba.status, 0, "the binding itself is accepted");
-	cr_assert_eq(pba.flow[0].status, status, "status %u", pba.flow[0].status);
+	cr_assert_eq(pba.flow[0].status, 0, "FID 7 kept");
+	cr_assert_eq(pba.flow[1].status, status, "status %u", pba.flow[1].status);
 	cr_assert_eq(flow_tab_n_rules(lma_flows(L)), 1, "nothing changed");
 	cr_assert(addr_is(peer(&p, 6002), &MAG2), "the MN's rule stays");
 	cr_assert_eq(count_event(LMA_EV_FLOW_REFUSED), 1);
@@ -226,8 +305,8 @@ Test(lma_flow_mn, ipv4_selector_is_133)
 {
 	refused(ipv4_ts, MH_FLOW_STATUS_TS_FORMAT_NOT_SUPPORTED);
 }
-Test(lma_flow_mn, add_without_selector_is_130) { refused(no_ts, MH_FLOW_STATUS_OPTION_MALFORMED); }
-Test(lma_flow_mn, refresh_of_unknown_fid_is_132)
+Test(lma_flow_mn, new_fid_without_selector_is_132) { refused(no_ts, MH_FLOW_STATUS_FID_NOT_FOUND); }
+Test(lma_flow_mn, unknown_fid_without_sub_options_is_132)
 {
 	refused(refresh_unknown, MH_FLOW_STATUS_FID_NOT_FOUND);
 }
@@ -248,7 +327,7 @@ Test(lma_flow_mn, a_rejected_pbu_installs_nothing)
 	struct in6_addr stranger = addr("2001:db8:99::9");
 
 	with_bid(&m, 1);
-	add_flow(&m, 7, MH_FLOW_ACTION_ADD, "udp sport 1", 1);
+	add_flow(&m, 7, "udp sport 1", 1);
 	input(&stranger, &m, 0);
 	cr_assert_neq(the_pba()->status, 0);
 	cr_assert_eq(the_pba()->n_flow, 1);
@@ -261,7 +340,7 @@ Test(lma_flow_mn, a_rejected_pbu_installs_nothing)
 static void video_to_bid1(struct mh_msg *m)
 {
 	m->group[0].bid = 1;
-	add_flow(m, 7, MH_FLOW_ACTION_ADD, "udp src 2001:db8:c::1 sport 6002-6003", 1);
+	add_flow(m, 7, "udp src 2001:db8:c::1 sport 6002-6003", 1);
 }
 
 Test(lma_flow_mn, a_bid_names_the_session_of_the_pbu_that_carries_it)
@@ -277,7 +356,7 @@ Test(lma_flow_mn, a_bid_names_the_session_of_the_pbu_that_carries_it)
 /* No Binding Reference: "don't mind", any session of the prefix, per flow. */
 static void dont_mind(struct mh_msg *m)
 {
-	add_flow(m, 5, MH_FLOW_ACTION_ADD, "udp src 2001:db8:c::1", -1);
+	add_flow(m, 5, "udp src 2001:db8:c::1", -1);
 }
 
 Test(lma_flow_mn, without_binding_reference_any_session_may_carry_the_flow)

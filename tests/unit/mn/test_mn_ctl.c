@@ -12,7 +12,7 @@ TestSuite(mn_ctl, .init = setup, .fini = tm_stop);
 static json_object *ask(const char *line)
 {
 	static char out[65536];
-	mn_ctl_handle(tm, line, 10 * S_NS, out, sizeof(out));
+	mn_ctl_handle(tm, line, ta, 10 * S_NS, out, sizeof(out));
 	json_object *o = json_tokener_parse(out);
 	cr_assert_not_null(o, "not JSON: %s", out);
 	return o;
@@ -77,7 +77,7 @@ Test(mn_ctl, show_stats_counts_moves)
 Test(mn_ctl, help_lists_commands)
 {
 	json_object *o = ask("help");
-	cr_assert_eq(json_object_array_length(get(o, "commands")), 5);
+	cr_assert_eq(json_object_array_length(get(o, "commands")), 7);
 	json_object_put(o);
 }
 
@@ -94,6 +94,6 @@ Test(mn_ctl, unknown_command_is_an_error)
 Test(mn_ctl, small_buffer_gets_short_error)
 {
 	char out[8];
-	mn_ctl_handle(tm, "help", 0, out, sizeof(out));
+	mn_ctl_handle(tm, "help", ta, 0, out, sizeof(out));
 	cr_assert_lt(strlen(out), sizeof(out));
 }

@@ -53,7 +53,6 @@ Test(mn_flow_req, requests_of_an_interface_are_mirrored_selectors)
 	cr_assert_eq(r[0].scope, ND_FLOW_SCOPE_THIS_IFACE);
 	cr_assert_eq(r[0].f.fid, 1);
 	cr_assert_eq(r[0].f.fid_pri, 50);
-	cr_assert_eq(r[0].f.action, MH_FLOW_ACTION_ADD);
 	cr_assert_eq(r[0].f.ts_format, FLOW_TS_FORMAT_IPV6);
 	cr_assert(r[0].f.ts.fields & FLOW_F_SRC, "the correspondent is the source downlink");
 	cr_assert(!(r[0].f.ts.fields & FLOW_F_DST));
@@ -104,4 +103,81 @@ Test(mn_flow_req, nothing_on_an_interface_without_requests)
 	tm_start();
 	tm_bring_up(1, S_NS);
 	cr_assert_eq(n_acts(MN_ACT_SEND_FLOW_RS), 0);
+}
+
+static const char *ctl(const char *line)
+{
+	static char out[8192];
+
+	mn_ctl_handle(tm, line, ta, 5 * S_NS, out, sizeof(out));
+	return out;
+}
+
+/* `flow del 1` (the g3 request): an RS on g3 at once (its request list
+ * withdraws FID 1 at the MAG), the selector neither steers nor asks any
+ * more, and its number is not reused. */
+Test(mn_flow_req, a_removed_selector_is_withdrawn_at_once)
+{
+	struct nd_flow_req r[ND_FLOW_REQ_MAX];
+	struct flow_key k = { .dst = a6("2001:db8:c::1"), .proto = 17, .has_ports = true,
+			      .sport = 40000, .dport = 6000 };
+	int sel = -1;
+
+	tm_bring_up(1, S_NS);
+	mn_flow_classify(tm, &k, &sel);
+	cr_assert_eq(sel, 0, "before: selector 1 (FID 1) steers the flow");
+	mn_acts_reset(ta);
+	cr_assert_str_eq(ctl("flow del 1"), "{\"removed\":1}");
+	const struct mn_act *a = find_act(MN_ACT_SEND_FLOW_RS, 0);
+	cr_assert_not_null(a, "the MAG learns at once");
+	cr_assert_str_eq(a->ifname, "g3");
+	cr_assert_eq(mn_flow_requests(tm, 1, r, ND_FLOW_REQ_MAX), 0, "g3 asks nothing now");
+	mn_flow_classify(tm, &k, &sel);
+	cr_assert_neq(sel, 0, "no longer steered by it");
+	cr_assert(strstr(ctl("show rules"), "{\"fid\":1,\"selector\":\"udp dst 2001:db8:c::1 "
+					     "dport 6000 -> g3 request\",\"removed\":true"),
+		  "%s", ctl("show rules"));
+	cr_assert(strstr(ctl("flow del 1"), "\"error\""), "gone already");
+	cr_assert(strstr(ctl("flow del x"), "\"error\""));
+	cr_assert(strstr(ctl("flow del 9"), "\"error\""));
+	/* soft state: the empty list is repeated after the period */
+	mn_acts_reset(ta);
+	struct in6_addr rt = a6("fe80::1");
+	const char *why;
+	mn_ra(tm, IF1, &rt, 1800, 5 * S_NS + MN_FLOW_RS_PERIOD_NS, ta, &why);
+	cr_assert_eq(n_acts(MN_ACT_SEND_FLOW_RS), 1, "the list keeps the withdrawal");
+}
+
+/* `flow add` appends a selector (FID = its number) and asks at once. */
+Test(mn_flow_req, an_added_request_is_asked_at_once)
+{
+	struct nd_flow_req r[ND_FLOW_REQ_MAX];
+
+	tm_bring_up(1, S_NS);
+	mn_acts_reset(ta);
+	cr_assert_str_eq(ctl("flow add udp dport 7000 -> g3 request"), "{\"added\":4}");
+	cr_assert_not_null(find_act(MN_ACT_SEND_FLOW_RS, 0));
+	cr_assert_eq(mn_flow_requests(tm, 1, r, ND_FLOW_REQ_MAX), 2);
+	cr_assert_eq(r[1].f.fid, 4);
+	mn_acts_reset(ta);
+	cr_assert(strstr(ctl("flow add udp -> eth9 request"), "\"error\""), "no such interface");
+	cr_assert(strstr(ctl("flow add udp dport -> g3"), "\"error\""), "grammar");
+	cr_assert_eq(n_acts(MN_ACT_SEND_FLOW_RS), 0, "a refused add changes nothing");
+	cr_assert(strstr(ctl("show rules"), "\"fid\":4"));
+}
+
+/* An interface whose router has not answered yet asks at its next RA. */
+Test(mn_flow_req, a_change_before_the_ra_waits_for_it)
+{
+	cr_assert_str_eq(ctl("flow del 1"), "{\"removed\":1}");
+	cr_assert_eq(n_acts(MN_ACT_SEND_FLOW_RS), 0);
+}
+
+Test(mn_flow_req, an_mn_started_without_selectors_cannot_add)
+{
+	tm_stop();
+	tcfg_default(2, true);
+	tm_start();
+	cr_assert(strstr(ctl("flow add udp -> g3 request"), "mnd started without flow selectors"),
+		  "%s", ctl("flow add udp -> g3 request"));
 }

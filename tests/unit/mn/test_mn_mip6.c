@@ -248,8 +248,8 @@ Test(mn_mip6, ctl_show_mip6)
 	char out[2048];
 
 	coa(&COA, 0);
-	mn_ctl_handle_mip6(NULL, &C, "show  mip6", 0, out, sizeof(out));
+	mn_ctl_handle_mip6(NULL, &C, "show  mip6", NULL, 0, out, sizeof(out));
 	cr_assert_not_null(strstr(out, "\"hoa\":\"2001:db8:200:1::100\""), "%s", out);
-	mn_ctl_handle_mip6(NULL, NULL, "show mip6", 0, out, sizeof(out));
+	mn_ctl_handle_mip6(NULL, NULL, "show mip6", NULL, 0, out, sizeof(out));
 	cr_assert_not_null(strstr(out, "no <mip6> client"), "%s", out);
 }

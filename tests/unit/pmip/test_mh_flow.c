@@ -135,7 +135,6 @@ static void add_flow(struct mh_msg *m, uint16_t fid, const char *ts)
 	memset(f, 0, sizeof *f);
 	f->fid = fid;
 	f->fid_pri = 10;
-	f->action = MH_FLOW_ACTION_ADD;
 	f->n_bref = 1;
 	f->bref[0] = 1;
 	if (ts) {
@@ -200,14 +199,14 @@ Test(mh_flow, flow_options_round_trip_in_a_pbu_and_a_pba)
 	cr_assert_eq(d.flow[0].status, 131);
 }
 
-/* Type 45, FID, FID-PRI, Action, Status, then Binding Reference (2: BID
+/* Type 45, FID, FID-PRI, Reserved, Status, then Binding Reference (2: BID
  * 1) and Traffic Selector (3: TS Format 2, Reserved, the selector); at
  * an even offset (2n). Flow Summary: type 44, the FIDs. */
 Test(mh_flow, option_layout_is_as_documented)
 {
 	struct mh_msg m;
 	uint8_t buf[2048];
-	const uint8_t head[] = { 45, 6 + 4 + 4 + 7, 0, 9, 0, 10, 1, 0,
+	const uint8_t head[] = { 45, 6 + 4 + 4 + 7, 0, 9, 0, 10, 0, 0,
 				 2, 2, 0, 1, 3, 2 + 7, 2, 0,
 				 0x00, 0x22, 0, 0, 17, 0x13, 0x89 };
 	const uint8_t summary[] = { 44, 2, 0, 9 };
@@ -275,7 +274,9 @@ Test(mh_flow, flow_identification_decoder_rejects_bad_data)
 		     "traffic selector: end flag without its start flag");
 }
 
-/* Pad1 and PadN sub-options and unknown sub-options are skipped. */
+/* Pad1 and PadN sub-options and unknown sub-options are skipped; the
+ * Reserved octet (here 3) is ignored on receipt and sent as 0 (RFC 6089
+ * 4.2 has no action field there). */
 Test(mh_flow, padding_and_unknown_sub_options_are_skipped)
 {
 	const uint8_t opt[] = { 0, 5, 0, 1, 3, 0, 0, 1, 1, 0, 99, 1, 7,
@@ -285,10 +286,13 @@ Test(mh_flow, padding_and_unknown_sub_options_are_skipped)
 
 	cr_assert_eq(mh_flow_decode(opt, sizeof opt, &f, &why), 0, "%s", why);
 	cr_assert_eq(f.fid, 5);
-	cr_assert_eq(f.action, MH_FLOW_ACTION_DELETE);
 	cr_assert_eq(f.n_bref, 1);
 	cr_assert_eq(f.bref[0], 4);
 	cr_assert_eq(f.ts_format, 0);
+	uint8_t out[64];
+	cr_assert_eq(mh_flow_encode(&f, out, sizeof out, &why), 10, "%s", why);
+	cr_assert_eq(out[4], 0, "Reserved sent as 0");
+	cr_assert_eq(out[5], 0);
 }
 
 Test(mh_flow, message_level_limits)
@@ -332,9 +336,8 @@ Test(mh_flow, every_cut_of_a_pbu_with_flows_is_refused)
 	}
 }
 
-Test(mh_flow, names_of_actions_and_statuses)
+Test(mh_flow, names_of_statuses)
 {
-	cr_assert_str_eq(mh_flow_action_name(3), "MH_FLOW_ACTION_DELETE");
 	cr_assert_str_eq(mh_flow_status_name(133), "MH_FLOW_STATUS_TS_FORMAT_NOT_SUPPORTED");
 	cr_assert_str_eq(mh_opt_name(45), "MH_OPT_FLOW_ID");
 }

@@ -26,7 +26,6 @@ static void rs_with_flows(struct nd_rs *rs)
 	rs->flow[0].scope = ND_FLOW_SCOPE_THIS_IFACE;
 	rs->flow[0].f.fid = 1;
 	rs->flow[0].f.fid_pri = 10;
-	rs->flow[0].f.action = MH_FLOW_ACTION_ADD;
 	rs->flow[0].f.ts_format = FLOW_TS_FORMAT_IPV6;
 	cr_assert_eq(flow_sel_parse("udp dport 5001", &rs->flow[0].f.ts, &why), 0);
 	rs->flow[1] = rs->flow[0];
@@ -36,13 +35,13 @@ static void rs_with_flows(struct nd_rs *rs)
 }
 
 /* Type 253, Length 3 (24 octets), Kind 1, Scope 0, then FID 1, FID-PRI
- * 10, Action 1, Status 0, TS sub-option (3, 9: format 2, Reserved, the
+ * 10, Reserved 0, Status 0, TS sub-option (3, 9: format 2, Reserved, the
  * 7 octets of "udp dport 5001"), zero padding. */
 Test(nd_flow, option_layout_is_as_documented)
 {
 	struct nd_rs rs;
 	uint8_t buf[512];
-	const uint8_t want[24] = { 253, 3, 1, 0, 0, 1, 0, 10, 1, 0, 3, 9, 2, 0,
+	const uint8_t want[24] = { 253, 3, 1, 0, 0, 1, 0, 10, 0, 0, 3, 9, 2, 0,
 				   0x00, 0x22, 0, 0, 17, 0x13, 0x89, 0, 0, 0 };
 	const char *why = NULL;
 
@@ -81,6 +80,42 @@ Test(nd_flow, rs_with_flow_requests_round_trips)
 	}
 }
 
+/* Kind 2, the request list: Type 253, Length 1 (8 octets), Kind 2,
+ * Count 2, FIDs 1 and 0x1234; Count 0 is a list that keeps nothing. */
+Test(nd_flow, request_list_layout_and_round_trip)
+{
+	struct nd_rs rs, d;
+	uint8_t buf[512];
+	const uint8_t want[8] = { 253, 1, 2, 2, 0, 1, 0x12, 0x34 };
+	const char *why = NULL;
+
+	rs_with_flows(&rs);
+	rs.n_flow = 0;
+	rs.has_flow_list = true;
+	rs.n_flow_list = 2;
+	rs.flow_list[0] = 1;
+	rs.flow_list[1] = 0x1234;
+	int n = nd_rs_encode(&rs, NULL, NULL, buf, sizeof(buf), &why);
+	cr_assert_eq(n, 8 + 8 + 8, "%s", why);
+	cr_assert_arr_eq(buf + 16, want, sizeof(want));
+	cr_assert_eq(nd_rs_decode(buf, (size_t)n, NULL, NULL, &d, &why), 0, "%s", why);
+	cr_assert(d.has_flow_list);
+	cr_assert_eq(d.n_flow_list, 2);
+	cr_assert_eq(d.flow_list[1], 0x1234);
+	cr_assert_eq(d.n_unknown_opts, 0);
+	rs.n_flow_list = 0;
+	n = nd_rs_encode(&rs, NULL, NULL, buf, sizeof(buf), &why);
+	cr_assert_eq(n, 8 + 8 + 8, "%s", why);
+	cr_assert_eq(nd_rs_decode(buf, (size_t)n, NULL, NULL, &d, &why), 0, "%s", why);
+	cr_assert(d.has_flow_list, "an empty list is still a list");
+	cr_assert_eq(d.n_flow_list, 0);
+	rs_with_flows(&rs);
+	cr_assert(!rs.has_flow_list);
+	n = nd_rs_encode(&rs, NULL, NULL, buf, sizeof(buf), &why);
+	cr_assert_eq(nd_rs_decode(buf, (size_t)n, NULL, NULL, &d, &why), 0, "%s", why);
+	cr_assert(!d.has_flow_list, "no Kind 2: withdraws nothing");
+}
+
 static const char *rs_rejects(const uint8_t *opt, size_t olen)
 {
 	uint8_t buf[128] = { 133, 0, 0, 0, 0, 0, 0, 0 };
@@ -103,6 +138,17 @@ Test(nd_flow, bad_requests_are_refused)
 			 "flow request option: a Binding Reference (the MN names no BID)");
 	cr_assert_str_eq(rs_rejects(beyond, 16),
 			 "Flow Identification: sub-option beyond the option");
+}
+
+Test(nd_flow, bad_request_lists_are_refused)
+{
+	const uint8_t past[8] = { 253, 1, 2, 3, 0, 1, 0, 2 };
+	const uint8_t big[8] = { 253, 1, 2, 33, 0, 1, 0, 2 };
+	const uint8_t two[16] = { 253, 1, 2, 1, 0, 1, 0, 0, 253, 1, 2, 0, 0, 0, 0, 0 };
+
+	cr_assert_str_eq(rs_rejects(past, 8), "flow request list: Count runs past the option");
+	cr_assert_str_eq(rs_rejects(big, 8), "flow request list: Count above 32");
+	cr_assert_str_eq(rs_rejects(two, 16), "flow request list: more than one in an RS");
 }
 
 /* Type 253 is shared by every experiment (RFC 4727): another Kind is
@@ -133,6 +179,10 @@ Test(nd_flow, tshark_reads_the_rs_without_marks)
 	inet_pton(AF_INET6, "fe80::ca:1", &s);
 	inet_pton(AF_INET6, "ff02::2", &dst);
 	rs_with_flows(&rs);
+	rs.has_flow_list = true;                /* and the request list */
+	rs.n_flow_list = 2;
+	rs.flow_list[0] = 1;
+	rs.flow_list[1] = 2;
 	int n = nd_rs_encode(&rs, &s, &dst, fr + 54, 512, &why);
 	cr_assert_gt(n, 0, "%s", why);
 	fr[14] = 0x60, fr[18] = (uint8_t)(n >> 8), fr[19] = (uint8_t)n;
@@ -159,5 +209,5 @@ Test(nd_flow, tshark_reads_the_rs_without_marks)
 	cr_assert_not_null(fgets(line, sizeof(line), p));
 	pclose(p);
 	unlink(path);
-	cr_expect_str_eq(line, "133\t1\t1,253,253\n");
+	cr_expect_str_eq(line, "133\t1\t1,253,253,253\n");
 }
