@@ -341,6 +341,45 @@ bench_flow_table() {
 	"$prog" ${BENCH_FLOW_SIZES:-10 1000 100000} 2>&1 | tee -a "$BENCH_RES"
 }
 
+# Offered and delivered Mbit/s of a run's flows (report.json: 1200 B
+# packets over 4 s of sending), and how many flows arrived whole on each
+# MN interface.
+flows_rate_row() {
+	python3 - "$1" "$2" <<'PY'
+import json, sys
+f = json.load(open(sys.argv[2]))["flows"]
+rx = sum(v["received"] for v in f.values())
+tx = sum(v["sent"] for v in f.values())
+whole = {}
+for v in f.values():
+    for i, n in v["by_interface"].items():
+        if n and n == v["received"]:
+            whole[i] = whole.get(i, 0) + 1
+print("%-28s %9.1f %9.1f %8.1f%%  %s" % (sys.argv[1], tx * 1200 * 8 / 4e6, rx * 1200 * 8 / 4e6,
+      100.0 * rx / tx if tx else 0.0, " ".join("%s=%d" % kv for kv in sorted(whole.items()))))
+PY
+}
+
+# Appendix B's aggregation (problem statement section 3): the same
+# topology with and without the shared prefix's load-sharing rule, both
+# runs in this bench run (tests/scenario/test_appb_aggregate.sh judges it).
+bench_flow_aggregate() {
+	local pm=$BENCH_BIN/pmipemu share base
+	bench_table "8b. Appendix B aggregation: P1 over two 10 Mbit/s access links, 6 flows x 2.9 Mbit/s offered"
+	share="$BENCH_TMP/appb-share" base="$BENCH_TMP/appb-base"
+	if ! "$pm" run topologies/appb-aggregate.xml --out "$share" >"$BENCH_TMP/appb-share.log" 2>&1 ||
+	   ! "$pm" run tests/data/scenario/appb-aggregate-baseline.xml --out "$base" \
+		>"$BENCH_TMP/appb-base.log" 2>&1; then
+		say 'a run failed: %s\n' "$(tail -n 3 "$BENCH_TMP"/appb-*.log | tr '\n' ' ')"
+		return 0
+	fi
+	say '%-28s %9s %9s %9s  %s\n' "" "offered" "delivered" "ratio" "flows whole on"
+	{
+		flows_rate_row "sharing (-> any g3 wlan0)" "$share/report.json"
+		flows_rate_row "baseline (no sharing rule)" "$base/report.json"
+	} | tee -a "$BENCH_RES"
+}
+
 bench_pmip() {
 	bench_lma_pbu_rate
 	bench_lma_sockets
@@ -348,4 +387,5 @@ bench_pmip() {
 	bench_tunnel_pps
 	bench_fast_handover
 	bench_flow_table
+	bench_flow_aggregate
 }
