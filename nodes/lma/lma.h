@@ -118,6 +118,7 @@ enum lma_action_type {
 	LMA_ACT_ROUTE_DEL,      /* prefix no longer routed */
 	LMA_ACT_TIMER_SET,      /* next deadline (BCE_NO_DEADLINE = none) */
 	LMA_ACT_EVENT,          /* event.json: one JSON object */
+	LMA_ACT_LOG,            /* event.json: a line for the debug log (lmad -d) */
 };
 const char *lma_action_type_name(enum lma_action_type t);
 

@@ -31,6 +31,7 @@ const char *lma_action_type_name(enum lma_action_type t)
 	case LMA_ACT_ROUTE_DEL: return "LMA_ACT_ROUTE_DEL";
 	case LMA_ACT_TIMER_SET: return "LMA_ACT_TIMER_SET";
 	case LMA_ACT_EVENT: return "LMA_ACT_EVENT";
+	case LMA_ACT_LOG: return "LMA_ACT_LOG";
 	}
 	return "LMA_ACT_UNKNOWN";
 }
@@ -226,6 +227,18 @@ void lma_act_event(struct lma_actions *a, enum lma_event ev, const char *fmt, ..
 	vsnprintf(x->event.json + n, sizeof(x->event.json) - (size_t)n - 1, fmt, ap);
 	va_end(ap);
 	strcat(x->event.json, "}");
+}
+
+void lma_act_log(struct lma_actions *a, const char *fmt, ...)
+{
+	struct lma_action *x = act_push(a, LMA_ACT_LOG);
+	va_list ap;
+
+	if (!x)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(x->event.json, sizeof(x->event.json), fmt, ap);
+	va_end(ap);
 }
 
 void lma_act_pba(struct lma *l, struct lma_actions *a, const struct in6_addr *dst,

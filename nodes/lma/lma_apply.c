@@ -21,7 +21,7 @@ static uint64_t lifetime_ns(uint32_t s)
 /* Record an accepted registration in s (5.3.2 / 5.3.3). */
 static void registered(struct lma *l, struct bce_session *s, const struct in6_addr *src,
 		       const struct mh_msg *pbu, const struct lma_group_ctx *c,
-		       uint64_t now_ns)
+		       uint64_t now_ns, struct lma_actions *out, const char *why)
 {
 	s->proxy_coa = *src;
 	s->seq = pbu->seq;
@@ -34,12 +34,12 @@ static void registered(struct lma *l, struct bce_session *s, const struct in6_ad
 		s->ll_addr = c->g->ll_addr;
 	}
 	s->bid = c->key.bid;
-	s->state = BCE_STATE_REGISTERED;
 	s->lifetime_s = pbu->lifetime * 4u;
 	if (s->lifetime_s > l->cfg.max_lifetime_s)
 		s->lifetime_s = l->cfg.max_lifetime_s;
+	lma_session_set_state(l, s, BCE_STATE_REGISTERED, now_ns + lifetime_ns(s->lifetime_s),
+			      out, why);
 	s->registered_ns = now_ns;
-	bce_set_deadline(l->bc, s, now_ns + lifetime_ns(s->lifetime_s));
 }
 
 /* Appendix D: the prefixes of s that went to a backup come back. */
@@ -84,7 +84,7 @@ static void apply_new(struct lma *l, const struct in6_addr *src, const struct mh
 		c->plan = LMA_PLAN_REJECT;
 		return;
 	}
-	registered(l, s, src, pbu, c, now_ns);
+	registered(l, s, src, pbu, c, now_ns, out, "new entry (5.3.2)");
 	c->s = s;
 	l->st.sessions_created++;
 	lma_act_event(out, LMA_EV_BCE_CREATED, "%s", lma_session_fields(s, f, sizeof(f)));
@@ -103,7 +103,8 @@ void lma_apply_update(struct lma *l, const struct in6_addr *src, const struct mh
 	/* RFC 5846 8.1: the previous MAG learns at once that the MN left */
 	if (handoff && !revived && l->cfg.revocation)
 		lma_revoke_send(l, s, NULL, 0, MH_BR_TRIGGER_INTER_MAG_SAME_ATT, out);
-	registered(l, s, src, pbu, c, now_ns);
+	registered(l, s, src, pbu, c, now_ns, out,
+		   handoff ? "handoff (5.4.1)" : "refresh (5.3.3)");
 	restore_dormant(l, s, out);
 	lma_session_fields(s, f, sizeof(f));
 	if (handoff) {
@@ -194,7 +195,7 @@ static void apply_move(struct lma *l, const struct in6_addr *src, const struct m
 		return;
 	}
 	lma_revoke_moved(l, src, t, &mv, out);
-	registered(l, t, src, pbu, c, now_ns);
+	registered(l, t, src, pbu, c, now_ns, out, "prefixes moved in, HI 2 (5.4.1)");
 	if (created)
 		l->st.sessions_created++;
 	l->st.handoffs++;
@@ -245,11 +246,11 @@ static void apply_dereg(struct lma *l, const struct mh_msg *pbu, struct lma_grou
 		s->has_timestamp = true;
 		s->timestamp = pbu->timestamp;
 	}
-	s->state = BCE_STATE_DEREGISTERED;
-	s->lifetime_s = 0;
 	/* 5.3.5: keep the entry MinDelayBeforeBCEDelete, in case the MN shows
 	 * up at another MAG (handoff) before it goes. */
-	bce_set_deadline(l->bc, s, now_ns + l->cfg.min_delay_before_bce_delete_ns);
+	lma_session_set_state(l, s, BCE_STATE_DEREGISTERED,
+			      now_ns + l->cfg.min_delay_before_bce_delete_ns, out,
+			      "lifetime 0 accepted (5.3.5)");
 	l->st.deregistrations++;
 	lma_act_event(out, LMA_EV_BCE_DEREGISTERED, "%s", lma_session_fields(s, f, sizeof(f)));
 	lma_fh_forget(s);

@@ -52,9 +52,9 @@ static void mag_restarted(struct lma *l, const struct in6_addr *src, uint32_t rc
 	for (size_t i = 0; i < c.n; i++) {
 		struct bce_session *s = c.v[i];
 
-		s->state = BCE_STATE_DEREGISTERED;
-		s->lifetime_s = 0;
-		bce_set_deadline(l->bc, s, now_ns + l->cfg.min_delay_before_bce_delete_ns);
+		lma_session_set_state(l, s, BCE_STATE_DEREGISTERED,
+				      now_ns + l->cfg.min_delay_before_bce_delete_ns, out,
+				      "its MAG restarted (RFC 5847 5.3)");
 		lma_act_event(out, LMA_EV_BCE_DEREGISTERED, "%s,\"reason\":\"mag_restarted\"",
 			      lma_session_fields(s, f, sizeof(f)));
 	}

@@ -192,14 +192,15 @@ static struct bce_session *home_create(struct lma *l, const struct home_ctx *h)
 }
 
 static void home_register(struct lma *l, struct bce_session *s, const struct home_ctx *h,
-			  uint64_t now_ns)
+			  uint64_t now_ns, struct lma_actions *out)
 {
 	s->proxy_coa = h->coa;
 	s->seq = h->bu->seq;
-	s->state = BCE_STATE_REGISTERED;
 	s->lifetime_s = granted(l, h->bu->lifetime) * 4u;
+	lma_session_set_state(l, s, BCE_STATE_REGISTERED,
+			      now_ns + (uint64_t)s->lifetime_s * 1000000000ULL, out,
+			      "home registration (RFC 6275 10.3.1)");
 	s->registered_ns = now_ns;
-	bce_set_deadline(l->bc, s, now_ns + (uint64_t)s->lifetime_s * 1000000000ULL);
 }
 
 /* RFC 6275 9.5.1: a is newer than b modulo 2^16. */
@@ -237,7 +238,7 @@ static void home_update(struct lma *l, struct bce_session *s, const struct home_
 	}
 	moved = !created && memcmp(&s->proxy_coa, &h->coa, 16) != 0;
 	inet_ntop(AF_INET6, &s->proxy_coa, from, sizeof(from));
-	home_register(l, s, h, now_ns);
+	home_register(l, s, h, now_ns, out);
 	if (h->key.bid == BCE_BID_NONE)
 		drop_other_homes(l, h, s, out);
 	lma_session_fields(s, f, sizeof(f));

@@ -244,6 +244,12 @@ void lma_act_routes(struct lma_actions *a, const struct bce_session *s);
 void lma_act_timer(struct lma *l, struct lma_actions *a);
 void lma_act_event(struct lma_actions *a, enum lma_event ev, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+void lma_act_log(struct lma_actions *a, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* lma_state.c: the one transition function of an entry: state, lifetime
+ * (0 when deregistered), deadline; logs old -> new (why). */
+void lma_session_set_state(struct lma *l, struct bce_session *s, enum bce_state to,
+			   uint64_t deadline_ns, struct lma_actions *out, const char *why);
 /* "mn_id":"..","ll_id":"..",... of a session, for events. */
 const char *lma_session_fields(const struct bce_session *s, char *buf, size_t len);
 void lma_json_str(char *out, size_t cap, const uint8_t *s, size_t len);

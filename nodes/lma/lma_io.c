@@ -87,7 +87,7 @@ void lma_io_run_actions(struct lma_io *io)
 	for (size_t i = 0; i < io->acts.n; i++) {
 		const struct lma_action *a = &io->acts.v[i];
 
-		if (io->o.debug && a->type != LMA_ACT_EVENT)
+		if (io->o.debug && a->type != LMA_ACT_EVENT && a->type != LMA_ACT_LOG)
 			nio_log("lmad", "action %s", lma_action_type_name(a->type));
 		switch (a->type) {
 		case LMA_ACT_SEND_PBA:
@@ -101,6 +101,10 @@ void lma_io_run_actions(struct lma_io *io)
 		case LMA_ACT_TIMER_SET: break;          /* arm_timer() below */
 		case LMA_ACT_EVENT:
 			nio_event(io->ev, "%s", a->event.json);
+			if (io->o.debug)
+				nio_log("lmad", "%s", a->event.json);
+			break;
+		case LMA_ACT_LOG:
 			if (io->o.debug)
 				nio_log("lmad", "%s", a->event.json);
 			break;

@@ -290,6 +290,7 @@ struct bce_session *bce_session_add(struct bce_cache *bc, const struct bce_key *
 		memcpy(s->service, k->service, k->service_len);
 	s->bid = k->bid;
 	s->state = BCE_STATE_REGISTERED;
+	s->fresh = true;
 	s->deadline_ns = BCE_NO_DEADLINE;
 	s->heap_idx = SIZE_MAX;
 	s->prefix = s->prefix_inline;

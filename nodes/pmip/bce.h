@@ -112,6 +112,7 @@ struct bce_session {
 	uint8_t service_len;        /* RFC 5149 Service Selection; 0 = none */
 	uint8_t *service;           /* allocated only when present */
 	uint8_t state;              /* enum bce_state */
+	bool fresh;                 /* created, not registered yet (lma_state.c) */
 	uint8_t kind;               /* enum bce_kind */
 	uint16_t bid;
 	uint16_t seq;               /* last accepted sequence number */
