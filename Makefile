@@ -67,7 +67,7 @@ TG_SRC     := $(filter-out nodes/trafgen/trafgen.c,$(call src,nodes/trafgen))
 # make print-pure prints it.
 SHELL_SRC := %_io.c links/link_tap.c links/link_pcap.c
 PURE_SRC  := $(filter-out $(SHELL_SRC),$(PMIP_SRC) $(LMA_SRC) $(MAG_SRC) $(MN_SRC) \
-             $(LINK_SRC) $(TG_SRC) $(TOPO_SRC) $(REPORT_SRC))
+             $(LINK_SRC) $(TG_SRC) $(TOPO_SRC) $(REPORT_SRC) emu/run/run_congest.c)
 
 obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
 

@@ -129,6 +129,13 @@ int link_engine_find_port(const struct link_engine *e, const char *node,
 void link_engine_counters(const struct link_engine *e, int link,
 			  enum link_dir_id dir, struct link_counters *out);
 
+/* Frames (and *bytes, when not NULL) in one direction's queue at now_ns
+ * (0 = now): accepted, not yet serialized; 0 when link/dir is unknown.
+ * What an operator's monitoring reads off an access link (the run's
+ * <congestion> rules, emu/run/run_congest_io.c). */
+size_t link_engine_backlog(const struct link_engine *e, int link, enum link_dir_id dir,
+			   uint64_t now_ns, uint64_t *bytes);
+
 /* Frames read on a port that is not on a carrying link (dropped). */
 uint64_t link_engine_port_orphans(const struct link_engine *e, int port);
 

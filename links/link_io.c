@@ -361,6 +361,27 @@ void link_engine_counters(const struct link_engine *e, int link,
 	pthread_mutex_unlock(&e->w[w].mu);
 }
 
+size_t link_engine_backlog(const struct link_engine *e, int link, enum link_dir_id dir,
+			   uint64_t now_ns, uint64_t *bytes)
+{
+	uint64_t b = 0;
+	size_t n;
+
+	if (!io_link_ok(e, link) || (dir != LINK_DIR_AB && dir != LINK_DIR_BA)) {
+		if (bytes)
+			*bytes = 0;
+		return 0;
+	}
+	int w = e->links[link]->worker;
+
+	pthread_mutex_lock(&e->w[w].mu);
+	n = link_queue_backlog(&e->links[link]->dir[dir].q, io_when(now_ns), &b);
+	pthread_mutex_unlock(&e->w[w].mu);
+	if (bytes)
+		*bytes = b;
+	return n;
+}
+
 int64_t link_engine_realtime_offset_ns(const struct link_engine *e)
 {
 	return e->realtime_off_ns;

@@ -410,7 +410,12 @@ int run_topology(struct topology *t, const struct run_opts *o,
 			       r.st.id, (double)r.duration_ns / 1e9);
 		run_sched_arm(&r);
 		run_progress_start(&r);
+		if (run_congest_start(&r) < 0) {
+			fprintf(stderr, "pmipemu: congestion rules: out of memory\n");
+			r.errors++;
+		}
 		ev_run(r.loop, 0);
+		run_congest_stop(&r);
 		run_progress_stop(&r);
 	}
 	res->interrupted = r.interrupted;

@@ -141,6 +141,9 @@ struct run {
 	ev_signal sig_int, sig_term, sig_hup;
 	ev_timer stop_timer;
 	ev_timer progress_timer;        /* run_progress.c */
+	struct run_congest_rule *congest;   /* run_congest_io.c */
+	size_t n_congest;
+	ev_timer congest_timer;
 	bool progress_on;
 	bool stopping;
 	bool anchors_stopped;           /* LMAs got their SIGTERM */
@@ -149,6 +152,12 @@ struct run {
 	int errors;
 	void *report;                   /* run_report.c's snapshot */
 };
+
+/* run_congest_io.c: the lmas' <congestion> rules, sampled from t = 0 to
+ * the stop; the rules still in place at the stop are left (the LMA goes
+ * with the run). */
+int run_congest_start(struct run *r);
+void run_congest_stop(struct run *r);
 
 uint64_t run_now_ns(void);
 uint64_t run_t_ns(const struct run *r);          /* now, run-relative */

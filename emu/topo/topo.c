@@ -198,6 +198,7 @@ static void topo_free_node(struct topo_node *n)
 		free(n->pmip.mns[i].hnps);
 	free(n->pmip.mns);
 	free(n->pmip.flows);
+	free(n->pmip.congestion);
 }
 
 void topo_free(struct topology *t)

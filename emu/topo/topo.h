@@ -113,6 +113,22 @@ struct topo_flow_text {
 	struct topo_loc loc;
 };
 
+/* <congestion> of an lma (problem statement section 3, appendix B's
+ * network-initiated load balancing): while the backlog of one direction
+ * of an access link stays above `above` packets for `hold`, the run adds
+ * `rule` at the LMA (as an operator's monitoring would, `pmipemu ctl lma
+ * flow add`); once it stays below `below` for `release`, it removes it
+ * (emu/run/run_congest.c). */
+struct topo_congestion {
+	char link[TOPO_NAME_MAX];
+	int dir;                        /* enum link_dir_id; -1: toward the mn end */
+	uint32_t above, below;          /* packets in the link's queue */
+	uint64_t hold_ns, release_ns, every_ns;
+	char rule[TOPO_FLOW_TEXT_MAX + 1];
+	struct topo_loc loc;
+};
+#define TOPO_MAX_CONGESTION 64          /* <congestion> rules of one lma */
+
 /* Caps on element counts (issue 10; doc/topology.md "Limits"): a topology
  * over one is refused with FILE:LINE naming the element. They bound what
  * `run` would try to build, far above what one machine brings up. */
@@ -188,6 +204,8 @@ struct topo_pmip {
 	uint32_t heartbeat_missed;      /* MissingHeartbeatsAllowed (mag) */
 	struct topo_flow_text *flows;   /* lma, mn: <flow-policy> */
 	size_t n_flows;
+	struct topo_congestion *congestion;   /* lma: <congestion> */
+	size_t n_congestion;
 	struct topo_loc loc;
 };
 

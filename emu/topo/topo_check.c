@@ -446,6 +446,7 @@ void topo_check(struct topo_pctx *c)
 	topo_check_sessions(c);
 	topo_check_prefix_events(c);
 	topo_check_flow_rule_events(c);
+	topo_check_congestion(c);
 	topo_check_auth(c);
 	topo_check_wiring(c);
 	for (size_t i = 0; i < t->n_expects; i++)

@@ -102,6 +102,10 @@ void topo_check_auth(struct topo_pctx *c);
 void topo_parse_auth(struct topo_pctx *c, xmlNode *x, struct topo_auth *a);
 /* topo_parse_flow_policy.c: <flow-policy> of an lma or mn <pmip>. */
 void topo_parse_flow_policy(struct topo_pctx *c, struct topo_node *node, xmlNode *x);
+/* topo_parse_congestion.c: an lma's <congestion>, and its checks once every
+ * link is known. */
+void topo_parse_congestion(struct topo_pctx *c, struct topo_node *node, xmlNode *x);
+void topo_check_congestion(struct topo_pctx *c);
 /* The timeline's <flow-rule>, and its check once the nodes are known. */
 void topo_parse_flow_rule_event(struct topo_pctx *c, xmlNode *x);
 void topo_check_flow_rule_events(struct topo_pctx *c);

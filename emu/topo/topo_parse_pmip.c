@@ -231,6 +231,8 @@ void topo_parse_pmip(struct topo_pctx *c, struct topo_node *node, xmlNode *x)
 			topo_parse_mn(c, p, k);
 		else if (topo_is_elem(k, "flow-policy"))
 			topo_parse_flow_policy(c, node, k);
+		else if (topo_is_elem(k, "congestion"))
+			topo_parse_congestion(c, node, k);
 		else if (topo_is_elem(k, "mip6"))
 			topo_parse_mip6(c, &p->mip6, k);
 	}

@@ -4,8 +4,9 @@
  *
  * Written: <topology name seed>, the node, its interfaces and addresses,
  * and its <pmip>. Not written: links, routes, sysctls, processes, flows,
- * the timeline, expectations: pmipemu applies those, the daemon does not
- * need them, and links would name nodes absent from the file.
+ * the timeline, expectations, an lma's <congestion> rules: pmipemu applies
+ * those, the daemon does not need them, and links would name nodes absent
+ * from the file.
  * Must not: log; libxml2's text writer does the escaping.
  */
 #include "topo_int.h"

@@ -42,6 +42,7 @@
 	X(flow_no_address) \
 	X(flow_policy_bad_rule) \
 	X(flow_policy_mn_iface) \
+	X(congestion) \
 	X(flow_rule_event) \
 	X(flow_rate_bare) \
 	X(flow_stop_before_start) \
